@@ -1,0 +1,123 @@
+//! Account rules and the types the UI and the server share about who is logged in.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Bounds the work one login can cost the server (argon2 hashes the whole input).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// RFC 5321 limits a path to 256 octets, so an address has at most 254.
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// How far a session has come through the login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthLevel {
+    Anonymous,
+    /// The password was right and a second factor is still to come: such a session reaches
+    /// nothing but the code prompt.
+    PasswordVerified,
+    FullyAuthenticated,
+}
+
+impl AuthLevel {
+    pub fn reaches_webapp(self) -> bool {
+        self == AuthLevel::FullyAuthenticated
+    }
+}
+
+/// The person behind the current session, as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub email: String,
+    pub level: AuthLevel,
+}
+
+/// What Settings shows about the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub email: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// Trims and lower-cases an email address, or says why it is not one.
+pub fn normalize_email(input: &str) -> Result<String, AppError> {
+    let email = input.trim().to_lowercase();
+    if email.is_empty() || email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(AppError::InvalidEmail);
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err(AppError::InvalidEmail);
+    };
+    let well_formed = !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if well_formed {
+        Ok(email)
+    } else {
+        Err(AppError::InvalidEmail)
+    }
+}
+
+/// Length is the only composition rule (NIST SP 800-63B §5.1.1.2): counted in characters.
+pub fn check_new_password(password: &str) -> Result<(), AppError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Err(AppError::PasswordTooShort { min: MIN_PASSWORD_CHARS })
+    } else if chars > MAX_PASSWORD_CHARS {
+        Err(AppError::PasswordTooLong { max: MAX_PASSWORD_CHARS })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        assert_eq!(normalize_email("  Ada@Example.ORG ").unwrap(), "ada@example.org");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in [
+            "", "   ", "ada", "ada@", "@example.org", "ada@example", "ada@@example.org",
+            "a da@example.org", "ada@.org", "ada@example.", "ada@exa..mple.org", "ada@ex\u{0}.org",
+        ] {
+            assert_eq!(normalize_email(bad), Err(AppError::InvalidEmail), "{bad:?}");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(normalize_email(&long), Err(AppError::InvalidEmail));
+    }
+
+    #[test]
+    fn password_length_is_counted_in_characters() {
+        assert_eq!(
+            check_new_password("123456789"),
+            Err(AppError::PasswordTooShort { min: 10 })
+        );
+        assert!(check_new_password("1234567890").is_ok());
+        // Ten characters, twenty bytes.
+        assert!(check_new_password("ééééééééé").is_err());
+        assert!(check_new_password("éééééééééé").is_ok());
+        assert_eq!(
+            check_new_password(&"x".repeat(MAX_PASSWORD_CHARS + 1)),
+            Err(AppError::PasswordTooLong { max: MAX_PASSWORD_CHARS })
+        );
+    }
+
+    #[test]
+    fn only_a_fully_authenticated_session_reaches_the_webapp() {
+        assert!(!AuthLevel::Anonymous.reaches_webapp());
+        assert!(!AuthLevel::PasswordVerified.reaches_webapp());
+        assert!(AuthLevel::FullyAuthenticated.reaches_webapp());
+    }
+}

@@ -1,0 +1,19 @@
+//! Server-only domain layer: storage, hashing and session handling. Compiled only with `ssr`,
+//! so none of it reaches the WASM bundle.
+
+pub mod accounts;
+pub mod context;
+pub mod login;
+pub mod passwords;
+pub mod sessions;
+pub mod state;
+
+pub use state::{AppState, Settings};
+
+/// Seconds since the Unix epoch: the clock every time-dependent rule takes as a parameter.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,124 @@
+//! The one error type of the WebApp, shared by server functions and the UI.
+//!
+//! Every variant is something the user can act on, except `Internal`, whose cause is logged on
+//! the server and never sent to the browser.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Longest framework detail (e.g. a deserialisation message) passed on to the client.
+const MAX_DETAIL_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Enter a valid email address, like name@example.com.")]
+    InvalidEmail,
+    #[error("Use a password of at least {min} characters.")]
+    PasswordTooShort { min: usize },
+    #[error("Use a password of at most {max} characters.")]
+    PasswordTooLong { max: usize },
+    #[error("An account with this email address already exists. Log in instead.")]
+    EmailTaken,
+    #[error("Incorrect email or password.")]
+    InvalidCredentials,
+    #[error("You are not logged in. Log in to continue.")]
+    LoginRequired,
+    #[error("Enter the code from your authenticator app to finish logging in.")]
+    SecondFactorRequired,
+    #[error("This request is not valid: {detail}")]
+    BadRequest { detail: String },
+    #[error("The server could not be reached. Check your connection and try again.")]
+    Unreachable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status that carries this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::InvalidEmail
+            | AppError::PasswordTooShort { .. }
+            | AppError::PasswordTooLong { .. }
+            | AppError::BadRequest { .. } => 400,
+            AppError::InvalidCredentials | AppError::LoginRequired => 401,
+            AppError::SecondFactorRequired => 403,
+            AppError::EmailTaken => 409,
+            AppError::Unreachable => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    pub fn bad_request(detail: impl AsRef<str>) -> Self {
+        let detail: String = detail.as_ref().chars().take(MAX_DETAIL_CHARS).collect();
+        AppError::BadRequest { detail }
+    }
+
+    /// Logs an unexpected failure and returns the generic error the user sees.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "{context}");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => AppError::bad_request(detail),
+            ServerFnErrorErr::UnsupportedRequestMethod(method) => {
+                AppError::bad_request(format!("method {method} is not supported here"))
+            }
+            ServerFnErrorErr::Request(_) => AppError::Unreachable,
+            ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::Response(_) => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_json_with_their_fields() {
+        let err = AppError::PasswordTooShort { min: 10 };
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(json, r#"{"error":"password_too_short","min":10}"#);
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), err);
+    }
+
+    #[test]
+    fn a_message_field_added_for_api_clients_is_ignored_when_decoding() {
+        let json = r#"{"error":"invalid_credentials","message":"Incorrect email or password."}"#;
+        assert_eq!(serde_json::from_str::<AppError>(json).unwrap(), AppError::InvalidCredentials);
+    }
+
+    #[test]
+    fn malformed_arguments_are_a_client_error_with_a_bounded_detail() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".repeat(10_000)));
+        assert_eq!(err.status_code(), 400);
+        match err {
+            AppError::BadRequest { detail } => assert_eq!(detail.len(), MAX_DETAIL_CHARS),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn internal_failures_show_no_detail() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "no such table: users at /srv/db.sqlite".into(),
+        ));
+        assert_eq!(err, AppError::Internal);
+        assert!(!err.to_string().contains("users"));
+    }
+}

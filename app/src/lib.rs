@@ -1,0 +1,12 @@
+//! The WebApp: pages, components, server functions and the types they share.
+
+pub mod account;
+pub mod api;
+pub mod error;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+pub use error::AppError;
+pub use ui::{shell, App};

@@ -1,0 +1,30 @@
+//! The frame of the logged-in WebApp: top bar, navigation (Settings at the bottom left), content.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::auth::Auth;
+use crate::account::Viewer;
+
+#[component]
+pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <div class="shell">
+            <header class="topbar">
+                <span class="brand">"WebApp"</span>
+                <span class="viewer-email" title="Logged in as">{viewer.email}</span>
+                <ActionForm action=auth.log_out>
+                    <button type="submit" class="secondary">"Log out"</button>
+                </ActionForm>
+            </header>
+            <nav class="sidebar" aria-label="Main">
+                <A href="/">"Inbox"</A>
+                <div class="sidebar-bottom">
+                    <A href="/settings">"Settings"</A>
+                </div>
+            </nav>
+            <main class="content">{children()}</main>
+        </div>
+    }
+}

@@ -1,0 +1,68 @@
+//! The pages and components of the WebApp, rendered on the server and hydrated in the browser.
+
+mod app_shell;
+mod auth;
+mod inbox;
+mod login;
+mod not_found;
+mod settings;
+mod signup;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub use auth::Auth;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Auth::new());
+    // Effects run only in the browser: this marks the moment the page became interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/webapp.css"/>
+        <Title text="WebApp"/>
+        <Router>
+            <Routes fallback=not_found::NotFoundPage>
+                <Route path=path!("/signup") view=signup::SignupPage/>
+                <Route
+                    path=path!("/")
+                    view=|| view! { <auth::Protected><inbox::InboxPage/></auth::Protected> }
+                />
+                <Route
+                    path=path!("/settings")
+                    view=|| view! { <auth::Protected><settings::SettingsPage/></auth::Protected> }
+                />
+                <Route
+                    path=path!("/settings/security")
+                    view=|| view! { <auth::Protected><settings::SecurityPage/></auth::Protected> }
+                />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use super::auth::Auth;
+use crate::account::MIN_PASSWORD_CHARS;
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if auth.sign_up.value().with(|v| matches!(v, Some(Ok(_)))) {
+            navigate("/", Default::default());
+        }
+    });
+    let error = move || auth.sign_up.value().get().and_then(|result| result.err());
+    view! {
+        <main class="auth-page">
+            <section class="card" aria-labelledby="signup-title">
+                <h1 id="signup-title">"Create account"</h1>
+                <ActionForm action=auth.sign_up>
+                    <label for="signup-email">"Email"</label>
+                    <input id="signup-email" name="email" type="email" autocomplete="username" required/>
+                    <label for="signup-password">"Password"</label>
+                    <input
+                        id="signup-password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        aria-describedby="signup-password-hint"
+                        required
+                    />
+                    <p id="signup-password-hint" class="hint">
+                        {format!("At least {MIN_PASSWORD_CHARS} characters.")}
+                    </p>
+                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    <button type="submit" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
+                </ActionForm>
+                <p class="switch-page">"Already have an account? " <A href="/">"Log in"</A></p>
+            </section>
+        </main>
+    }
+}

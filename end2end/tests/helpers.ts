@@ -1,0 +1,27 @@
+import { expect, Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.org`;
+}
+
+/** Opens a page and waits until the WASM has hydrated it, so clicks reach the app. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+}
+
+export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await open(page, "/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+}
+
+export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}

@@ -1,0 +1,37 @@
+//! Gives server-function errors their HTTP status and a readable message.
+//!
+//! server_fn answers every error with 500. Here the body (an `AppError` in JSON) decides the
+//! status instead, so malformed arguments are a 400, a missing login a 401, and so on; and a
+//! `message` field is added for API clients such as curl (the WASM client ignores it).
+
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderValue, StatusCode};
+
+use app::AppError;
+
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+pub async fn status_from_error_body(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let error = match to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => serde_json::from_slice::<AppError>(&bytes).unwrap_or(AppError::Internal),
+        Err(_) => AppError::Internal,
+    };
+    let mut json = serde_json::to_value(&error).unwrap_or_default();
+    json["message"] = error.to_string().into();
+    parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(json.to_string()))
+}

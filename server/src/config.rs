@@ -1,0 +1,58 @@
+//! Command line and environment configuration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "server", version, about = "Serves the WebApp: pages, server functions and static files.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the WebApp (the default).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Database to use: `sqlite://PATH?mode=rwc` (created when missing) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/webapp.db?mode=rwc")]
+    pub database_url: String,
+
+    /// Address to listen on (cargo-leptos sets it from `site-addr`).
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+
+    /// Folder with the built site: WASM, JS and CSS under `pkg/`.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Sub-folder of the site root holding the bundle.
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg")]
+    pub site_pkg_dir: String,
+
+    /// Base name of the bundle files (`output-name` in Cargo.toml).
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "webapp")]
+    pub output_name: String,
+
+    /// Name that authenticator apps show above the account.
+    #[arg(long, env = "WEBAPP_ISSUER", default_value = "WebApp")]
+    pub issuer: String,
+
+    /// File holding the key that encrypts data at rest; created (mode 0600) when missing.
+    #[arg(long, env = "WEBAPP_KEY_FILE", default_value = "data/secret.key")]
+    pub key_file: PathBuf,
+
+    /// Mark the session cookie Secure: set this when the WebApp is served over HTTPS.
+    #[arg(long, env = "WEBAPP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}

@@ -1,0 +1,40 @@
+//! The WebApp server: configuration, storage and routing around the `app` crate.
+
+pub mod api_errors;
+pub mod config;
+pub mod routing;
+pub mod storage;
+
+use std::sync::Arc;
+
+use app::backend::{AppState, Settings};
+use leptos::config::LeptosOptions;
+
+use config::Config;
+
+/// Connections per server instance; SQLite serialises writes anyway, PostgreSQL shares its
+/// limit among all instances.
+const MAX_DB_CONNECTIONS: u32 = 10;
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(config.output_name.as_str())
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir(config.site_pkg_dir.as_str())
+        .site_addr(config.site_addr)
+        .build()
+}
+
+/// Opens storage and reads the key: everything a request needs.
+pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageError> {
+    let data_key = storage::load_or_create_key(&config.key_file)?;
+    let db = storage::connect(&config.database_url, MAX_DB_CONNECTIONS).await?;
+    Ok(AppState {
+        db,
+        settings: Arc::new(Settings {
+            issuer: config.issuer.clone(),
+            secure_cookies: config.secure_cookies,
+            data_key,
+        }),
+    })
+}

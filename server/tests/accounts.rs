@@ -1,0 +1,200 @@
+//! Accounts and sessions, driven through the router on a real SQLite database.
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use http::StatusCode;
+
+use app::account::AuthLevel;
+use app::backend::sessions;
+
+#[tokio::test]
+async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
+    let app = TestApp::new().await;
+    let reply = app
+        .call("signup", &[("email", " Ada@Example.org "), ("password", PASSWORD)], None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["email"], "ada@example.org");
+    assert_eq!(reply.json()["level"], "fully_authenticated");
+    let set_cookie = reply.set_cookie().unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain-HTTP deployments need a non-Secure cookie");
+
+    let cookie = reply.session_cookie().unwrap();
+    let account = app.call("account", &[], Some(&cookie)).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert_eq!(account.json()["email"], "ada@example.org");
+}
+
+#[tokio::test]
+async fn the_stored_password_is_an_argon2id_hash() {
+    let app = TestApp::new().await;
+    app.sign_up("ada@example.org").await;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(!stored.contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn sign_up_explains_each_kind_of_bad_input() {
+    let app = TestApp::new().await;
+    app.sign_up("ada@example.org").await;
+    let cases = [
+        ("ADA@example.org", PASSWORD, StatusCode::CONFLICT, "email_taken", "already exists"),
+        ("ada@example", PASSWORD, StatusCode::BAD_REQUEST, "invalid_email", "valid email"),
+        ("bob@example.org", "123456789", StatusCode::BAD_REQUEST, "password_too_short", "at least 10"),
+    ];
+    for (email, password, status, code, message) in cases {
+        let reply = app.call("signup", &[("email", email), ("password", password)], None).await;
+        assert_eq!(reply.status, status, "{email}: {}", reply.body);
+        assert_eq!(reply.json()["error"], code);
+        assert!(reply.json()["message"].as_str().unwrap().contains(message), "{}", reply.body);
+        assert!(reply.set_cookie().is_none());
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestApp::new().await;
+    app.sign_up("ada@example.org").await;
+    let wrong = app
+        .call("login", &[("email", "ada@example.org"), ("password", "wrong password!")], None)
+        .await;
+    let unknown = app
+        .call("login", &[("email", "nobody@example.org"), ("password", PASSWORD)], None)
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert_eq!(wrong.json()["message"], "Incorrect email or password.");
+    assert!(wrong.set_cookie().is_none());
+}
+
+#[tokio::test]
+async fn every_login_gets_a_new_session_id_and_the_old_one_ends() {
+    let app = TestApp::new().await;
+    let first = app.sign_up("ada@example.org").await;
+    let login = app
+        .call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], Some(&first))
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let second = login.session_cookie().unwrap();
+    assert_ne!(first, second);
+    assert_eq!(app.call("account", &[], Some(&first)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.call("account", &[], Some(&second)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logout_deletes_the_session_on_the_server() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let logout = app.call("logout", &[], Some(&cookie)).await;
+    assert_eq!(logout.status, StatusCode::OK);
+    assert!(logout.set_cookie().unwrap().contains("Max-Age=0"));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    // Replaying the old cookie gets nothing.
+    let account = app.call("account", &[], Some(&cookie)).await;
+    assert_eq!(account.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(account.json()["error"], "login_required");
+}
+
+#[tokio::test]
+async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothing() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let me = app.call("session", &[], Some(&cookie)).await;
+    assert_eq!(me.json()["email"], "ada@example.org");
+    let nobody = app.call("session", &[], None).await;
+    assert_eq!(nobody.status, StatusCode::OK);
+    assert_eq!(nobody.json(), serde_json::Value::Null);
+    let forged = app.call("session", &[], Some("session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).await;
+    assert_eq!(forged.json(), serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let user_id: i64 = {
+        app.sign_up("ada@example.org").await;
+        sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap()
+    };
+    let t0 = 1_800_000_000;
+    let level = AuthLevel::FullyAuthenticated;
+
+    let idle = sessions::start(db, user_id, level, t0).await.unwrap();
+    assert!(sessions::find(db, &idle, t0 + sessions::IDLE_TIMEOUT_SECS - 1).await.unwrap().is_some());
+    let later = t0 + 2 * sessions::IDLE_TIMEOUT_SECS;
+    assert!(sessions::find(db, &idle, later).await.unwrap().is_none());
+
+    // Used every 20 minutes, a session still ends after 12 hours.
+    let busy = sessions::start(db, user_id, level, t0).await.unwrap();
+    let mut now = t0;
+    while now + 20 * 60 < t0 + sessions::ABSOLUTE_TIMEOUT_SECS {
+        now += 20 * 60;
+        assert!(sessions::find(db, &busy, now).await.unwrap().is_some(), "at {}", now - t0);
+    }
+    assert!(sessions::find(db, &busy, t0 + sessions::ABSOLUTE_TIMEOUT_SECS).await.unwrap().is_none());
+
+    let half = sessions::start(db, user_id, AuthLevel::PasswordVerified, t0).await.unwrap();
+    let found = sessions::find(db, &half, t0 + 60).await.unwrap().unwrap();
+    assert_eq!(found.level, AuthLevel::PasswordVerified);
+    assert!(sessions::find(db, &half, t0 + sessions::PENDING_SECOND_FACTOR_SECS).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_half_logged_in_session_cannot_reach_the_webapp() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    app.sign_up("ada@example.org").await;
+    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap();
+    let now = app::backend::unix_now();
+    let token = sessions::start(db, user_id, AuthLevel::PasswordVerified, now).await.unwrap();
+    let cookie = format!("session={token}");
+    let account = app.call("account", &[], Some(&cookie)).await;
+    assert_eq!(account.status, StatusCode::FORBIDDEN);
+    assert_eq!(account.json()["error"], "second_factor_required");
+    let page = app.get_page("/settings", Some(&cookie)).await;
+    assert!(page.body.contains("Log in"));
+    assert!(!page.body.contains("Member since"));
+}
+
+#[tokio::test]
+async fn pages_behind_the_login_show_the_login_page_to_anonymous_visitors() {
+    let app = TestApp::new().await;
+    for path in ["/", "/settings", "/settings/security"] {
+        let page = app.get_page(path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(">Log in</h1>"), "{path}: {}", page.body);
+        assert!(!page.body.contains("Log out"), "{path}");
+    }
+    let cookie = app.sign_up("ada@example.org").await;
+    let page = app.get_page("/settings/security", Some(&cookie)).await;
+    assert!(page.body.contains("Two-factor authentication for your account (2FA)"));
+    assert!(page.body.contains("ada@example.org"));
+    assert!(!page.body.contains(">Log in</h1>"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404() {
+    let app = TestApp::new().await;
+    assert_eq!(app.get_page("/no/such/page", None).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn responses_carry_basic_security_headers() {
+    let app = TestApp::new().await;
+    let page = app.get_page("/", None).await;
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+}

@@ -1,0 +1,118 @@
+//! A WebApp on a fresh SQLite database in a temporary folder, driven through its router.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::Router;
+use http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use app::backend::AppState;
+use server::config::Config;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+}
+
+pub fn config_in(dir: &std::path::Path) -> Config {
+    Config {
+        database_url: format!("sqlite://{}/test.db?mode=rwc", dir.display()),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: dir.join("site").display().to_string(),
+        site_pkg_dir: "pkg".into(),
+        output_name: "webapp".into(),
+        issuer: "WebApp".into(),
+        key_file: dir.join("secret.key"),
+        secure_cookies: false,
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_in(dir.path());
+        let state = server::app_state(&config).await.unwrap();
+        let router = server::routing::router(state.clone(), server::leptos_options(&config));
+        TestApp { router, state, config, _dir: dir }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// Calls a server function the way a form or curl does: url-encoded fields.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        Reply::read(self.send(request.body(Body::from(body)).unwrap()).await).await
+    }
+
+    pub async fn get_page(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        Reply::read(self.send(request.body(Body::empty()).unwrap()).await).await
+    }
+
+    /// Signs up a new account and returns its session cookie (`session=...`).
+    pub async fn sign_up(&self, email: &str) -> String {
+        let reply = self.call("signup", &[("email", email), ("password", PASSWORD)], None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.session_cookie().expect("sign-up sets a session cookie")
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub async fn read(response: Response<Body>) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn set_cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    /// The `name=value` part of the Set-Cookie header, ready to send back.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie()
+            .and_then(|c| c.split(';').next().map(str::to_owned))
+            .filter(|c| !c.ends_with('='))
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
