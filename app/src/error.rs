@@ -23,10 +23,24 @@ pub enum AppError {
     EmailTaken,
     #[error("Incorrect email or password.")]
     InvalidCredentials,
+    #[error("Incorrect password.")]
+    WrongPassword,
     #[error("You are not logged in. Log in to continue.")]
     LoginRequired,
     #[error("Enter the code from your authenticator app to finish logging in.")]
     SecondFactorRequired,
+    #[error("Enter the 6-digit code shown in your authenticator app.")]
+    CodeMissing,
+    #[error("A code has exactly 6 digits, like 123 456. Enter the code shown in your authenticator app.")]
+    CodeMalformed,
+    #[error("That code is not right, or was already used. Check that your phone sets its date and time automatically, then enter the code shown now.")]
+    WrongCode,
+    #[error("Two-factor authentication is already on for this account.")]
+    TwoFactorAlreadyOn,
+    #[error("Start the setup again: there is no pending key, or it expired.")]
+    NoPendingSetup,
+    #[error("The backup codes can no longer be downloaded. They are downloadable only right after they were made, from the same session.")]
+    BackupCodesUnavailable,
     #[error("This request is not valid: {detail}")]
     BadRequest { detail: String },
     #[error("The server could not be reached. Check your connection and try again.")]
@@ -42,7 +56,12 @@ impl AppError {
             AppError::InvalidEmail
             | AppError::PasswordTooShort { .. }
             | AppError::PasswordTooLong { .. }
+            | AppError::CodeMissing
+            | AppError::CodeMalformed
             | AppError::BadRequest { .. } => 400,
+            AppError::WrongCode | AppError::WrongPassword => 401,
+            AppError::TwoFactorAlreadyOn | AppError::NoPendingSetup => 409,
+            AppError::BackupCodesUnavailable => 410,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::EmailTaken => 409,

@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod api;
+pub mod dates;
 pub mod error;
+pub mod text_codec;
+pub mod two_factor;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

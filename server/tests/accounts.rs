@@ -8,7 +8,7 @@ use http::StatusCode;
 use app::account::AuthLevel;
 use app::backend::sessions;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
     let app = TestApp::new().await;
     let reply = app
@@ -29,7 +29,7 @@ async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
     assert_eq!(account.json()["email"], "ada@example.org");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stored_password_is_an_argon2id_hash() {
     let app = TestApp::new().await;
     app.sign_up("ada@example.org").await;
@@ -41,7 +41,7 @@ async fn the_stored_password_is_an_argon2id_hash() {
     assert!(!stored.contains(PASSWORD));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_explains_each_kind_of_bad_input() {
     let app = TestApp::new().await;
     app.sign_up("ada@example.org").await;
@@ -59,7 +59,7 @@ async fn sign_up_explains_each_kind_of_bad_input() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::new().await;
     app.sign_up("ada@example.org").await;
@@ -75,7 +75,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert!(wrong.set_cookie().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_login_gets_a_new_session_id_and_the_old_one_ends() {
     let app = TestApp::new().await;
     let first = app.sign_up("ada@example.org").await;
@@ -89,7 +89,7 @@ async fn every_login_gets_a_new_session_id_and_the_old_one_ends() {
     assert_eq!(app.call("account", &[], Some(&second)).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_deletes_the_session_on_the_server() {
     let app = TestApp::new().await;
     let cookie = app.sign_up("ada@example.org").await;
@@ -107,7 +107,7 @@ async fn logout_deletes_the_session_on_the_server() {
     assert_eq!(account.json()["error"], "login_required");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothing() {
     let app = TestApp::new().await;
     let cookie = app.sign_up("ada@example.org").await;
@@ -120,7 +120,7 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
     assert_eq!(forged.json(), serde_json::Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let app = TestApp::new().await;
     let db = &app.state.db;
@@ -151,7 +151,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     assert!(sessions::find(db, &half, t0 + sessions::PENDING_SECOND_FACTOR_SECS).await.unwrap().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     let app = TestApp::new().await;
     let db = &app.state.db;
@@ -168,7 +168,7 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     assert!(!page.body.contains("Member since"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_behind_the_login_show_the_login_page_to_anonymous_visitors() {
     let app = TestApp::new().await;
     for path in ["/", "/settings", "/settings/security"] {
@@ -184,13 +184,13 @@ async fn pages_behind_the_login_show_the_login_page_to_anonymous_visitors() {
     assert!(!page.body.contains(">Log in</h1>"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_page_is_a_404() {
     let app = TestApp::new().await;
     assert_eq!(app.get_page("/no/such/page", None).await.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_carry_basic_security_headers() {
     let app = TestApp::new().await;
     let page = app.get_page("/", None).await;

@@ -23,7 +23,7 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).build().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_client_signs_up_logs_in_keeps_the_cookie_and_calls_a_protected_function() {
     let (addr, _dir) = serve().await;
     let base = format!("http://{addr}/api");
@@ -57,7 +57,7 @@ async fn an_api_client_signs_up_logs_in_keeps_the_cookie_and_calls_a_protected_f
     assert_eq!(body["email"], "api@example.org");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_get_a_clear_4xx_never_a_500() {
     let (addr, _dir) = serve().await;
     let base = format!("http://{addr}/api");

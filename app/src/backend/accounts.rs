@@ -49,3 +49,14 @@ pub async fn overview(db: &AnyPool, user_id: i64) -> Result<AccountOverview, App
             .map_err(|e| AppError::internal("loading an account failed", e))?;
     Ok(AccountOverview { email, created_at })
 }
+
+pub async fn find_by_id(db: &AnyPool, user_id: i64) -> Result<Account, AppError> {
+    let (id, email, password_hash) = sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT id, email, password_hash FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await
+    .map_err(|e| AppError::internal("loading an account failed", e))?;
+    Ok(Account { id, email, password_hash })
+}

@@ -1,7 +1,7 @@
 //! Plumbing between a server function and the HTTP request it serves: the app state, the
 //! session cookie, the caller's session.
 
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -76,4 +76,21 @@ pub fn clear_session_cookie(settings: &Settings) {
         "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}",
         cookie_name(settings)
     ));
+}
+
+/// For answers that carry a secret, a QR code or backup codes: no cache may keep them.
+pub fn forbid_caching() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// Makes the answer a file download named `file_name` (ASCII, already sanitised).
+pub fn attach_as(file_name: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")),
+    ) {
+        response.insert_header(CONTENT_DISPOSITION, value);
+    }
 }

@@ -2,11 +2,16 @@
 //! so none of it reaches the WASM bundle.
 
 pub mod accounts;
+pub mod backup_codes;
 pub mod context;
 pub mod login;
 pub mod passwords;
+pub mod qr;
+pub mod sealing;
 pub mod sessions;
 pub mod state;
+pub mod totp;
+pub mod two_factor;
 
 pub use state::{AppState, Settings};
 

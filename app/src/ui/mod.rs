@@ -2,11 +2,13 @@
 
 mod app_shell;
 mod auth;
+mod browser;
 mod inbox;
 mod login;
 mod not_found;
 mod settings;
 mod signup;
+mod two_factor_setup;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::account_overview;
+use super::two_factor_setup::TwoFactorSetup;
+use crate::api::{get_account, get_two_factor_status};
+use crate::two_factor::TwoFactorStatus;
+use crate::dates::format_date;
 
 #[component]
 fn SettingsNav() -> impl IntoView {
@@ -16,7 +19,7 @@ fn SettingsNav() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| account_overview());
+    let overview = Resource::new(|| (), |_| get_account());
     view! {
         <h1>"Settings"</h1>
         <SettingsNav/>
@@ -44,44 +47,67 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let status = Resource::new(move || reload.get(), |_| get_two_factor_status());
+    let setup_open = RwSignal::new(false);
     view! {
         <h1>"Settings"</h1>
         <SettingsNav/>
         <section class="card" aria-labelledby="security-title">
             <h2 id="security-title">"Security"</h2>
-            <div class="setting-row">
-                <span id="two-factor-label">"Two-factor authentication for your account (2FA)"</span>
-                <span class="setting-state" aria-describedby="two-factor-label">"Off"</span>
-            </div>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(status) => view! {
+                            <TwoFactorRow status on_turn_on=move || setup_open.set(true)/>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
+        <Show when=move || setup_open.get()>
+            <TwoFactorSetup on_close=move || {
+                setup_open.set(false);
+                reload.update(|n| *n += 1);
+            }/>
+        </Show>
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of a Unix time, by the civil-from-days algorithm (H. Hinnant), so the
-/// bundle needs no date library.
-pub fn format_date(unix_secs: i64) -> String {
-    let days = unix_secs.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_date;
-
-    #[test]
-    fn dates_are_formatted_in_utc() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(951_782_400), "2000-02-29");
-        assert_eq!(format_date(1_795_824_000), "2026-11-28");
-        assert_eq!(format_date(1_795_910_399), "2026-11-28");
+/// The 2FA line of the Security section: its switch, and the facts when it is on.
+#[component]
+fn TwoFactorRow(status: TwoFactorStatus, #[prop(into)] on_turn_on: Callback<()>) -> impl IntoView {
+    let on = status.enabled;
+    view! {
+        <div class="setting-row">
+            <span id="two-factor-label">"Two-factor authentication for your account (2FA)"</span>
+            <button
+                type="button"
+                role="switch"
+                class="switch"
+                aria-checked=if on { "true" } else { "false" }
+                aria-labelledby="two-factor-label"
+                on:click=move |_| {
+                    if !on {
+                        on_turn_on.run(());
+                    }
+                }
+            >
+                <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
+                <span class="switch-text" aria-hidden="true">{if on { "On" } else { "Off" }}</span>
+            </button>
+        </div>
+        {on.then(|| view! {
+            <dl class="facts two-factor-facts">
+                <dt>"Method"</dt>
+                <dd>"Authenticator app"</dd>
+                <dt>"On since"</dt>
+                <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
+                <dt>"Backup codes left"</dt>
+                <dd>{status.backup_codes_left}</dd>
+            </dl>
+        })}
     }
 }

@@ -1,0 +1,122 @@
+//! Backup codes: ten single-use codes of 50 bits each, shown once and stored only as salted
+//! argon2id hashes.
+//!
+//! A code is `xxxxx-xxxxx` over Crockford's base32 alphabet (no i, l, o or u), so that 0/o and
+//! 1/i/l cannot be confused: a typed o counts as 0, an i or l as 1.
+
+use rand::{rngs::OsRng, Rng};
+
+use super::passwords;
+use crate::error::AppError;
+use crate::two_factor::BACKUP_CODE_COUNT;
+
+const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+const CODE_CHARS: usize = 10;
+
+/// One new code, as shown to the user.
+pub fn generate_one() -> String {
+    let mut rng = OsRng;
+    let chars: String = (0..CODE_CHARS)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+pub fn generate() -> Vec<String> {
+    (0..BACKUP_CODE_COUNT).map(|_| generate_one()).collect()
+}
+
+/// The canonical form of a typed backup code (ten alphabet characters, no separator), or
+/// `None` when it cannot be one.
+pub fn normalize(input: &str) -> Option<String> {
+    let code: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| match c.to_ascii_lowercase() {
+            'o' => '0',
+            'i' | 'l' => '1',
+            other => other,
+        })
+        .collect();
+    (code.len() == CODE_CHARS && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+}
+
+/// Salted argon2id hashes of the codes, on a blocking thread.
+pub async fn hash_all(codes: &[String]) -> Result<Vec<String>, AppError> {
+    let mut hashes = Vec::with_capacity(codes.len());
+    for code in codes {
+        let canonical = normalize(code).ok_or_else(|| AppError::internal("hashing backup codes", "generated code is malformed"))?;
+        hashes.push(passwords::hash(canonical).await?);
+    }
+    Ok(hashes)
+}
+
+/// The index of the hash that `canonical` matches, if any.
+pub async fn find_match(canonical: &str, hashes: &[String]) -> Result<Option<usize>, AppError> {
+    for (index, hash) in hashes.iter().enumerate() {
+        if passwords::verify(canonical.to_owned(), hash.clone()).await? {
+            return Ok(Some(index));
+        }
+    }
+    Ok(None)
+}
+
+/// The text of the downloadable file: what the codes are for, whose they are, and how to use them.
+pub fn file_text(issuer: &str, account: &str, date: &str, codes: &[String]) -> String {
+    let mut text = format!(
+        "{issuer} backup codes\n\nAccount: {account}\nCreated: {date}\n\n\
+         Each code works once. When your authenticator app is not available, enter one of these\n\
+         codes instead of the 6-digit code when you log in. Keep this file somewhere safe.\n\n"
+    );
+    for code in codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_fifty_bits_in_an_easy_form() {
+        // 10 characters of a 32-character alphabet: 10 × 5 = 50 bits.
+        assert_eq!(ALPHABET.len(), 32);
+        let codes = generate();
+        assert_eq!(codes.len(), 10);
+        for code in &codes {
+            assert_eq!(code.len(), 11);
+            assert_eq!(&code[5..6], "-");
+            assert!(normalize(code).is_some(), "{code}");
+            assert!(!code.contains(['i', 'l', 'o', 'u']));
+        }
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+    }
+
+    #[test]
+    fn typing_variants_of_a_code_are_the_same_code() {
+        let canonical = normalize("ab1c0-de2fg").unwrap();
+        for typed in ["AB1C0-DE2FG", "ab1c0de2fg", " ab1c0 de2fg ", "abIcO-de2fg", "abLc0-de2fg"] {
+            assert_eq!(normalize(typed).as_deref(), Some(canonical.as_str()), "{typed}");
+        }
+        for bad in ["", "ab1c0-de2f", "ab1c0-de2fgh", "abuc0-de2fg", "ab1c0_de2fg"] {
+            assert_eq!(normalize(bad), None, "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_code_matches_only_its_own_salted_hash() {
+        let codes = vec![generate_one(), generate_one()];
+        let hashes = hash_all(&codes).await.unwrap();
+        assert!(hashes.iter().all(|h| h.starts_with("$argon2id$")));
+        assert!(!hashes.iter().any(|h| h.contains(&normalize(&codes[0]).unwrap())));
+        let second = normalize(&codes[1]).unwrap();
+        assert_eq!(find_match(&second, &hashes).await.unwrap(), Some(1));
+        assert_eq!(find_match(&normalize(&generate_one()).unwrap(), &hashes).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! Two-factor authentication with an authenticator app: the rules and types that the UI and the
+//! server share. Crypto and storage live in `backend::`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Microsoft Authenticator honours only SHA1, 6 digits and 30 seconds; so does every RFC 6238 app.
+pub const CODE_DIGITS: usize = 6;
+pub const STEP_SECS: i64 = 30;
+/// A pending secret that no code confirmed is dropped after this long.
+pub const PENDING_SECRET_SECS: i64 = 15 * 60;
+pub const BACKUP_CODE_COUNT: usize = 10;
+
+/// Accepts a code as apps show it ("123456", "123 456", "123-456") and returns its digits.
+pub fn normalize_code(input: &str) -> Result<String, AppError> {
+    let digits: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{00a0}'))
+        .collect();
+    if digits.is_empty() {
+        return Err(AppError::CodeMissing);
+    }
+    if digits.chars().count() != CODE_DIGITS || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::CodeMalformed);
+    }
+    Ok(digits)
+}
+
+/// Splits a base32 key into groups of four, as it is easiest to read and type.
+pub fn group_key(key: &str) -> String {
+    key.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the setup modal shows for adding the account to an authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSetup {
+    /// The account name the app shows (the user's email).
+    pub account_name: String,
+    pub issuer: String,
+    /// The base32 secret in groups of four.
+    pub key: String,
+    /// The `otpauth://totp/...` URI that the QR code holds.
+    pub uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+    /// When the pending secret is dropped unless a code confirms it (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// Backup codes, in plain text: only ever in the response that made them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupCodes {
+    pub codes: Vec<String>,
+    pub created_at: i64,
+}
+
+/// The state of 2FA for the Security section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    /// Unix seconds, when enabled.
+    pub enabled_since: Option<i64>,
+    pub backup_codes_left: u32,
+}
+
+/// `ISSUER-backup-codes-YYYY-MM-DD.txt`, with anything unsafe in a file name replaced.
+pub fn backup_file_name(issuer: &str, date: &str) -> String {
+    let issuer: String = issuer
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    format!("{issuer}-backup-codes-{date}.txt")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_may_be_typed_with_a_space_or_a_hyphen() {
+        for typed in ["123456", "123 456", "123-456", " 123 456 ", "123\u{a0}456"] {
+            assert_eq!(normalize_code(typed).unwrap(), "123456", "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_gets_a_specific_message() {
+        assert_eq!(normalize_code(""), Err(AppError::CodeMissing));
+        assert_eq!(normalize_code("  "), Err(AppError::CodeMissing));
+        for bad in ["12345", "1234567", "12345a", "１２３４５６", "123_456", "12 34 5"] {
+            assert_eq!(normalize_code(bad), Err(AppError::CodeMalformed), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_backup_file_is_named_after_the_issuer_and_date() {
+        assert_eq!(backup_file_name("WebApp", "2026-11-28"), "WebApp-backup-codes-2026-11-28.txt");
+        assert_eq!(backup_file_name("Acme Mail/../x", "2026-11-28"), "Acme-Mail----x-backup-codes-2026-11-28.txt");
+    }
+
+    #[test]
+    fn keys_are_grouped_by_four() {
+        assert_eq!(group_key("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH"),
+            "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567 ABCD EFGH");
+        assert_eq!(group_key("ABCDEF"), "ABCD EF");
+    }
+}
