@@ -54,6 +54,31 @@ fn focus_first(dialog: &web_sys::HtmlDialogElement) {
     }
 }
 
+/// Keeps Tab and Shift+Tab cycling inside the dialog: from the last control back to the first.
+fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Ok(list) = dialog.query_selector_all("button:not([disabled]), input:not([disabled]), a[href]") else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else { return };
+    let active = document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    let outside = !active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    if ev.shift_key() && (at(first) || outside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || outside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
 /// `on_close` runs when the modal closes: by Cancel, Esc or Done.
 #[component]
 pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
@@ -73,8 +98,10 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             }
         }
     });
+    // Each step, and each error, puts focus back on the step's main control.
     Effect::new(move |_| {
         step.track();
+        error.track();
         if let Some(d) = dialog.get() {
             request_animation_frame(move || focus_first(&d));
         }
@@ -302,7 +329,12 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             role="dialog"
             aria-modal="true"
             aria-labelledby="setup-title"
-            on:cancel=move |ev| {
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if let Some(d) = dialog.get_untracked() {
+                    trap_tab(&d, &ev);
+                }
+            }
+            on:cancel=move |ev: web_sys::Event| {
                 ev.prevent_default();
                 close();
             }

@@ -116,3 +116,21 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+impl TestApp {
+    /// The server-side session behind a `session=...` cookie.
+    pub async fn session_of(&self, cookie: &str) -> app::backend::sessions::Session {
+        let token = cookie.trim_start_matches("session=");
+        app::backend::sessions::find(&self.state.db, token, app::backend::unix_now())
+            .await
+            .unwrap()
+            .expect("live session")
+    }
+}
+
+/// The code an authenticator app shows for `key` (base32, maybe grouped) at `unix_time`.
+pub fn app_code(key: &str, unix_time: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
+    let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
+    totp.generate(unix_time as u64).to_string()
+}

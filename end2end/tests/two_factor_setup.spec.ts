@@ -1,0 +1,134 @@
+import { expect, Page, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { open, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { appCode, decodeQr, withSpace } from "./totp";
+
+const SWITCH = "Two-factor authentication for your account (2FA)";
+
+async function openSecurity(page: Page) {
+  // As the article says: Settings at the bottom left, then Security.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Security" }).click();
+  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
+}
+
+async function passPasswordAndMethod(page: Page) {
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("Step 1 of 5")).toBeVisible();
+  await expect(dialog.getByLabel("Password")).toBeFocused();
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Next" }).click();
+
+  await expect(dialog.getByText("Step 2 of 5")).toBeVisible();
+  await expect(dialog.getByRole("radio", { name: "Authenticator App (recommended)" })).toBeChecked();
+  await expect(dialog.getByRole("radio", { name: "SMS" })).toBeDisabled();
+  await expect(dialog.getByText("coming soon")).toBeVisible();
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await expect(dialog.getByText("Step 3 of 5")).toBeVisible();
+}
+
+test("a user turns on 2FA as the help article describes", async ({ page }, testInfo) => {
+  const email = uniqueEmail("setup");
+  await signUp(page, email);
+  await openSecurity(page);
+
+  const toggle = page.getByRole("switch", { name: SWITCH });
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await toggle.click();
+
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveAttribute("aria-modal", "true");
+
+  // A wrong password: a clear message, and the modal stays open.
+  await dialog.getByLabel("Password").fill("not my password");
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("Incorrect password.");
+  await expect(dialog.getByText("Step 1 of 5")).toBeVisible();
+
+  await passPasswordAndMethod(page);
+
+  // Step 3: the note, the QR code, and the key for typing by hand.
+  await expect(dialog.getByText(/multiple smartphones/).first()).toBeVisible();
+  await expect(dialog.getByRole("textbox", { name: "Account name" })).toHaveValue(email);
+  const groupedKey = await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue();
+  expect(groupedKey).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  const key = groupedKey.replace(/ /g, "");
+  await expect(dialog.getByRole("button", { name: /Copy/ })).toHaveCount(2);
+
+  const qrPath = testInfo.outputPath("qr.png");
+  await dialog.getByRole("img", { name: "QR code" }).screenshot({ path: qrPath });
+  expect(decodeQr(qrPath)).toBe(
+    `otpauth://totp/WebApp:${email}?secret=${key}&issuer=WebApp&algorithm=SHA1&digits=6&period=30`,
+  );
+
+  // Esc abandons the setup without changing the account...
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+
+  // ...and reopening shows the same pending key, so one saved for other phones stays valid.
+  await toggle.click();
+  await passPasswordAndMethod(page);
+  await expect(dialog.getByRole("textbox", { name: "Key", exact: true })).toHaveValue(groupedKey);
+  await dialog.getByRole("button", { name: "Next" }).click();
+
+  // Step 4: the code, as the phone shows it (with a space), from an independent TOTP.
+  await expect(dialog.getByText("Step 4 of 5")).toBeVisible();
+  const codeField = dialog.getByRole("textbox", { name: "Code", exact: true });
+  await expect(codeField).toBeFocused();
+  await expect(codeField).toHaveAttribute("inputmode", "numeric");
+  await expect(codeField).toHaveAttribute("autocomplete", "one-time-code");
+  await codeField.fill("12345");
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("exactly 6 digits");
+
+  await codeField.fill(withSpace(appCode(key)));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+
+  // Step 5: ten backup codes, downloadable as a file that holds them.
+  await expect(dialog.getByText("Step 5 of 5")).toBeVisible();
+  const list = dialog.getByRole("list", { name: "Backup codes" });
+  await expect(list.getByRole("listitem")).toHaveCount(10);
+  const codes = (await list.getByRole("listitem").allInnerTexts()).map((c) => c.trim());
+  for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    dialog.getByRole("button", { name: "Download backup codes" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^WebApp-backup-codes-\d{4}-\d{2}-\d{2}\.txt$/);
+  const file = readFileSync(await download.path(), "utf8");
+  for (const code of codes) expect(file).toContain(code);
+  expect(file).toContain(email);
+  await expect(dialog.getByRole("button", { name: "Copy" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Print" })).toBeVisible();
+
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByText("Backup codes left")).toBeVisible();
+
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await expect(page.getByRole("switch", { name: SWITCH })).toHaveAttribute("aria-checked", "true");
+});
+
+test("Cancel closes the setup and leaves 2FA off", async ({ page }) => {
+  await signUp(page, uniqueEmail("cancel"));
+  await open(page, "/settings/security");
+  const toggle = page.getByRole("switch", { name: SWITCH });
+  await toggle.click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Password")).toBeFocused();
+  // Focus stays in the modal: tabbing around never leaves it.
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Tab");
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await page.reload();
+  await expect(page.getByRole("switch", { name: SWITCH })).toHaveAttribute("aria-checked", "false");
+});

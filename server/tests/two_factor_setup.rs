@@ -1,0 +1,230 @@
+//! Turning 2FA on: the server functions of the setup modal, through the router on SQLite.
+
+mod common;
+
+use common::{app_code, TestApp, PASSWORD};
+use http::StatusCode;
+
+use app::backend::{two_factor, unix_now};
+use app::AppError;
+
+async fn begin(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let reply = app.call("two-factor/begin", &[("password", PASSWORD)], Some(cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.headers["cache-control"], "no-store");
+    reply.json()
+}
+
+fn with_space(code: &str) -> String {
+    format!("{} {}", &code[..3], &code[3..])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn begin_issues_a_pending_secret_with_uri_qr_and_grouped_key() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let setup = begin(&app, &cookie).await;
+    let key = setup["key"].as_str().unwrap();
+    let groups: Vec<&str> = key.split(' ').collect();
+    assert_eq!(groups.len(), 8, "{key}");
+    assert!(groups.iter().all(|g| g.len() == 4));
+    let raw_key = key.replace(' ', "");
+    assert_eq!(
+        setup["uri"],
+        format!("otpauth://totp/WebApp:ada@example.org?secret={raw_key}&issuer=WebApp&algorithm=SHA1&digits=6&period=30")
+    );
+    assert_eq!(setup["account_name"], "ada@example.org");
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
+
+    // Reopening the modal shows the same key: one saved for another phone stays valid.
+    let again = begin(&app, &cookie).await;
+    assert_eq!(again["key"], setup["key"]);
+
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await.json();
+    assert_eq!(status["enabled"], false, "a pending secret does not turn 2FA on");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn begin_needs_a_session_and_the_right_password() {
+    let app = TestApp::new().await;
+    let anonymous = app.call("two-factor/begin", &[("password", PASSWORD)], None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let cookie = app.sign_up("ada@example.org").await;
+    let wrong = app.call("two-factor/begin", &[("password", "not my password")], Some(&cookie)).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json()["message"], "Incorrect password.");
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+
+    let missing = app.call("two-factor/begin", &[], Some(&cookie)).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+
+    let early = app.call("two-factor/confirm", &[("code", "123456")], Some(&cookie)).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.json()["error"], "no_pending_setup");
+
+    let setup = begin(&app, &cookie).await;
+    let key = setup["key"].as_str().unwrap();
+
+    for (typed, error) in [("", "code_missing"), ("12345", "code_malformed"), ("12a456", "code_malformed")] {
+        let reply = app.call("two-factor/confirm", &[("code", typed)], Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{typed:?}");
+        assert_eq!(reply.json()["error"], error);
+    }
+    let wrong_code = {
+        let right = app_code(key, unix_now());
+        format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000)
+    };
+    let wrong = app.call("two-factor/confirm", &[("code", &wrong_code)], Some(&cookie)).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.json()["message"].as_str().unwrap().contains("time automatically"));
+
+    let code = with_space(&app_code(key, unix_now()));
+    let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(confirmed.headers["cache-control"], "no-store");
+    let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
+    assert_eq!(codes.len(), 10);
+
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await.json();
+    assert_eq!(status["enabled"], true);
+    assert_eq!(status["backup_codes_left"], 10);
+
+    let db = &app.state.db;
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM backup_codes").fetch_all(db).await.unwrap();
+    assert_eq!(hashes.len(), 10);
+    for (hash, code) in hashes.iter().zip(&codes) {
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(!hash.contains(&code.replace('-', "")));
+    }
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending").fetch_one(db).await.unwrap();
+    assert_eq!(pending, 0, "the pending secret became the credential");
+    let last_step: i64 = sqlx::query_scalar("SELECT last_step FROM totp_credentials").fetch_one(db).await.unwrap();
+    assert!((last_step - unix_now() / 30).abs() <= 1, "the setup code's step is used up");
+
+    // 2FA is on: no second setup, no second confirmation.
+    let begin_again = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
+    assert_eq!(begin_again.status, StatusCode::CONFLICT);
+    assert_eq!(begin_again.json()["error"], "two_factor_already_on");
+    let confirm_again = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+    assert_eq!(confirm_again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_are_accepted_one_step_either_side_and_not_further() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let session = app.session_of(&cookie).await;
+    let now = unix_now();
+    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, now).await.unwrap();
+    for offset in [-60, 60] {
+        let code = app_code(&setup.key, now + offset);
+        assert_eq!(
+            two_factor::confirm_setup(&app.state, &session, &code, now).await,
+            Err(AppError::WrongCode),
+            "offset {offset}"
+        );
+    }
+    let code = app_code(&setup.key, now - 30);
+    assert!(two_factor::confirm_setup(&app.state, &session, &code, now).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_secret_expires_after_15_minutes() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let session = app.session_of(&cookie).await;
+    let t0 = unix_now();
+    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, t0).await.unwrap();
+    assert_eq!(first.expires_at, t0 + 15 * 60);
+    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, t0 + 14 * 60).await.unwrap();
+    assert_eq!(later.key, first.key);
+
+    let expired_at = t0 + 15 * 60;
+    let code = app_code(&first.key, expired_at);
+    assert_eq!(
+        two_factor::confirm_setup(&app.state, &session, &code, expired_at).await,
+        Err(AppError::NoPendingSetup)
+    );
+    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, expired_at).await.unwrap();
+    assert_ne!(fresh.key, first.key);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let setup = begin(&app, &cookie).await;
+    let code = app_code(setup["key"].as_str().unwrap(), unix_now());
+    let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+    let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
+
+    let file = app.call("two-factor/backup-codes", &[], Some(&cookie)).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert!(file.headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert_eq!(file.headers["cache-control"], "no-store");
+    let today = app::dates::format_date(unix_now());
+    assert_eq!(
+        file.headers["content-disposition"],
+        format!("attachment; filename=\"WebApp-backup-codes-{today}.txt\"").as_str()
+    );
+    for code in &codes {
+        assert!(file.body.contains(code.as_str()), "{code} missing from {}", file.body);
+    }
+    assert!(file.body.contains("ada@example.org"));
+    assert!(file.body.contains(&today));
+    assert!(file.body.contains("works once"));
+
+    // Another session of the same account cannot fetch them.
+    let other = app
+        .call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .unwrap();
+    let elsewhere = app.call("two-factor/backup-codes", &[], Some(&other)).await;
+    assert_eq!(elsewhere.status, StatusCode::GONE);
+    assert_eq!(elsewhere.json()["error"], "backup_codes_unavailable");
+
+    // Ten minutes later, not even the same session.
+    let session = app.session_of(&cookie).await;
+    let later = unix_now() + two_factor::DOWNLOAD_WINDOW_SECS;
+    assert!(matches!(
+        two_factor::backup_code_file(&app.state, &session, later).await,
+        Err(AppError::BackupCodesUnavailable)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let setup = begin(&app, &cookie).await;
+    let key = setup["key"].as_str().unwrap().replace(' ', "");
+    let code = app_code(&key, unix_now());
+    let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+    let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
+    app.state.db.close().await;
+
+    let db_path = app.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+    let mut raw = std::fs::read(&db_path).unwrap();
+    if let Ok(wal) = std::fs::read(format!("{db_path}-wal")) {
+        raw.extend(wal);
+    }
+    let secret = totp_rs::Secret::try_from_base32(&key).unwrap().as_bytes().to_vec();
+    let contains = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(!contains(key.as_bytes()), "base32 secret found in the database file");
+    assert!(!contains(&secret), "raw secret found in the database file");
+    for code in &codes {
+        assert!(!contains(code.as_bytes()) && !contains(code.replace('-', "").as_bytes()));
+    }
+}
