@@ -6,7 +6,8 @@ use leptos::server;
 use crate::account::{AccountOverview, Viewer};
 use crate::error::AppError;
 use crate::text_codec::PlainText;
-use crate::two_factor::{BackupCodes, PendingSetup, TwoFactorStatus};
+use crate::security_events::SecurityEvent;
+use crate::two_factor::{BackupCodeLogin, BackupCodes, PendingSetup, TwoFactorStatus};
 
 /// Who is logged in on this session, if anyone. Open to every caller.
 #[server(prefix = "/api", endpoint = "session")]
@@ -33,7 +34,8 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use crate::backend::{context, login, unix_now};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started = login::log_in(&state, &email, &password, previous.as_deref(), unix_now()).await?;
+    let ip = context::client_ip();
+    let started = login::log_in(&state, &email, &password, previous.as_deref(), ip.as_deref(), unix_now()).await?;
     context::set_session_cookie(&state.settings, &started.token);
     Ok(started.viewer)
 }
@@ -84,7 +86,7 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppEr
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::confirm_setup(&state, &session, &code, unix_now()).await
+    two_factor::confirm_setup(&state, &session, &code, context::client_ip().as_deref(), unix_now()).await
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
@@ -97,4 +99,69 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
     let file = two_factor::backup_code_file(&state, &session, unix_now()).await?;
     context::attach_as(&file.file_name);
     Ok(file.text)
+}
+
+/// Login step 2: the 6-digit code from the app. Password-verified sessions only; success
+/// starts a fully authenticated session under a new id.
+#[server(prefix = "/api", endpoint = "login/code")]
+pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
+    use crate::backend::{context, login, second_factor::Proof, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    let ip = context::client_ip();
+    let (started, _) = login::complete_login(&state, &session, Proof::AppCode(&code), ip.as_deref(), unix_now()).await?;
+    context::set_session_cookie(&state.settings, &started.token);
+    Ok(started.viewer)
+}
+
+/// Login step 2 with a backup code instead; answers how many codes are left.
+#[server(prefix = "/api", endpoint = "login/backup-code")]
+pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, AppError> {
+    use crate::backend::{context, login, second_factor::Proof, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    let ip = context::client_ip();
+    let (started, left) =
+        login::complete_login(&state, &session, Proof::BackupCode(&code), ip.as_deref(), unix_now()).await?;
+    context::set_session_cookie(&state.settings, &started.token);
+    Ok(BackupCodeLogin { viewer: started.viewer, backup_codes_left: left.unwrap_or_default() })
+}
+
+/// A new set of backup codes after a password re-check; the old set stops working.
+#[server(prefix = "/api", endpoint = "two-factor/backup-codes/regenerate")]
+pub async fn regenerate_backup_codes(password: String) -> Result<BackupCodes, AppError> {
+    use crate::backend::{context, two_factor, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    two_factor::regenerate_backup_codes(&state, &session, &password, context::client_ip().as_deref(), unix_now()).await
+}
+
+/// The active key again, as QR code and text, for another smartphone: password and a current code.
+#[server(prefix = "/api", endpoint = "two-factor/another-phone")]
+pub async fn show_key_for_another_phone(password: String, code: String) -> Result<PendingSetup, AppError> {
+    use crate::backend::{context, two_factor, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    two_factor::show_key_again(&state, &session, &password, &code, context::client_ip().as_deref(), unix_now()).await
+}
+
+/// Turns 2FA off: password and a current code or an unused backup code (in `code`).
+#[server(prefix = "/api", endpoint = "two-factor/disable")]
+pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+    use crate::backend::{context, second_factor::Proof, two_factor, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    let ip = context::client_ip();
+    two_factor::disable(&state, &session, &password, Proof::guess(&code), ip.as_deref(), unix_now()).await
+}
+
+/// The account's latest security events, newest first.
+#[server(prefix = "/api", endpoint = "security/events")]
+pub async fn get_security_events() -> Result<Vec<SecurityEvent>, AppError> {
+    use crate::backend::{audit, context};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    audit::recent(&state.db, session.user_id).await
 }

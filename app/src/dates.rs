@@ -16,9 +16,15 @@ pub fn format_date(unix_secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `YYYY-MM-DD HH:MM UTC` of a Unix time.
+pub fn format_date_time(unix_secs: i64) -> String {
+    let secs_of_day = unix_secs.rem_euclid(86_400);
+    format!("{} {:02}:{:02} UTC", format_date(unix_secs), secs_of_day / 3600, secs_of_day % 3600 / 60)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_date;
+    use super::{format_date, format_date_time};
 
     #[test]
     fn dates_are_formatted_in_utc() {
@@ -26,5 +32,6 @@ mod tests {
         assert_eq!(format_date(951_782_400), "2000-02-29");
         assert_eq!(format_date(1_795_824_000), "2026-11-28");
         assert_eq!(format_date(1_795_910_399), "2026-11-28");
+        assert_eq!(format_date_time(1_795_910_399), "2026-11-28 23:59 UTC");
     }
 }

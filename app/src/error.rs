@@ -35,6 +35,14 @@ pub enum AppError {
     CodeMalformed,
     #[error("That code is not right, or was already used. Check that your phone sets its date and time automatically, then enter the code shown now.")]
     WrongCode,
+    #[error("A backup code has 10 letters and digits, like abcde-12345.")]
+    BackupCodeMalformed,
+    #[error("That backup code is not right, or was already used.")]
+    WrongBackupCode,
+    #[error("Two-factor authentication is off for this account.")]
+    TwoFactorOff,
+    #[error("You are already logged in.")]
+    AlreadyLoggedIn,
     #[error("Two-factor authentication is already on for this account.")]
     TwoFactorAlreadyOn,
     #[error("Start the setup again: there is no pending key, or it expired.")]
@@ -58,9 +66,13 @@ impl AppError {
             | AppError::PasswordTooLong { .. }
             | AppError::CodeMissing
             | AppError::CodeMalformed
+            | AppError::BackupCodeMalformed
             | AppError::BadRequest { .. } => 400,
-            AppError::WrongCode | AppError::WrongPassword => 401,
-            AppError::TwoFactorAlreadyOn | AppError::NoPendingSetup => 409,
+            AppError::WrongCode | AppError::WrongPassword | AppError::WrongBackupCode => 401,
+            AppError::TwoFactorAlreadyOn
+            | AppError::TwoFactorOff
+            | AppError::AlreadyLoggedIn
+            | AppError::NoPendingSetup => 409,
             AppError::BackupCodesUnavailable => 410,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired => 403,

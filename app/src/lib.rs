@@ -1,9 +1,11 @@
 //! The WebApp: pages, components, server functions and the types they share.
+#![recursion_limit = "256"]
 
 pub mod account;
 pub mod api;
 pub mod dates;
 pub mod error;
+pub mod security_events;
 pub mod text_codec;
 pub mod two_factor;
 pub mod ui;

@@ -49,8 +49,9 @@ pub struct PendingSetup {
     pub uri: String,
     /// The QR code as an SVG document.
     pub qr_svg: String,
-    /// When the pending secret is dropped unless a code confirms it (Unix seconds).
-    pub expires_at: i64,
+    /// When a pending secret is dropped unless a code confirms it (Unix seconds); `None` for
+    /// the active key shown again for another smartphone.
+    pub expires_at: Option<i64>,
 }
 
 /// Backup codes, in plain text: only ever in the response that made them.
@@ -58,7 +59,19 @@ pub struct PendingSetup {
 pub struct BackupCodes {
     pub codes: Vec<String>,
     pub created_at: i64,
+    /// The name of the downloadable file: `ISSUER-backup-codes-DATE.txt`.
+    pub file_name: String,
 }
+
+/// The outcome of logging in with a backup code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupCodeLogin {
+    pub viewer: crate::account::Viewer,
+    pub backup_codes_left: u32,
+}
+
+/// With this many backup codes left or fewer, the user is urged to make new ones.
+pub const FEW_BACKUP_CODES: u32 = 3;
 
 /// The state of 2FA for the Security section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

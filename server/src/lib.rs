@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The WebApp server: configuration, storage and routing around the `app` crate.
 
 pub mod api_errors;

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -31,7 +32,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let app = server::routing::router(state, server::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app.into_make_service())
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

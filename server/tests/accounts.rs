@@ -164,7 +164,7 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     assert_eq!(account.status, StatusCode::FORBIDDEN);
     assert_eq!(account.json()["error"], "second_factor_required");
     let page = app.get_page("/settings", Some(&cookie)).await;
-    assert!(page.body.contains("Log in"));
+    assert!(page.body.contains("Two-factor authentication</h1>"), "the code prompt, and only it");
     assert!(!page.body.contains("Member since"));
 }
 

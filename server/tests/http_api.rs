@@ -15,7 +15,9 @@ async fn serve() -> (SocketAddr, tempfile::TempDir) {
     let router = server::routing::router(state, server::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+    });
     (addr, dir)
 }
 

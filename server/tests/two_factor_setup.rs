@@ -130,13 +130,13 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
     for offset in [-60, 60] {
         let code = app_code(&setup.key, now + offset);
         assert_eq!(
-            two_factor::confirm_setup(&app.state, &session, &code, now).await,
+            two_factor::confirm_setup(&app.state, &session, &code, None, now).await,
             Err(AppError::WrongCode),
             "offset {offset}"
         );
     }
     let code = app_code(&setup.key, now - 30);
-    assert!(two_factor::confirm_setup(&app.state, &session, &code, now).await.is_ok());
+    assert!(two_factor::confirm_setup(&app.state, &session, &code, None, now).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,14 +146,14 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
     let first = two_factor::begin_setup(&app.state, &session, PASSWORD, t0).await.unwrap();
-    assert_eq!(first.expires_at, t0 + 15 * 60);
+    assert_eq!(first.expires_at, Some(t0 + 15 * 60));
     let later = two_factor::begin_setup(&app.state, &session, PASSWORD, t0 + 14 * 60).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
     let code = app_code(&first.key, expired_at);
     assert_eq!(
-        two_factor::confirm_setup(&app.state, &session, &code, expired_at).await,
+        two_factor::confirm_setup(&app.state, &session, &code, None, expired_at).await,
         Err(AppError::NoPendingSetup)
     );
     let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, expired_at).await.unwrap();
@@ -186,11 +186,13 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
     assert!(file.body.contains("works once"));
 
     // Another session of the same account cannot fetch them.
-    let other = app
+    let half = app
         .call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None)
         .await
         .session_cookie()
         .unwrap();
+    let next_code = app_code(setup["key"].as_str().unwrap(), unix_now() + 30);
+    let other = app.call("login/code", &[("code", &next_code)], Some(&half)).await.session_cookie().unwrap();
     let elsewhere = app.call("two-factor/backup-codes", &[], Some(&other)).await;
     assert_eq!(elsewhere.status, StatusCode::GONE);
     assert_eq!(elsewhere.json()["error"], "backup_codes_unavailable");

@@ -47,6 +47,22 @@ pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppErr
     }
 }
 
+/// The caller's session when it is half logged in: password right, second factor pending.
+pub async fn require_password_verified(state: &AppState) -> Result<Session, AppError> {
+    match current_session(state).await? {
+        Some(s) if s.level == AuthLevel::PasswordVerified => Ok(s),
+        Some(_) => Err(AppError::AlreadyLoggedIn),
+        None => Err(AppError::LoginRequired),
+    }
+}
+
+/// The client's IP address, as the TCP connection shows it.
+pub fn client_ip() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?;
+    Some(info.0.ip().to_string())
+}
+
 /// The caller's session when it may use the WebApp: fully authenticated, not half logged in.
 pub async fn require_fully_authenticated(state: &AppState) -> Result<Session, AppError> {
     match current_session(state).await? {

@@ -1,6 +1,9 @@
 //! The login flows: sign up, log in, log out. Each takes the clock as a parameter.
 
-use super::{accounts, passwords, sessions, AppState};
+use super::second_factor::{self, Proof};
+use super::sessions::Session;
+use super::{accounts, audit, passwords, sessions, two_factor, AppState};
+use crate::security_events::SecurityEventKind;
 use crate::account::{check_new_password, normalize_email, AuthLevel, Viewer, MAX_PASSWORD_CHARS};
 use crate::error::AppError;
 
@@ -32,13 +35,15 @@ pub async fn sign_up(
 }
 
 /// Checks email and password and starts a new session; the previous one, if any, ends, so every
-/// login gets a fresh session id. Wrong email and wrong password are one error, so the answer
-/// does not tell whether an account exists.
+/// login gets a fresh session id. With 2FA on, the new session is only password-verified: it
+/// reaches nothing but the code prompt. Wrong email and wrong password are one error, so the
+/// answer does not tell whether an account exists.
 pub async fn log_in(
     state: &AppState,
     email: &str,
     password: &str,
     previous_token: Option<&str>,
+    ip: Option<&str>,
     now: i64,
 ) -> Result<StartedSession, AppError> {
     if password.chars().count() > MAX_PASSWORD_CHARS {
@@ -58,10 +63,38 @@ pub async fn log_in(
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }
-    let level = AuthLevel::FullyAuthenticated;
+    let level = if two_factor::is_enabled(&state.db, account.id).await? {
+        AuthLevel::PasswordVerified
+    } else {
+        audit::record(&state.db, account.id, SecurityEventKind::Login, ip, now).await?;
+        AuthLevel::FullyAuthenticated
+    };
     let token = sessions::start(&state.db, account.id, level, now).await?;
-    tracing::info!(user_id = account.id, "logged in");
+    tracing::info!(user_id = account.id, ?level, "password accepted");
     Ok(StartedSession { token, viewer: Viewer { email: account.email, level } })
+}
+
+/// The second step of a login with 2FA: a code from the app or a backup code turns the
+/// password-verified session into a fully authenticated one, under a new session id. For a
+/// backup code, also returns how many are left.
+pub async fn complete_login(
+    state: &AppState,
+    session: &Session,
+    proof: Proof<'_>,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(StartedSession, Option<u32>), AppError> {
+    if session.level != AuthLevel::PasswordVerified {
+        return Err(AppError::AlreadyLoggedIn);
+    }
+    let backup_codes_left = second_factor::consume(state, session.user_id, proof, ip, now).await?;
+    sessions::end_by_id(&state.db, &session.id).await?;
+    let level = AuthLevel::FullyAuthenticated;
+    let token = sessions::start(&state.db, session.user_id, level, now).await?;
+    audit::record(&state.db, session.user_id, SecurityEventKind::Login, ip, now).await?;
+    tracing::info!(user_id = session.user_id, "logged in with a second factor");
+    let viewer = Viewer { email: session.email.clone(), level };
+    Ok((StartedSession { token, viewer }, backup_codes_left))
 }
 
 pub async fn log_out(state: &AppState, token: Option<&str>) -> Result<(), AppError> {

@@ -2,12 +2,14 @@
 //! so none of it reaches the WASM bundle.
 
 pub mod accounts;
+pub mod audit;
 pub mod backup_codes;
 pub mod context;
 pub mod login;
 pub mod passwords;
 pub mod qr;
 pub mod sealing;
+pub mod second_factor;
 pub mod sessions;
 pub mod state;
 pub mod totp;

@@ -119,6 +119,11 @@ pub async fn end(db: &AnyPool, token: &str) -> Result<(), AppError> {
     delete(db, &id_of(token)).await
 }
 
+/// Ends the session whose stored id is `id`.
+pub async fn end_by_id(db: &AnyPool, id: &str) -> Result<(), AppError> {
+    delete(db, id).await
+}
+
 async fn delete(db: &AnyPool, id: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(id)

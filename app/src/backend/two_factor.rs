@@ -1,21 +1,21 @@
-//! Turning 2FA on with an authenticator app: a pending secret, confirmed by a first code, becomes
-//! the account's credential together with its backup codes, in one transaction.
+//! 2FA with an authenticator app on an account: turning it on (a pending secret, confirmed by a
+//! first code, becomes the credential together with its backup codes, in one transaction),
+//! new backup codes, the key again for another smartphone, and turning it off.
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
+use super::accounts::Account;
+use super::second_factor::{self, secret_context, Proof};
 use super::sessions::Session;
-use super::{accounts, backup_codes, passwords, qr, sealing, totp, AppState};
+use super::{accounts, audit, backup_codes, passwords, qr, sealing, totp, AppState};
 use crate::error::AppError;
+use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
     backup_file_name, group_key, normalize_code, BackupCodes, PendingSetup, TwoFactorStatus, PENDING_SECRET_SECS,
 };
 
-/// How long after setup the session that made the backup codes may download them.
+/// How long after making them the session that made the backup codes may download them.
 pub const DOWNLOAD_WINDOW_SECS: i64 = 10 * 60;
-
-fn secret_context(user_id: i64) -> String {
-    format!("totp-secret:{user_id}")
-}
 
 fn downloads_context(session_id: &str) -> String {
     format!("backup-codes:{session_id}")
@@ -53,6 +53,30 @@ pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppEr
     })
 }
 
+/// Re-checks the password of the session's account before a change to how it logs in.
+async fn check_password(db: &AnyPool, session: &Session, password: &str) -> Result<Account, AppError> {
+    let account = accounts::find_by_id(db, session.user_id).await?;
+    if !passwords::verify(password.to_owned(), account.password_hash.clone()).await? {
+        tracing::info!(user_id = session.user_id, "password re-check failed");
+        return Err(AppError::WrongPassword);
+    }
+    Ok(account)
+}
+
+/// The QR code, URI and key of `secret`, as an authenticator app takes them.
+fn authenticator_key(state: &AppState, email: String, secret: &[u8], expires_at: Option<i64>) -> Result<PendingSetup, AppError> {
+    let key = totp::base32(secret);
+    let uri = totp::otpauth_uri(&state.settings.issuer, &email, &key);
+    Ok(PendingSetup {
+        qr_svg: qr::svg_of(&uri)?,
+        uri,
+        key: group_key(&key),
+        account_name: email,
+        issuer: state.settings.issuer.clone(),
+        expires_at,
+    })
+}
+
 /// Step 1 of setup: re-checks the password and returns the pending secret, the same one until it
 /// is confirmed or expires, so a key already saved for other phones stays valid.
 pub async fn begin_setup(state: &AppState, session: &Session, password: &str, now: i64) -> Result<PendingSetup, AppError> {
@@ -60,11 +84,7 @@ pub async fn begin_setup(state: &AppState, session: &Session, password: &str, no
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let account = accounts::find_by_id(db, session.user_id).await?;
-    if !passwords::verify(password.to_owned(), account.password_hash).await? {
-        tracing::info!(user_id = session.user_id, "2FA setup refused: wrong password");
-        return Err(AppError::WrongPassword);
-    }
+    let account = check_password(db, session, password).await?;
 
     sqlx::query("DELETE FROM totp_pending WHERE user_id = $1 AND created_at <= $2")
         .bind(session.user_id)
@@ -85,17 +105,7 @@ pub async fn begin_setup(state: &AppState, session: &Session, password: &str, no
         .await?
         .ok_or_else(|| AppError::internal("begin setup", "pending secret vanished"))?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-
-    let key = totp::base32(&secret);
-    let uri = totp::otpauth_uri(&state.settings.issuer, &account.email, &key);
-    Ok(PendingSetup {
-        qr_svg: qr::svg_of(&uri)?,
-        uri,
-        key: group_key(&key),
-        account_name: account.email,
-        issuer: state.settings.issuer.clone(),
-        expires_at: created_at + PENDING_SECRET_SECS,
-    })
+    authenticator_key(state, account.email, &secret, Some(created_at + PENDING_SECRET_SECS))
 }
 
 async fn pending_secret(db: &AnyPool, user_id: i64, now: i64) -> Result<Option<(Vec<u8>, i64)>, AppError> {
@@ -111,7 +121,13 @@ async fn pending_secret(db: &AnyPool, user_id: i64, now: i64) -> Result<Option<(
 /// the code's time step is recorded as used (it cannot log in afterwards), and ten backup codes
 /// are made, all in one transaction: a crash leaves the account either without 2FA or with all
 /// of it.
-pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, now: i64) -> Result<BackupCodes, AppError> {
+pub async fn confirm_setup(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<BackupCodes, AppError> {
     let code = normalize_code(code)?;
     let db = &state.db;
     if is_enabled(db, session.user_id).await? {
@@ -120,15 +136,11 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, now:
     let (sealed, _) = pending_secret(db, session.user_id, now).await?.ok_or(AppError::NoPendingSetup)?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
     let Some(step) = totp::matching_step(&secret, &code, now)? else {
-        tracing::info!(user_id = session.user_id, "2FA setup: wrong code");
+        audit::record(db, session.user_id, SecurityEventKind::WrongCode, ip, now).await?;
         return Err(AppError::WrongCode);
     };
 
-    let codes = backup_codes::generate();
-    let hashes = backup_codes::hash_all(&codes).await?;
-    let download = serde_json::to_vec(&codes).map_err(|e| AppError::internal("sealing backup codes", e))?;
-    let download = sealing::seal(&state.settings.data_key, &download, &downloads_context(&session.id))?;
-
+    let fresh = FreshBackupCodes::make(state, session).await?;
     let mut tx = db.begin().await.map_err(db_error("starting 2FA setup"))?;
     let inserted = sqlx::query(
         "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step)
@@ -142,43 +154,159 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, now:
     .await
     .map_err(db_error("enabling 2FA"))?;
     if inserted.rows_affected() != 1 {
-        // A parallel confirmation won, or the pending secret was just replaced.
+        // A parallel confirmation won.
         return Err(AppError::TwoFactorAlreadyOn);
     }
+    sqlx::query("DELETE FROM totp_pending WHERE user_id = $1")
+        .bind(session.user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("enabling 2FA"))?;
+    fresh.store(&mut tx, session, now).await?;
+    tx.commit().await.map_err(db_error("enabling 2FA"))?;
+    tracing::info!(user_id = session.user_id, "2FA turned on");
+    audit::record(db, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
+    Ok(fresh.shown(state, now))
+}
+
+/// Ten new backup codes, hashed for the table and sealed for the download, made before any
+/// transaction starts (hashing takes a while).
+struct FreshBackupCodes {
+    codes: Vec<String>,
+    hashes: Vec<String>,
+    sealed_for_download: Vec<u8>,
+}
+
+impl FreshBackupCodes {
+    async fn make(state: &AppState, session: &Session) -> Result<Self, AppError> {
+        let codes = backup_codes::generate();
+        let hashes = backup_codes::hash_all(&codes).await?;
+        let plain = serde_json::to_vec(&codes).map_err(|e| AppError::internal("sealing backup codes", e))?;
+        let sealed_for_download = sealing::seal(&state.settings.data_key, &plain, &downloads_context(&session.id))?;
+        Ok(FreshBackupCodes { codes, hashes, sealed_for_download })
+    }
+
+    /// The codes as the response shows them, once.
+    fn shown(self, state: &AppState, now: i64) -> BackupCodes {
+        BackupCodes {
+            codes: self.codes,
+            created_at: now,
+            file_name: backup_file_name(&state.settings.issuer, &crate::dates::format_date(now)),
+        }
+    }
+
+    /// Replaces the account's backup codes (the old set stops working) and offers the new set
+    /// for download to this session.
+    async fn store(&self, tx: &mut AnyConnection, session: &Session, now: i64) -> Result<(), AppError> {
+        let fail = db_error("storing backup codes");
+        sqlx::query("DELETE FROM backup_codes WHERE user_id = $1")
+            .bind(session.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(&fail)?;
+        for hash in &self.hashes {
+            sqlx::query("INSERT INTO backup_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind(session.user_id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(&fail)?;
+        }
+        sqlx::query("DELETE FROM backup_code_downloads WHERE session_id = $1")
+            .bind(&session.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(&fail)?;
+        sqlx::query("INSERT INTO backup_code_downloads (session_id, user_id, codes, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&session.id)
+            .bind(session.user_id)
+            .bind(&self.sealed_for_download)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(&fail)?;
+        Ok(())
+    }
+}
+
+/// "Regenerate backup codes": after a password re-check, a new set replaces the old one.
+pub async fn regenerate_backup_codes(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<BackupCodes, AppError> {
+    let db = &state.db;
+    if !is_enabled(db, session.user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    check_password(db, session, password).await?;
+    let fresh = FreshBackupCodes::make(state, session).await?;
+    let mut tx = db.begin().await.map_err(db_error("regenerating backup codes"))?;
+    fresh.store(&mut tx, session, now).await?;
+    tx.commit().await.map_err(db_error("regenerating backup codes"))?;
+    audit::record(db, session.user_id, SecurityEventKind::BackupCodesRegenerated, ip, now).await?;
+    Ok(fresh.shown(state, now))
+}
+
+/// "Set up another smartphone": with the password and a current code, the active key is shown
+/// again (the article's shared-account case).
+pub async fn show_key_again(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    code: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<PendingSetup, AppError> {
+    let db = &state.db;
+    let account = check_password(db, session, password).await?;
+    second_factor::consume_app_code(state, session.user_id, code, ip, now).await?;
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_credentials WHERE user_id = $1")
+        .bind(session.user_id)
+        .fetch_optional(db)
+        .await
+        .map_err(db_error("loading the authenticator"))?
+        .ok_or(AppError::TwoFactorOff)?;
+    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
+    audit::record(db, session.user_id, SecurityEventKind::AnotherPhoneAdded, ip, now).await?;
+    authenticator_key(state, account.email, &secret, None)
+}
+
+/// Turns 2FA off: with the password and a current code or a backup code, the secret and the
+/// backup codes are deleted together.
+pub async fn disable(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    proof: Proof<'_>,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let db = &state.db;
+    if !is_enabled(db, session.user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    check_password(db, session, password).await?;
+    second_factor::consume(state, session.user_id, proof, ip, now).await?;
+    let mut tx = db.begin().await.map_err(db_error("turning 2FA off"))?;
     for statement in [
+        "DELETE FROM totp_credentials WHERE user_id = $1",
         "DELETE FROM totp_pending WHERE user_id = $1",
         "DELETE FROM backup_codes WHERE user_id = $1",
+        "DELETE FROM backup_code_downloads WHERE user_id = $1",
     ] {
         sqlx::query(statement)
             .bind(session.user_id)
             .execute(&mut *tx)
             .await
-            .map_err(db_error("enabling 2FA"))?;
+            .map_err(db_error("turning 2FA off"))?;
     }
-    for hash in &hashes {
-        sqlx::query("INSERT INTO backup_codes (user_id, code_hash) VALUES ($1, $2)")
-            .bind(session.user_id)
-            .bind(hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error("storing backup codes"))?;
-    }
-    sqlx::query("DELETE FROM backup_code_downloads WHERE session_id = $1")
-        .bind(&session.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error("storing backup codes"))?;
-    sqlx::query("INSERT INTO backup_code_downloads (session_id, user_id, codes, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&session.id)
-        .bind(session.user_id)
-        .bind(download)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error("storing backup codes"))?;
-    tx.commit().await.map_err(db_error("enabling 2FA"))?;
-    tracing::info!(user_id = session.user_id, "2FA turned on");
-    Ok(BackupCodes { codes, created_at: now })
+    tx.commit().await.map_err(db_error("turning 2FA off"))?;
+    tracing::info!(user_id = session.user_id, "2FA turned off");
+    audit::record(db, session.user_id, SecurityEventKind::TwoFactorDisabled, ip, now).await?;
+    Ok(())
 }
 
 /// The backup-code file: for the session that made the codes, shortly after.

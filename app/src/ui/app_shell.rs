@@ -5,6 +5,7 @@ use leptos_router::components::A;
 
 use super::auth::Auth;
 use crate::account::Viewer;
+use crate::two_factor::FEW_BACKUP_CODES;
 
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
@@ -24,7 +25,20 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                     <A href="/settings">"Settings"</A>
                 </div>
             </nav>
-            <main class="content">{children()}</main>
+            <main class="content">
+                {move || auth.backup_codes_left.get().map(|left| view! {
+                    <div class="banner" role="status">
+                        <p>{format!("You logged in with a backup code. {left} backup codes left.")}</p>
+                        {(left <= FEW_BACKUP_CODES).then(|| view! {
+                            <p class="warning">
+                                "You are running out of backup codes. "
+                                <A href="/settings/security">"Make new backup codes"</A>
+                            </p>
+                        })}
+                    </div>
+                })}
+                {children()}
+            </main>
         </div>
     }
 }

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 use super::app_shell::AppShell;
 use super::login::LoginPage;
-use crate::account::Viewer;
-use crate::api::{current_viewer, LogIn, LogOut, SignUp};
+use super::code_prompt::CodePrompt;
+use crate::account::{AuthLevel, Viewer};
+use crate::api::{current_viewer, LogIn, LogInWithBackupCode, LogInWithCode, LogOut, SignUp};
 use crate::error::AppError;
 
 #[derive(Clone, Copy)]
@@ -14,6 +15,10 @@ pub struct Auth {
     pub log_in: ServerAction<LogIn>,
     pub sign_up: ServerAction<SignUp>,
     pub log_out: ServerAction<LogOut>,
+    pub log_in_code: ServerAction<LogInWithCode>,
+    pub log_in_backup: ServerAction<LogInWithBackupCode>,
+    /// Set after a login with a backup code: how many are left, for the banner in the shell.
+    pub backup_codes_left: RwSignal<Option<u32>>,
 }
 
 impl Auth {
@@ -21,19 +26,43 @@ impl Auth {
         let log_in = ServerAction::<LogIn>::new();
         let sign_up = ServerAction::<SignUp>::new();
         let log_out = ServerAction::<LogOut>::new();
-        // Reload the viewer only when a login, sign-up or logout succeeded: a failed attempt
-        // must leave the form (and what the user typed) in place.
+        let log_in_code = ServerAction::<LogInWithCode>::new();
+        let log_in_backup = ServerAction::<LogInWithBackupCode>::new();
+        let backup_codes_left = RwSignal::new(None);
+        // Reload the viewer only when a login step, sign-up or logout succeeded: a failed attempt
+        // must leave the form (and what the user typed) in place. One effect per action, so each
+        // reacts to its own outcome only.
         let changes = RwSignal::new(0u32);
+        let reload = move || changes.update(|n| *n += 1);
         Effect::new(move |_| {
-            let succeeded = log_in.value().with(|v| matches!(v, Some(Ok(_))))
-                | sign_up.value().with(|v| matches!(v, Some(Ok(_))))
-                | log_out.value().with(|v| matches!(v, Some(Ok(_))));
-            if succeeded {
-                changes.update(|n| *n += 1);
+            if log_in.value().with(|v| matches!(v, Some(Ok(_)))) {
+                reload();
+            }
+        });
+        Effect::new(move |_| {
+            if sign_up.value().with(|v| matches!(v, Some(Ok(_)))) {
+                reload();
+            }
+        });
+        Effect::new(move |_| {
+            if log_in_code.value().with(|v| matches!(v, Some(Ok(_)))) {
+                reload();
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(Ok(login)) = log_in_backup.value().get() {
+                backup_codes_left.set(Some(login.backup_codes_left));
+                reload();
+            }
+        });
+        Effect::new(move |_| {
+            if log_out.value().with(|v| matches!(v, Some(Ok(_)))) {
+                backup_codes_left.set(None);
+                reload();
             }
         });
         let viewer = Resource::new(move || changes.get(), |_| current_viewer());
-        Auth { viewer, log_in, sign_up, log_out }
+        Auth { viewer, log_in, sign_up, log_out, log_in_code, log_in_backup, backup_codes_left }
     }
 }
 
@@ -43,8 +72,8 @@ impl Default for Auth {
     }
 }
 
-/// Shows its children inside the WebApp shell to a fully authenticated session, and the login
-/// page to everyone else.
+/// Shows its children inside the WebApp shell to a fully authenticated session, the code prompt
+/// to a password-verified one, and the login page to everyone else.
 #[component]
 pub fn Protected(children: ChildrenFn) -> impl IntoView {
     let auth = expect_context::<Auth>();
@@ -56,6 +85,9 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
                     match auth.viewer.await {
                         Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
                             view! { <AppShell viewer>{children()}</AppShell> }.into_any()
+                        }
+                        Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
+                            view! { <CodePrompt/> }.into_any()
                         }
                         _ => view! { <LoginPage/> }.into_any(),
                     }

@@ -2,12 +2,17 @@
 
 mod app_shell;
 mod auth;
+mod backup_codes_panel;
 mod browser;
+mod code_prompt;
 mod inbox;
+mod key_panel;
 mod login;
+mod modal;
 mod not_found;
 mod settings;
 mod signup;
+mod two_factor_manage;
 mod two_factor_setup;
 
 use leptos::prelude::*;

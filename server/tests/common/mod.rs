@@ -47,6 +47,27 @@ impl TestApp {
 
     /// Calls a server function the way a form or curl does: url-encoded fields.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        Reply::read(self.send(server_fn_request(endpoint, form, cookie)).await).await
+    }
+
+    /// Calls on a task of its own, so that calls run truly in parallel.
+    pub fn spawn_call(&self, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> tokio::task::JoinHandle<Reply> {
+        let request = server_fn_request(endpoint, form, Some(cookie));
+        let router = self.router.clone();
+        tokio::spawn(async move { Reply::read(router.oneshot(request).await.unwrap()).await })
+    }
+
+    pub async fn get_page(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        Reply::read(self.send(request.body(Body::empty()).unwrap()).await).await
+    }
+}
+
+pub fn server_fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
+    {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -57,16 +78,11 @@ impl TestApp {
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        Reply::read(self.send(request.body(Body::from(body)).unwrap()).await).await
+        request.body(Body::from(body)).unwrap()
     }
+}
 
-    pub async fn get_page(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::get(path);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        Reply::read(self.send(request.body(Body::empty()).unwrap()).await).await
-    }
+impl TestApp {
 
     /// Signs up a new account and returns its session cookie (`session=...`).
     pub async fn sign_up(&self, email: &str) -> String {

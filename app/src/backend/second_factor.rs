@@ -1,0 +1,111 @@
+//! Checking the second factor: a code from the authenticator app, whose time step is accepted
+//! once per account (RFC 6238 §5.2), or a backup code, accepted once. Used at login and to
+//! confirm changes to 2FA itself.
+
+use super::{audit, backup_codes, sealing, totp, AppState};
+use crate::error::AppError;
+use crate::security_events::SecurityEventKind;
+use crate::two_factor::normalize_code;
+
+fn db_error(context: &'static str) -> impl Fn(sqlx::Error) -> AppError {
+    move |e| AppError::internal(context, e)
+}
+
+pub fn secret_context(user_id: i64) -> String {
+    format!("totp-secret:{user_id}")
+}
+
+/// What the user typed as their second factor.
+pub enum Proof<'a> {
+    AppCode(&'a str),
+    BackupCode(&'a str),
+}
+
+impl<'a> Proof<'a> {
+    /// A 6-digit code is an app code; anything else is taken for a backup code.
+    pub fn guess(typed: &'a str) -> Self {
+        if normalize_code(typed).is_ok() {
+            Proof::AppCode(typed)
+        } else {
+            Proof::BackupCode(typed)
+        }
+    }
+}
+
+/// Accepts the proof for `user_id`; for a backup code, returns how many are left.
+pub async fn consume(state: &AppState, user_id: i64, proof: Proof<'_>, ip: Option<&str>, now: i64) -> Result<Option<u32>, AppError> {
+    match proof {
+        Proof::AppCode(code) => consume_app_code(state, user_id, code, ip, now).await.map(|_| None),
+        Proof::BackupCode(code) => consume_backup_code(state, user_id, code, ip, now).await.map(Some),
+    }
+}
+
+/// Accepts `code` when it is valid at `now` and of a later time step than every code this
+/// account had accepted before.
+pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, ip: Option<&str>, now: i64) -> Result<(), AppError> {
+    let code = normalize_code(code)?;
+    let db = &state.db;
+    let row: Option<(Vec<u8>, i64)> = sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+        .map_err(db_error("loading the authenticator"))?;
+    let Some((sealed, _)) = row else {
+        return Err(AppError::TwoFactorOff);
+    };
+    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(user_id))?;
+    let Some(step) = totp::matching_step(&secret, &code, now)? else {
+        audit::record(db, user_id, SecurityEventKind::WrongCode, ip, now).await?;
+        return Err(AppError::WrongCode);
+    };
+    // The check and the update are one statement: of two parallel submissions of one code,
+    // exactly one moves `last_step`.
+    let accepted = sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+        .bind(step)
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map_err(db_error("recording a used code"))?;
+    if accepted.rows_affected() != 1 {
+        tracing::info!(user_id, "a code of an already used time step was refused");
+        audit::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
+        return Err(AppError::WrongCode);
+    }
+    Ok(())
+}
+
+/// Marks an unused backup code as used and returns how many are left.
+pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ip: Option<&str>, now: i64) -> Result<u32, AppError> {
+    let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
+    let db = &state.db;
+    let unused: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_all(db)
+            .await
+            .map_err(db_error("loading backup codes"))?;
+    let hashes: Vec<String> = unused.iter().map(|(_, hash)| hash.clone()).collect();
+    let matched = backup_codes::find_match(&canonical, &hashes).await?;
+    let used = match matched {
+        Some(index) => sqlx::query("UPDATE backup_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(unused[index].0)
+            .execute(db)
+            .await
+            .map_err(db_error("using a backup code"))?
+            .rows_affected()
+            == 1,
+        None => false,
+    };
+    if !used {
+        audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
+        return Err(AppError::WrongBackupCode);
+    }
+    audit::record(db, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+        .map_err(db_error("counting backup codes"))?;
+    Ok(left as u32)
+}

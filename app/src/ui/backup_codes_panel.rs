@@ -1,0 +1,55 @@
+//! Fresh backup codes, with the ways to keep them: download, copy, print.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::browser;
+use crate::api::download_backup_codes;
+use crate::two_factor::BackupCodes;
+
+#[component]
+pub fn BackupCodesPanel(
+    codes: BackupCodes,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    #[prop(into)] on_done: Callback<()>,
+) -> impl IntoView {
+    let file_name = codes.file_name.clone();
+    let all_codes = codes.codes.join("\n");
+    view! {
+        <div class="backup">
+            <p>
+                "Save these backup codes somewhere secure. Each one works once, to log in when your phone is not available."
+            </p>
+            <ul class="backup-codes" aria-label="Backup codes">
+                {codes.codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
+            </ul>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| {
+                        let file_name = file_name.clone();
+                        spawn_local(async move {
+                            match download_backup_codes().await {
+                                Ok(text) => browser::save_text_file(&file_name, &text, notice),
+                                Err(e) => error.set(Some(e.to_string())),
+                            }
+                        });
+                    }
+                >
+                    "Download backup codes"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| browser::copy_text(&all_codes, notice, "Backup codes copied.")
+                >
+                    "Copy"
+                </button>
+                <button type="button" class="secondary" on:click=move |_| browser::print()>"Print"</button>
+                <button type="button" data-autofocus on:click=move |_| on_done.run(())>"Done"</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! A modal dialog: `role="dialog"`, `aria-modal`, focus moved inside and kept there, Esc closes.
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Moves focus to the element marked `data-autofocus`, or the first control.
+fn focus_first(dialog: &web_sys::HtmlDialogElement) {
+    let target = dialog
+        .query_selector("[data-autofocus]")
+        .ok()
+        .flatten()
+        .or_else(|| dialog.query_selector("input, button").ok().flatten());
+    if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Keeps Tab and Shift+Tab cycling inside the dialog: from the last control back to the first.
+fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Ok(list) = dialog.query_selector_all("button:not([disabled]), input:not([disabled]), a[href]") else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else { return };
+    let active = document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    let outside = !active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    if ev.shift_key() && (at(first) || outside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || outside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// `focus_on` changes whenever focus should go back to the content's main control (a new step,
+/// a new error). `on_close` runs on Esc; the content closes the modal by its own buttons.
+#[component]
+pub fn Modal(
+    title: &'static str,
+    #[prop(into)] subtitle: Signal<Option<String>>,
+    #[prop(into)] focus_on: Signal<String>,
+    #[prop(into)] on_close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    // A modal <dialog> makes the rest of the page inert.
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get() {
+            if !d.open() {
+                let _ = d.show_modal();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        focus_on.track();
+        if let Some(d) = dialog.get() {
+            request_animation_frame(move || focus_first(&d));
+        }
+    });
+    view! {
+        <dialog
+            node_ref=dialog
+            class="modal"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="modal-title"
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if let Some(d) = dialog.get_untracked() {
+                    trap_tab(&d, &ev);
+                }
+            }
+            on:cancel=move |ev: web_sys::Event| {
+                ev.prevent_default();
+                on_close.run(());
+            }
+        >
+            <header class="modal-header">
+                <h2 id="modal-title">{title}</h2>
+                <p class="step-indicator">{move || subtitle.get()}</p>
+            </header>
+            {children()}
+        </dialog>
+    }
+}

@@ -1,0 +1,194 @@
+//! Managing 2FA once it is on: new backup codes, the key again for another smartphone, and
+//! turning it off. Each asks for the password again (and a code where the change is riskier).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::SubmitEvent;
+
+use super::backup_codes_panel::BackupCodesPanel;
+use super::key_panel::KeyPanel;
+use super::modal::Modal;
+use crate::api::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
+use crate::error::AppError;
+use crate::two_factor::{BackupCodes, PendingSetup};
+
+/// The state every management modal shares: an error, a notice, a request in flight.
+#[derive(Clone, Copy)]
+struct FormState {
+    error: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+}
+
+impl FormState {
+    fn new() -> Self {
+        FormState { error: RwSignal::new(None), notice: RwSignal::new(None), busy: RwSignal::new(false) }
+    }
+
+    /// Runs one server call unless one is in flight, and hands its result to `done`.
+    fn submit<T: 'static>(
+        self,
+        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        spawn_local(async move {
+            match call.await {
+                Ok(value) => {
+                    self.error.set(None);
+                    done(value);
+                }
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    fn messages(self) -> impl IntoView {
+        view! {
+            {move || self.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <p class="notice" role="status">{move || self.notice.get()}</p>
+        }
+    }
+}
+
+fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label for=id>"Password"</label>
+        <input id=id type="password" autocomplete="current-password" required data-autofocus bind:value=password/>
+    }
+}
+
+#[component]
+pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let codes = RwSignal::new(None::<BackupCodes>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submit(regenerate_backup_codes(password.get_untracked()), move |made| codes.set(Some(made)));
+    };
+    view! {
+        <Modal
+            title="Regenerate backup codes"
+            subtitle=Signal::derive(|| None::<String>)
+            focus_on=Signal::derive(move || format!("{}:{:?}", codes.with(Option::is_some), form.error.get()))
+            on_close=move || on_close.run(())
+        >
+            {move || match codes.get() {
+                None => view! {
+                    <form on:submit=submit>
+                        <p>"New backup codes replace the old ones: the old codes stop working."</p>
+                        {password_field("regenerate-password", password)}
+                        <div class="actions">
+                            <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                            <button type="submit" disabled=move || form.busy.get()>"Regenerate"</button>
+                        </div>
+                    </form>
+                }
+                .into_any(),
+                Some(codes) => view! {
+                    <BackupCodesPanel codes notice=form.notice error=form.error on_done=move || on_close.run(())/>
+                }
+                .into_any(),
+            }}
+            {form.messages()}
+        </Modal>
+    }
+}
+
+#[component]
+pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let key = RwSignal::new(None::<PendingSetup>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let call = show_key_for_another_phone(password.get_untracked(), code.get_untracked());
+        form.submit(call, move |shown| key.set(Some(shown)));
+    };
+    view! {
+        <Modal
+            title="Set up another smartphone"
+            subtitle=Signal::derive(|| None::<String>)
+            focus_on=Signal::derive(move || format!("{}:{:?}", key.with(Option::is_some), form.error.get()))
+            on_close=move || on_close.run(())
+        >
+            {move || match key.get() {
+                None => view! {
+                    <form on:submit=submit>
+                        <p>"To see your key again, enter your password and a current code from the Authenticator app."</p>
+                        {password_field("another-password", password)}
+                        <label for="another-code">"Code"</label>
+                        <input
+                            id="another-code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            maxlength="12"
+                            required
+                            bind:value=code
+                        />
+                        <div class="actions">
+                            <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                            <button type="submit" disabled=move || form.busy.get()>"Show key"</button>
+                        </div>
+                    </form>
+                }
+                .into_any(),
+                Some(setup) => view! {
+                    <KeyPanel setup notice=form.notice/>
+                    <div class="actions">
+                        <button type="button" data-autofocus on:click=move |_| on_close.run(())>"Done"</button>
+                    </div>
+                }
+                .into_any(),
+            }}
+            {form.messages()}
+        </Modal>
+    }
+}
+
+#[component]
+pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submit(disable_two_factor(password.get_untracked(), code.get_untracked()), move |_| on_close.run(()));
+    };
+    view! {
+        <Modal
+            title="Turn off two-factor authentication"
+            subtitle=Signal::derive(|| None::<String>)
+            focus_on=Signal::derive(move || format!("{:?}", form.error.get()))
+            on_close=move || on_close.run(())
+        >
+            <form on:submit=submit>
+                <p>
+                    "Without two-factor authentication, your password alone opens your account. Your key and backup codes will be deleted."
+                </p>
+                {password_field("disable-password", password)}
+                <label for="disable-code">"Code or backup code"</label>
+                <input
+                    id="disable-code"
+                    type="text"
+                    autocomplete="one-time-code"
+                    maxlength="20"
+                    required
+                    bind:value=code
+                />
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="danger" disabled=move || form.busy.get()>"Turn off"</button>
+                </div>
+            </form>
+            {form.messages()}
+        </Modal>
+    }
+}
