@@ -53,7 +53,7 @@ test("a page behind the login shows the login page, then itself after login", as
   await expect(page.getByText("Two-factor authentication for your account (2FA)")).toHaveCount(0);
 
   await logIn(page, email);
-  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Security", exact: true })).toBeVisible();
   await expect(page.getByText("Two-factor authentication for your account (2FA)")).toBeVisible();
 });
 
@@ -69,7 +69,7 @@ test("Settings at the bottom left leads to the Security section", async ({ page 
   await settings.click();
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   await page.getByRole("link", { name: "Security" }).click();
-  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Security", exact: true })).toBeVisible();
   await expect(page.getByText("Two-factor authentication for your account (2FA)")).toBeVisible();
 });
 

@@ -25,3 +25,12 @@ export async function logIn(page: Page, email: string, password = PASSWORD): Pro
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
 }
+
+/** Goes to Settings > Security as the article says. */
+export async function openSecurity(page: Page): Promise<void> {
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Security" }).click();
+  await expect(page.getByRole("heading", { name: "Security", exact: true })).toBeVisible();
+}
+
+export const TWO_FACTOR_SWITCH = "Two-factor authentication for your account (2FA)";

@@ -4,10 +4,13 @@ import { execFileSync } from "node:child_process";
  * The code an authenticator app shows for a base32 key, from oathtool (Debian's oath-toolkit):
  * an implementation independent of the server's.
  */
-export function appCode(base32Key: string): string {
-  return execFileSync("oathtool", ["--totp", "--base32", base32Key.replace(/\s+/g, "")], {
-    encoding: "utf8",
-  }).trim();
+export function appCode(base32Key: string, offsetSeconds = 0): string {
+  const at = Math.floor(Date.now() / 1000) + offsetSeconds;
+  return execFileSync(
+    "oathtool",
+    ["--totp", "--base32", `--now=@${at}`, base32Key.replace(/\s+/g, "")],
+    { encoding: "utf8" },
+  ).trim();
 }
 
 /** As Microsoft Authenticator shows it: "123 456". */

@@ -1,16 +1,9 @@
 import { expect, Page, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { open, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
 import { appCode, decodeQr, withSpace } from "./totp";
 
 const SWITCH = "Two-factor authentication for your account (2FA)";
-
-async function openSecurity(page: Page) {
-  // As the article says: Settings at the bottom left, then Security.
-  await page.getByRole("link", { name: "Settings" }).click();
-  await page.getByRole("link", { name: "Security" }).click();
-  await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
-}
 
 async function passPasswordAndMethod(page: Page) {
   const dialog = page.getByRole("dialog");

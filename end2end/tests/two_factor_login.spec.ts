@@ -1,0 +1,155 @@
+import { expect, Page, test } from "@playwright/test";
+import { logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { appCode, decodeQr, withSpace } from "./totp";
+
+interface Enrolled {
+  email: string;
+  key: string;
+  codes: string[];
+}
+
+/** Signs up and turns 2FA on through the modal; the setup code is of the current time step. */
+async function enroll(page: Page): Promise<Enrolled> {
+  const email = uniqueEmail("login");
+  await signUp(page, email);
+  await openSecurity(page);
+  await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByRole("button", { name: "Next" }).click();
+  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const codes = (await items.allInnerTexts()).map((c) => c.trim());
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
+  return { email, key, codes };
+}
+
+async function logOutAndIn(page: Page, email: string) {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  // Start from the front page, as a user coming back would; after login it shows the Inbox.
+  await open(page, "/");
+  await logIn(page, email);
+  await expect(page.getByText("6-digit code shown under your account")).toBeVisible();
+}
+
+test("with 2FA on, login asks for the app's code, typed with a space", async ({ page }) => {
+  const { email, key } = await enroll(page);
+  await logOutAndIn(page, email);
+  const code = page.getByRole("textbox", { name: "Code", exact: true });
+  await expect(code).toBeFocused();
+  await expect(code).toHaveAttribute("autocomplete", "one-time-code");
+  await expect(code).toHaveAttribute("inputmode", "numeric");
+
+  // The setup code's time step is used up: the phone's next code logs in.
+  await code.fill(withSpace(appCode(key, 30)));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(page.getByText(email)).toBeVisible();
+});
+
+test("Cancel on the code prompt logs out", async ({ page }) => {
+  const { email } = await enroll(page);
+  await logOutAndIn(page, email);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.goto("/settings/security");
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+});
+
+test("a backup code logs in once; the same code is refused the second time", async ({ page }) => {
+  const { email, codes } = await enroll(page);
+  await logOutAndIn(page, email);
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  const field = page.getByRole("textbox", { name: "Backup code" });
+  await expect(field).toBeFocused();
+  await field.fill(codes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "9 backup codes left" })).toBeVisible();
+
+  await logOutAndIn(page, email);
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  await page.getByRole("textbox", { name: "Backup code" }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That backup code is not right, or was already used.");
+
+  // The way back to the app's code.
+  await page.getByRole("link", { name: "Use the code from the app instead" }).click();
+  await expect(page.getByRole("textbox", { name: "Code", exact: true })).toBeFocused();
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  await page.getByRole("textbox", { name: "Backup code" }).fill(codes[1]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(page.getByText("8 backup codes left")).toBeVisible();
+});
+
+test("regenerated backup codes replace the old ones", async ({ page }) => {
+  const { email, codes } = await enroll(page);
+  await page.getByRole("button", { name: "Regenerate backup codes" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Regenerate" }).click();
+  const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const fresh = (await items.allInnerTexts()).map((c) => c.trim());
+  expect(fresh.filter((c) => codes.includes(c))).toEqual([]);
+  await expect(dialog.getByRole("button", { name: "Download backup codes" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Print" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText("New backup codes made")).toBeVisible();
+
+  await logOutAndIn(page, email);
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  await page.getByRole("textbox", { name: "Backup code" }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert")).toContainText("not right");
+  await page.getByRole("textbox", { name: "Backup code" }).fill(fresh[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+});
+
+test("another smartphone gets the same key and QR code", async ({ page }, testInfo) => {
+  const { email, key } = await enroll(page);
+  await page.getByRole("button", { name: "Set up another smartphone" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(withSpace(appCode(key, 30)));
+  await dialog.getByRole("button", { name: "Show key" }).click();
+  const shown = dialog.getByRole("textbox", { name: "Key", exact: true });
+  await expect(shown).toBeVisible();
+  expect((await shown.inputValue()).replace(/ /g, "")).toBe(key);
+  await expect(dialog.getByText(/multiple smartphones/).first()).toBeVisible();
+  const qrPath = testInfo.outputPath("qr-again.png");
+  await dialog.getByRole("img", { name: "QR code" }).screenshot({ path: qrPath });
+  expect(decodeQr(qrPath)).toContain(`secret=${key}`);
+  expect(decodeQr(qrPath)).toContain(email);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test("turning the switch off needs the password and a backup code, then login is password only", async ({ page }) => {
+  const { email, codes } = await enroll(page);
+  const toggle = page.getByRole("switch", { name: TWO_FACTOR_SWITCH });
+  await toggle.click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("textbox", { name: "Code or backup code" }).fill(codes[3]);
+  await dialog.getByRole("button", { name: "Turn off" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  const activity = page.getByRole("list", { name: "Security events" });
+  await expect(activity.getByText("Two-factor authentication turned off")).toBeVisible();
+  await expect(activity.getByText("Two-factor authentication turned on")).toBeVisible();
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await open(page, "/");
+  await logIn(page, email);
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+});
