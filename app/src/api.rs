@@ -76,7 +76,7 @@ pub async fn begin_two_factor_setup(password: String) -> Result<PendingSetup, Ap
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::begin_setup(&state, &session, &password, unix_now()).await
+    two_factor::begin_setup(&state, &session, &password, context::client_ip().as_deref(), unix_now()).await
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.

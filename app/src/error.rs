@@ -49,6 +49,8 @@ pub enum AppError {
     NoPendingSetup,
     #[error("The backup codes can no longer be downloaded. They are downloadable only right after they were made, from the same session.")]
     BackupCodesUnavailable,
+    #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
+    TooManyAttempts { retry_after_secs: i64 },
     #[error("This request is not valid: {detail}")]
     BadRequest { detail: String },
     #[error("The server could not be reached. Check your connection and try again.")]
@@ -77,6 +79,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired => 403,
             AppError::EmailTaken => 409,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Unreachable => 503,
             AppError::Internal => 500,
         }
@@ -92,6 +95,14 @@ impl AppError {
     pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "{context}");
         AppError::Internal
+    }
+}
+
+/// The wait in whole minutes, rounded up: never "0 minutes".
+fn wait_text(secs: i64) -> String {
+    match (secs.max(1) + 59) / 60 {
+        1 => "1 minute".to_owned(),
+        minutes => format!("{minutes} minutes"),
     }
 }
 
@@ -142,6 +153,14 @@ mod tests {
             AppError::BadRequest { detail } => assert_eq!(detail.len(), MAX_DETAIL_CHARS),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_wait_is_said_in_whole_minutes() {
+        let message = |secs| AppError::TooManyAttempts { retry_after_secs: secs }.to_string();
+        assert_eq!(message(29), "Too many attempts. Try again in 1 minute.");
+        assert_eq!(message(61), "Too many attempts. Try again in 2 minutes.");
+        assert_eq!(message(3600), "Too many attempts. Try again in 60 minutes.");
     }
 
     #[test]

@@ -126,7 +126,7 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let now = unix_now();
-    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, now).await.unwrap();
+    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, None, now).await.unwrap();
     for offset in [-60, 60] {
         let code = app_code(&setup.key, now + offset);
         assert_eq!(
@@ -145,9 +145,9 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
-    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, t0).await.unwrap();
+    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, None, t0).await.unwrap();
     assert_eq!(first.expires_at, Some(t0 + 15 * 60));
-    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, t0 + 14 * 60).await.unwrap();
+    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, None, t0 + 14 * 60).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
@@ -156,7 +156,7 @@ async fn a_pending_secret_expires_after_15_minutes() {
         two_factor::confirm_setup(&app.state, &session, &code, None, expired_at).await,
         Err(AppError::NoPendingSetup)
     );
-    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, expired_at).await.unwrap();
+    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, None, expired_at).await.unwrap();
     assert_ne!(fresh.key, first.key);
 }
 

@@ -2,7 +2,7 @@
 
 use super::second_factor::{self, Proof};
 use super::sessions::Session;
-use super::{accounts, audit, passwords, sessions, two_factor, AppState};
+use super::{accounts, audit, passwords, sessions, throttle, two_factor, AppState};
 use crate::security_events::SecurityEventKind;
 use crate::account::{check_new_password, normalize_email, AuthLevel, Viewer, MAX_PASSWORD_CHARS};
 use crate::error::AppError;
@@ -52,6 +52,9 @@ pub async fn log_in(
     let Ok(email) = normalize_email(email) else {
         return Err(AppError::InvalidCredentials);
     };
+    // Counted by email, so that unknown and known addresses are throttled alike.
+    let scopes = throttle::scopes(throttle::password_scope(&email), ip);
+    throttle::begin_attempt(&state.db, &scopes, now).await?;
     let Some(account) = accounts::find_by_email(&state.db, &email).await? else {
         passwords::verify_against_nothing(password.to_owned()).await?;
         return Err(AppError::InvalidCredentials);
@@ -60,6 +63,7 @@ pub async fn log_in(
         tracing::info!(user_id = account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
     }
+    throttle::succeeded(&state.db, &scopes).await?;
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }

@@ -12,6 +12,7 @@ pub mod sealing;
 pub mod second_factor;
 pub mod sessions;
 pub mod state;
+pub mod throttle;
 pub mod totp;
 pub mod two_factor;
 

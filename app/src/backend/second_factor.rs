@@ -2,7 +2,7 @@
 //! once per account (RFC 6238 §5.2), or a backup code, accepted once. Used at login and to
 //! confirm changes to 2FA itself.
 
-use super::{audit, backup_codes, sealing, totp, AppState};
+use super::{audit, backup_codes, sealing, throttle, totp, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::normalize_code;
@@ -45,6 +45,8 @@ pub async fn consume(state: &AppState, user_id: i64, proof: Proof<'_>, ip: Optio
 pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, ip: Option<&str>, now: i64) -> Result<(), AppError> {
     let code = normalize_code(code)?;
     let db = &state.db;
+    let scopes = throttle::scopes(throttle::second_factor_scope(user_id), ip);
+    throttle::begin_attempt(db, &scopes, now).await?;
     let row: Option<(Vec<u8>, i64)> = sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
@@ -71,13 +73,15 @@ pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, ip: Op
         audit::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
         return Err(AppError::WrongCode);
     }
-    Ok(())
+    throttle::succeeded(db, &scopes).await
 }
 
 /// Marks an unused backup code as used and returns how many are left.
 pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ip: Option<&str>, now: i64) -> Result<u32, AppError> {
     let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
     let db = &state.db;
+    let scopes = throttle::scopes(throttle::second_factor_scope(user_id), ip);
+    throttle::begin_attempt(db, &scopes, now).await?;
     let unused: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)
@@ -101,6 +105,7 @@ pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ip
         audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);
     }
+    throttle::succeeded(db, &scopes).await?;
     audit::record(db, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
         .bind(user_id)

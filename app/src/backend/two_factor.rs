@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, AnyPool};
 use super::accounts::Account;
 use super::second_factor::{self, secret_context, Proof};
 use super::sessions::Session;
-use super::{accounts, audit, backup_codes, passwords, qr, sealing, totp, AppState};
+use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
@@ -54,12 +54,16 @@ pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppEr
 }
 
 /// Re-checks the password of the session's account before a change to how it logs in.
-async fn check_password(db: &AnyPool, session: &Session, password: &str) -> Result<Account, AppError> {
+/// It counts against the same limit as password logins.
+async fn check_password(db: &AnyPool, session: &Session, password: &str, ip: Option<&str>, now: i64) -> Result<Account, AppError> {
     let account = accounts::find_by_id(db, session.user_id).await?;
+    let scopes = throttle::scopes(throttle::password_scope(&account.email), ip);
+    throttle::begin_attempt(db, &scopes, now).await?;
     if !passwords::verify(password.to_owned(), account.password_hash.clone()).await? {
         tracing::info!(user_id = session.user_id, "password re-check failed");
         return Err(AppError::WrongPassword);
     }
+    throttle::succeeded(db, &scopes).await?;
     Ok(account)
 }
 
@@ -79,12 +83,18 @@ fn authenticator_key(state: &AppState, email: String, secret: &[u8], expires_at:
 
 /// Step 1 of setup: re-checks the password and returns the pending secret, the same one until it
 /// is confirmed or expires, so a key already saved for other phones stays valid.
-pub async fn begin_setup(state: &AppState, session: &Session, password: &str, now: i64) -> Result<PendingSetup, AppError> {
+pub async fn begin_setup(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<PendingSetup, AppError> {
     let db = &state.db;
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let account = check_password(db, session, password).await?;
+    let account = check_password(db, session, password, ip, now).await?;
 
     sqlx::query("DELETE FROM totp_pending WHERE user_id = $1 AND created_at <= $2")
         .bind(session.user_id)
@@ -135,10 +145,13 @@ pub async fn confirm_setup(
     }
     let (sealed, _) = pending_secret(db, session.user_id, now).await?.ok_or(AppError::NoPendingSetup)?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
+    let scopes = throttle::scopes(throttle::second_factor_scope(session.user_id), ip);
+    throttle::begin_attempt(db, &scopes, now).await?;
     let Some(step) = totp::matching_step(&secret, &code, now)? else {
         audit::record(db, session.user_id, SecurityEventKind::WrongCode, ip, now).await?;
         return Err(AppError::WrongCode);
     };
+    throttle::succeeded(db, &scopes).await?;
 
     let fresh = FreshBackupCodes::make(state, session).await?;
     let mut tx = db.begin().await.map_err(db_error("starting 2FA setup"))?;
@@ -241,7 +254,7 @@ pub async fn regenerate_backup_codes(
     if !is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
-    check_password(db, session, password).await?;
+    check_password(db, session, password, ip, now).await?;
     let fresh = FreshBackupCodes::make(state, session).await?;
     let mut tx = db.begin().await.map_err(db_error("regenerating backup codes"))?;
     fresh.store(&mut tx, session, now).await?;
@@ -261,7 +274,7 @@ pub async fn show_key_again(
     now: i64,
 ) -> Result<PendingSetup, AppError> {
     let db = &state.db;
-    let account = check_password(db, session, password).await?;
+    let account = check_password(db, session, password, ip, now).await?;
     second_factor::consume_app_code(state, session.user_id, code, ip, now).await?;
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_credentials WHERE user_id = $1")
         .bind(session.user_id)
@@ -288,7 +301,7 @@ pub async fn disable(
     if !is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
-    check_password(db, session, password).await?;
+    check_password(db, session, password, ip, now).await?;
     second_factor::consume(state, session.user_id, proof, ip, now).await?;
     let mut tx = db.begin().await.map_err(db_error("turning 2FA off"))?;
     for statement in [

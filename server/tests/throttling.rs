@@ -1,0 +1,157 @@
+//! Guessing limits, per account in the database: across sessions, with an injected clock.
+
+mod common;
+
+use common::{app_code, TestApp, PASSWORD};
+use http::StatusCode;
+
+use app::backend::second_factor::{self, Proof};
+use app::backend::{throttle, unix_now};
+use app::AppError;
+
+const EMAIL: &str = "ada@example.org";
+
+/// Signs up, turns 2FA on and returns (user id, key).
+async fn enrolled(app: &TestApp) -> (i64, String) {
+    let cookie = app.sign_up(EMAIL).await;
+    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
+    let key = setup["key"].as_str().unwrap().replace(' ', "");
+    let confirmed = app
+        .call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&cookie))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK);
+    (app.session_of(&cookie).await.user_id, key)
+}
+
+/// A code that is valid at none of the steps around `now`.
+fn wrong_code(key: &str, now: i64) -> String {
+    let valid: Vec<String> = (-1..=1).map(|k| app_code(key, now + 30 * k)).collect();
+    (0..1_000_000u32)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !valid.contains(c))
+        .unwrap()
+}
+
+async fn guess(app: &TestApp, user_id: i64, code: &str, now: i64) -> Result<Option<u32>, AppError> {
+    second_factor::consume(&app.state, user_id, Proof::AppCode(code), None, now).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_five_failures_even_the_right_code_waits_and_the_delay_doubles() {
+    let app = TestApp::new().await;
+    let (user_id, key) = enrolled(&app).await;
+    let t0 = unix_now() + 60;
+    for _ in 0..5 {
+        assert_eq!(guess(&app, user_id, &wrong_code(&key, t0), t0).await, Err(AppError::WrongCode));
+    }
+    let refused = guess(&app, user_id, &app_code(&key, t0), t0 + 1).await;
+    assert_eq!(refused, Err(AppError::TooManyAttempts { retry_after_secs: 29 }));
+    assert_eq!(refused.unwrap_err().to_string(), "Too many attempts. Try again in 1 minute.");
+
+    // After 30 seconds one more guess; wrong again, the next delay is 60 seconds.
+    let t1 = t0 + 30;
+    assert_eq!(guess(&app, user_id, &wrong_code(&key, t1), t1).await, Err(AppError::WrongCode));
+    assert_eq!(
+        guess(&app, user_id, &app_code(&key, t1 + 59), t1 + 59).await,
+        Err(AppError::TooManyAttempts { retry_after_secs: 1 })
+    );
+    // A success resets the count: five free failures again.
+    let t2 = t1 + 60;
+    assert_eq!(guess(&app, user_id, &app_code(&key, t2), t2).await, Ok(None));
+    let t3 = t2 + 30;
+    for _ in 0..4 {
+        assert_eq!(guess(&app, user_id, &wrong_code(&key, t3), t3).await, Err(AppError::WrongCode));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_count_survives_new_sessions_and_covers_backup_codes_too() {
+    let app = TestApp::new().await;
+    let (_, key) = enrolled(&app).await;
+    let wrong = wrong_code(&key, unix_now());
+    for attempt in 0..5 {
+        // A fresh half-logged-in session for every guess changes nothing.
+        let half = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+        let endpoint = if attempt % 2 == 0 { "login/code" } else { "login/backup-code" };
+        let code = if attempt % 2 == 0 { wrong.clone() } else { "aaaaa-bbbbb".to_owned() };
+        let reply = app.call(endpoint, &[("code", &code)], Some(&half)).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    }
+    let half = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let right = app.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.body);
+    assert_eq!(right.json()["error"], "too_many_attempts");
+    assert!(right.json()["message"].as_str().unwrap().starts_with("Too many attempts. Try again in"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_are_limited_per_email_known_or_not() {
+    let app = TestApp::new().await;
+    app.sign_up(EMAIL).await;
+    for email in [EMAIL, "nobody@example.org"] {
+        for _ in 0..5 {
+            let reply = app.call("login", &[("email", email), ("password", "wrong password")], None).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        let right = app.call("login", &[("email", email), ("password", PASSWORD)], None).await;
+        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_outrun_the_count() {
+    let app = TestApp::new().await;
+    let (user_id, key) = enrolled(&app).await;
+    let now = unix_now() + 60;
+    let wrong = wrong_code(&key, now);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let state = app.state.clone();
+            let wrong = wrong.clone();
+            tokio::spawn(async move { second_factor::consume(&state, user_id, Proof::AppCode(&wrong), None, now).await })
+        })
+        .collect();
+    let mut checked = 0;
+    for task in tasks {
+        if task.await.unwrap() == Err(AppError::WrongCode) {
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, throttle::FREE_FAILURES, "guesses that reached the code check");
+}
+
+/// RFC 6238 §5.2, RFC 4226 §7.3, ASVS 2.2.1: an attacker who knows the password guesses codes
+/// as fast as the limits allow, for 30 days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
+    let app = TestApp::new().await;
+    let (user_id, key) = enrolled(&app).await;
+    let start = unix_now() + 60;
+    let end = start + 30 * 24 * 3600;
+    let mut now = start;
+    let mut guesses: Vec<i64> = Vec::new();
+    while now < end {
+        match guess(&app, user_id, &wrong_code(&key, now), now).await {
+            Err(AppError::WrongCode) => {
+                guesses.push(now);
+                now += 1;
+            }
+            Err(AppError::TooManyAttempts { retry_after_secs }) => now += retry_after_secs,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // Each guess hits one of 3 valid codes (the ±1 step window) out of 1,000,000.
+    let chance = 1.0 - (1.0 - 3e-6_f64).powi(guesses.len() as i32);
+    let busiest_hour = guesses
+        .iter()
+        .map(|&t| guesses.iter().filter(|&&u| u >= t && u < t + 3600).count())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "30 days: {} guesses, chance to hit {:.4}%, at most {busiest_hour} failures in an hour",
+        guesses.len(),
+        chance * 100.0
+    );
+    assert!(chance <= 0.001, "{chance}");
+    assert!(busiest_hour <= 100, "{busiest_hour}");
+}
