@@ -24,8 +24,23 @@ fi
 
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-echo "== Rust unit and integration tests"
+# PostgreSQL, the second engine of the integration tests: started when it is not running.
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  if [ "$(id -u)" -eq 0 ] && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+# Each test makes a database of its own; drop those that earlier runs left.
+psql "$PG_URL" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'webapp_test_%'" |
+  while read -r db; do psql "$PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+echo "== Rust unit and integration tests on SQLite"
 cargo test --workspace --exclude frontend
+
+echo "== Integration tests on PostgreSQL ($PG_URL)"
+TEST_POSTGRES_URL="$PG_URL" cargo test -p server --tests
 
 echo "== Release build (server and WASM bundle)"
 cargo leptos build --release

@@ -5,12 +5,12 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{config_in, PASSWORD};
+use common::{config_in, fresh_database_url, PASSWORD};
 use reqwest::StatusCode;
 
 async fn serve() -> (SocketAddr, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path());
+    let config = config_in(dir.path(), fresh_database_url(dir.path()).await);
     let state = server::app_state(&config).await.unwrap();
     let router = server::routing::router(state, server::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

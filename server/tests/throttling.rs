@@ -117,7 +117,7 @@ async fn parallel_guesses_cannot_outrun_the_count() {
             checked += 1;
         }
     }
-    assert_eq!(checked, throttle::FREE_FAILURES, "guesses that reached the code check");
+    assert_eq!(checked, throttle::ACCOUNT_POLICY.free_failures, "guesses that reached the code check");
 }
 
 /// RFC 6238 §5.2, RFC 4226 §7.3, ASVS 2.2.1: an attacker who knows the password guesses codes

@@ -209,6 +209,9 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
     let app = TestApp::new().await;
+    if common::is_postgres(&app.config) {
+        return; // Reads the SQLite file itself; PostgreSQL stores the same sealed bytes.
+    }
     let cookie = app.sign_up("ada@example.org").await;
     let setup = begin(&app, &cookie).await;
     let key = setup["key"].as_str().unwrap().replace(' ', "");

@@ -19,9 +19,35 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-pub fn config_in(dir: &std::path::Path) -> Config {
+/// The engine under test: PostgreSQL when `TEST_POSTGRES_URL` names a server (an admin URL,
+/// e.g. `postgres://postgres@127.0.0.1:5432/postgres`), SQLite otherwise.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A fresh, empty database for one test: a file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    let Some(admin) = postgres_admin_url() else {
+        return format!("sqlite://{}/test.db?mode=rwc", dir.display());
+    };
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("webapp_test_{}_{}", std::process::id(), rand::random::<u64>());
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to TEST_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let base = admin.split('?').next().unwrap();
+    let server = &base[..base.rfind('/').expect("a database in TEST_POSTGRES_URL")];
+    format!("{server}/{name}")
+}
+
+pub fn is_postgres(config: &Config) -> bool {
+    config.database_url.starts_with("postgres")
+}
+
+pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
     Config {
-        database_url: format!("sqlite://{}/test.db?mode=rwc", dir.display()),
+        database_url,
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: dir.join("site").display().to_string(),
         site_pkg_dir: "pkg".into(),
@@ -35,7 +61,7 @@ pub fn config_in(dir: &std::path::Path) -> Config {
 impl TestApp {
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = config_in(dir.path());
+        let config = config_in(dir.path(), fresh_database_url(dir.path()).await);
         let state = server::app_state(&config).await.unwrap();
         let router = server::routing::router(state.clone(), server::leptos_options(&config));
         TestApp { router, state, config, _dir: dir }
