@@ -74,11 +74,29 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
                 .fetch_optional(&pool)
                 .await
                 .map_err(StorageError::Pragma)?;
-            SQLITE_MIGRATIONS.run(&pool).await?;
+            migrate_sqlite(&pool).await?;
         }
         Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// sqlx locks PostgreSQL during migrations but not SQLite: when two instances start at once,
+/// the one that loses the race fails on a table the other just made. It tries again, and then
+/// finds the migrations applied.
+async fn migrate_sqlite(pool: &AnyPool) -> Result<(), StorageError> {
+    let mut attempt = 1;
+    loop {
+        match SQLITE_MIGRATIONS.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                tracing::warn!(attempt, "migrating SQLite failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Reads the 256-bit data key, creating it with mode 0600 when the file does not exist.
@@ -100,15 +118,25 @@ pub fn load_or_create_key(path: &Path) -> Result<[u8; 32], StorageError> {
             }
             let mut key = [0u8; 32];
             OsRng.fill_bytes(&mut key);
-            let mut file = fs::OpenOptions::new()
+            // Written whole under a temporary name, then linked into place: an instance starting
+            // at the same moment either wins the link or reads the complete key of the winner.
+            let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+            let written = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
-                .open(path)
-                .map_err(|e| fail(e.to_string()))?;
-            file.write_all(&key).and_then(|_| file.sync_all()).map_err(|e| fail(e.to_string()))?;
-            tracing::info!(path = %path.display(), "created a new data key");
-            Ok(key)
+                .open(&temporary)
+                .and_then(|mut file| file.write_all(&key).and_then(|_| file.sync_all()));
+            let linked = written.and_then(|_| fs::hard_link(&temporary, path));
+            let _ = fs::remove_file(&temporary);
+            match linked {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "created a new data key");
+                    Ok(key)
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => load_or_create_key(path),
+                Err(e) => Err(fail(e.to_string())),
+            }
         }
         Err(e) => Err(fail(e.to_string())),
     }
