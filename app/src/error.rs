@@ -51,6 +51,8 @@ pub enum AppError {
     BackupCodesUnavailable,
     #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
+    #[error("This request came from another site and was refused.")]
+    CrossSiteRequest,
     #[error("This request is not valid: {detail}")]
     BadRequest { detail: String },
     #[error("The server could not be reached. Check your connection and try again.")]
@@ -77,7 +79,7 @@ impl AppError {
             | AppError::NoPendingSetup => 409,
             AppError::BackupCodesUnavailable => 410,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
-            AppError::SecondFactorRequired => 403,
+            AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Unreachable => 503,

@@ -28,10 +28,20 @@ pub async fn status_from_error_body(request: Request, next: Next) -> Response {
         Ok(bytes) => serde_json::from_slice::<AppError>(&bytes).unwrap_or(AppError::Internal),
         Err(_) => AppError::Internal,
     };
-    let mut json = serde_json::to_value(&error).unwrap_or_default();
-    json["message"] = error.to_string().into();
-    parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     parts.headers.remove(CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(json.to_string()))
+    let rebuilt = error_response(&error);
+    parts.status = rebuilt.status();
+    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, rebuilt.into_body())
+}
+
+/// An error as the API answers it: its status, and its JSON with a `message` added.
+pub fn error_response(error: &AppError) -> Response {
+    let mut json = serde_json::to_value(error).unwrap_or_default();
+    json["message"] = error.to_string().into();
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Body::from(json.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }

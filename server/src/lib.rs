@@ -3,6 +3,7 @@
 
 pub mod api_errors;
 pub mod config;
+pub mod cross_site;
 pub mod routing;
 pub mod storage;
 

@@ -11,7 +11,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::backend::AppState;
 use app::{shell, App};
 
-use crate::api_errors;
+use crate::{api_errors, cross_site};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
 /// smaller.
@@ -30,6 +30,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .layer(middleware::from_fn(api_errors::status_from_error_body))
+        .layer(middleware::from_fn(cross_site::refuse_cross_site_calls))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -43,6 +44,12 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Pages set their own policy, with the nonce of their scripts (see `app::shell`);
+        // everything else may load nothing and be framed by no one.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
         ))
         .with_state(options)
 }

@@ -22,8 +22,30 @@ use leptos_router::path;
 
 pub use auth::Auth;
 
+/// The page's Content-Security-Policy: the WebApp's own origin, the nonce of the inline
+/// hydration script, and WASM compilation; no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::header::CONTENT_SECURITY_POLICY;
+    use http::HeaderValue;
+    let (Some(response), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,0 +1,73 @@
+//! What the browser is told: the Content-Security-Policy and friends, and cross-site calls.
+
+mod common;
+
+use axum::body::Body;
+use common::{server_fn_request, Reply, TestApp, PASSWORD};
+use http::{header, Request, StatusCode};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_allow_only_their_own_origin_their_nonce_and_wasm() {
+    let app = TestApp::new().await;
+    let page = app.get_page("/", None).await;
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    let nonce = page
+        .body
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the hydration script carries a nonce");
+    assert!(policy.contains(&format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'")), "{policy}");
+    assert!(policy.starts_with("default-src 'self';"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("unsafe-inline"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    // A new nonce for every page.
+    let again = app.get_page("/", None).await;
+    assert_ne!(again.headers[header::CONTENT_SECURITY_POLICY], page.headers[header::CONTENT_SECURITY_POLICY]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_answers_may_load_nothing_and_secrets_are_not_cached() {
+    let app = TestApp::new().await;
+    let reply = app.call("session", &[], None).await;
+    assert_eq!(
+        reply.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    );
+    let cookie = app.sign_up("ada@example.org").await;
+    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
+    assert_eq!(setup.headers[header::CACHE_CONTROL], "no-store");
+}
+
+async fn call_from(app: &TestApp, headers: &[(&'static str, &str)]) -> Reply {
+    let request = server_fn_request("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None);
+    let (mut parts, body) = request.into_parts();
+    parts.headers.insert(header::HOST, "app.example".parse().unwrap());
+    for (name, value) in headers {
+        parts.headers.insert(*name, value.parse().unwrap());
+    }
+    Reply::read(app.send(Request::from_parts(parts, body)).await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_refuse_calls_from_other_sites() {
+    let app = TestApp::new().await;
+    app.sign_up("ada@example.org").await;
+    for headers in [
+        vec![("origin", "https://evil.example")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("origin", "https://app.example"), ("sec-fetch-site", "same-site")],
+    ] {
+        let reply = call_from(&app, &headers).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(reply.json()["error"], "cross_site_request");
+        assert!(reply.set_cookie().is_none());
+    }
+    let same_site = call_from(&app, &[("origin", "https://app.example"), ("sec-fetch-site", "same-origin")]).await;
+    assert_eq!(same_site.status, StatusCode::OK, "{}", same_site.body);
+    // Pages stay reachable from links on other sites.
+    let page = Request::get("/").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
+    assert_eq!(app.send(page).await.status(), StatusCode::OK);
+}
