@@ -4,86 +4,11 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
+use common::process::{call, start, wait_until_up, Instance};
 use common::{app_code, fresh_database_url, PASSWORD};
 use reqwest::StatusCode;
 
 use app::backend::unix_now;
-
-/// A server process, killed when dropped.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn start(database_url: &str, dir: &std::path::Path) -> Instance {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        .env("WEBAPP_KEY_FILE", dir.join("secret.key"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the server binary");
-    Instance { child, base: format!("http://127.0.0.1:{port}/api") }
-}
-
-struct Reply {
-    status: StatusCode,
-    json: serde_json::Value,
-    cookie: Option<String>,
-}
-
-async fn call(client: &reqwest::Client, instance: &Instance, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-    let mut request = client.post(format!("{}/{endpoint}", instance.base)).form(form);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .filter(|c| !c.ends_with('='))
-        .map(str::to_owned);
-    let json = response.json().await.unwrap_or(serde_json::Value::Null);
-    Reply { status, json, cookie }
-}
-
-async fn wait_until_up(client: &reqwest::Client, instance: &mut Instance) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(Some(status)) = instance.child.try_wait() {
-            panic!("{} exited: {status}", instance.base);
-        }
-        if let Ok(r) = client.post(format!("{}/session", instance.base)).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "{} did not come up", instance.base);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 async fn password_step(client: &reqwest::Client, instance: &Instance, email: &str) -> String {
     let reply = call(client, instance, "login", &[("email", email), ("password", PASSWORD)], None).await;
@@ -116,7 +41,7 @@ async fn two_instances_on_one_database_keep_every_promise() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path()).await;
     // Both start at once, so both run the migrations at once.
-    let mut instances = [start(&database_url, dir.path()), start(&database_url, dir.path())];
+    let mut instances = [start(&database_url, dir.path(), "warn"), start(&database_url, dir.path(), "warn")];
     let client = reqwest::Client::new();
     for instance in &mut instances {
         wait_until_up(&client, instance).await;

@@ -1,6 +1,8 @@
 //! A WebApp on a fresh SQLite database in a temporary folder, driven through its router.
 #![allow(dead_code)]
 
+pub mod process;
+
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, Response, StatusCode};
