@@ -20,6 +20,8 @@ pub enum Command {
     Serve,
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Make a new data key and re-encrypt every secret under it. Stop all instances first.
+    RotateKey,
 }
 
 #[derive(Args, Debug, Clone)]

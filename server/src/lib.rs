@@ -4,6 +4,7 @@
 pub mod api_errors;
 pub mod config;
 pub mod cross_site;
+pub mod rotation;
 pub mod routing;
 pub mod storage;
 

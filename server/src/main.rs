@@ -23,10 +23,18 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let config = cli.config;
-    if let Some(Command::Migrate) = cli.command {
-        server::storage::connect(&config.database_url, 1).await?;
-        tracing::info!("database is up to date");
-        return Ok(());
+    match cli.command {
+        Some(Command::Migrate) => {
+            server::storage::connect(&config.database_url, 1).await?;
+            tracing::info!("database is up to date");
+            return Ok(());
+        }
+        Some(Command::RotateKey) => {
+            let (id, changed) = server::rotation::rotate_key(&config).await?;
+            tracing::info!(key_id = id, secrets = changed, "data key rotated: give every instance the new key file");
+            return Ok(());
+        }
+        Some(Command::Serve) | None => {}
     }
     let state = server::app_state(&config).await?;
     let app = server::routing::router(state, server::leptos_options(&config));

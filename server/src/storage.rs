@@ -6,7 +6,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rand::{rngs::OsRng, RngCore};
+use app::backend::sealing::DataKey;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
@@ -68,77 +68,100 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
         .await
         .map_err(StorageError::Connect)?;
     match engine {
-        Engine::Sqlite => {
-            // WAL lets readers go on while one connection writes; the setting stays with the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .fetch_optional(&pool)
-                .await
-                .map_err(StorageError::Pragma)?;
-            migrate_sqlite(&pool).await?;
-        }
+        Engine::Sqlite => prepare_sqlite(&pool).await?,
         Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
     }
     Ok(pool)
 }
 
-/// sqlx locks PostgreSQL during migrations but not SQLite: when two instances start at once,
-/// the one that loses the race fails on a table the other just made. It tries again, and then
-/// finds the migrations applied.
-async fn migrate_sqlite(pool: &AnyPool) -> Result<(), StorageError> {
+/// Switches the file to WAL (readers go on while one connection writes; the setting stays with
+/// the file) and migrates it. sqlx locks PostgreSQL during migrations but not SQLite: when two
+/// instances start at once, the one that loses the race finds the file locked, or fails on a
+/// table the other just made. It tries again, and then finds the work done.
+async fn prepare_sqlite(pool: &AnyPool) -> Result<(), StorageError> {
     let mut attempt = 1;
     loop {
-        match SQLITE_MIGRATIONS.run(pool).await {
+        let result = match sqlx::query("PRAGMA journal_mode = WAL").fetch_optional(pool).await {
+            Ok(_) => SQLITE_MIGRATIONS.run(pool).await.map_err(StorageError::from),
+            Err(e) => Err(StorageError::Pragma(e)),
+        };
+        match result {
             Ok(()) => return Ok(()),
-            Err(e) if attempt < 5 => {
-                tracing::warn!(attempt, "migrating SQLite failed, retrying: {e}");
-                tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+            Err(e) if attempt < 8 => {
+                tracing::warn!(attempt, "preparing SQLite failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
                 attempt += 1;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
 
-/// Reads the 256-bit data key, creating it with mode 0600 when the file does not exist.
-pub fn load_or_create_key(path: &Path) -> Result<[u8; 32], StorageError> {
+/// Where a rotation keeps the next key until every value is sealed under it.
+pub fn next_key_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".next");
+    PathBuf::from(name)
+}
+
+/// Reads a key file.
+pub fn read_key(path: &Path) -> Result<DataKey, StorageError> {
     let fail = |msg: String| StorageError::KeyFile(path.to_owned(), msg);
-    match fs::read(path) {
-        Ok(bytes) => {
-            let mode = fs::metadata(path).map_err(|e| fail(e.to_string()))?.permissions().mode();
-            if mode & 0o077 != 0 {
-                tracing::warn!(path = %path.display(), "the key file is readable by other users: chmod 600 it");
-            }
-            bytes
-                .try_into()
-                .map_err(|b: Vec<u8>| fail(format!("holds {} bytes, expected 32", b.len())))
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-            }
-            let mut key = [0u8; 32];
-            OsRng.fill_bytes(&mut key);
-            // Written whole under a temporary name, then linked into place: an instance starting
-            // at the same moment either wins the link or reads the complete key of the winner.
-            let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-            let written = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&temporary)
-                .and_then(|mut file| file.write_all(&key).and_then(|_| file.sync_all()));
-            let linked = written.and_then(|_| fs::hard_link(&temporary, path));
-            let _ = fs::remove_file(&temporary);
-            match linked {
+    let bytes = fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let mode = fs::metadata(path).map_err(|e| fail(e.to_string()))?.permissions().mode();
+    if mode & 0o077 != 0 {
+        tracing::warn!(path = %path.display(), "the key file is readable by other users: chmod 600 it");
+    }
+    DataKey::from_file_bytes(&bytes).ok_or_else(|| fail(format!("holds {} bytes, expected 33 (or 32)", bytes.len())))
+}
+
+/// Writes `key` to a new file with mode 0600: whole under a temporary name, then linked into
+/// place, so that a reader sees either no file or the complete key. `AlreadyExists` when the
+/// file is there.
+pub fn write_new_key(path: &Path, key: &DataKey) -> io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temporary)
+        .and_then(|mut file| file.write_all(&key.to_file_bytes()).and_then(|_| file.sync_all()));
+    let linked = written.and_then(|_| fs::hard_link(&temporary, path));
+    let _ = fs::remove_file(&temporary);
+    linked
+}
+
+/// Reads the data key, creating it with mode 0600 when the file does not exist. Refuses to
+/// start in the middle of a key rotation.
+pub fn load_or_create_key(path: &Path) -> Result<DataKey, StorageError> {
+    if next_key_path(path).exists() {
+        return Err(StorageError::KeyFile(
+            path.to_owned(),
+            "a key rotation was interrupted: run `server rotate-key` again to finish it".into(),
+        ));
+    }
+    load_or_create_current_key(path)
+}
+
+fn load_or_create_current_key(path: &Path) -> Result<DataKey, StorageError> {
+    match read_key(path) {
+        Ok(key) => Ok(key),
+        Err(StorageError::KeyFile(_, _)) if !path.exists() => {
+            let key = DataKey::generate(1);
+            match write_new_key(path, &key) {
                 Ok(()) => {
                     tracing::info!(path = %path.display(), "created a new data key");
                     Ok(key)
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => load_or_create_key(path),
-                Err(e) => Err(fail(e.to_string())),
+                // Another instance starting at the same moment won: use its key.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_key(path),
+                Err(e) => Err(StorageError::KeyFile(path.to_owned(), e.to_string())),
             }
         }
-        Err(e) => Err(fail(e.to_string())),
+        Err(e) => Err(e),
     }
 }
 
@@ -175,5 +198,15 @@ mod tests {
         let path = dir.path().join("secret.key");
         fs::write(&path, b"short").unwrap();
         assert!(load_or_create_key(&path).is_err());
+    }
+
+    #[test]
+    fn an_interrupted_rotation_keeps_the_server_from_starting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        load_or_create_key(&path).unwrap();
+        fs::write(next_key_path(&path), [0u8; 33]).unwrap();
+        let err = load_or_create_key(&path).unwrap_err().to_string();
+        assert!(err.contains("rotate-key"), "{err}");
     }
 }

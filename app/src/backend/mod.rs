@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup_codes;
 pub mod context;
+pub mod key_rotation;
 pub mod login;
 pub mod passwords;
 pub mod qr;

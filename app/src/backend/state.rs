@@ -15,8 +15,8 @@ pub struct Settings {
     pub issuer: String,
     /// Marks the session cookie `Secure` (and names it `__Host-session`): set when served over TLS.
     pub secure_cookies: bool,
-    /// The 256-bit key that encrypts data at rest.
-    pub data_key: [u8; 32],
+    /// The key that encrypts data at rest.
+    pub data_key: super::sealing::DataKey,
 }
 
 impl std::fmt::Debug for Settings {

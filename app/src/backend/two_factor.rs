@@ -17,7 +17,7 @@ use crate::two_factor::{
 /// How long after making them the session that made the backup codes may download them.
 pub const DOWNLOAD_WINDOW_SECS: i64 = 10 * 60;
 
-fn downloads_context(session_id: &str) -> String {
+pub fn downloads_context(session_id: &str) -> String {
     format!("backup-codes:{session_id}")
 }
 

@@ -18,7 +18,7 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub config: Config,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 /// The engine under test: PostgreSQL when `TEST_POSTGRES_URL` names a server (an admin URL,
