@@ -20,7 +20,7 @@ pub fn KeyPanel(setup: PendingSetup, notice: RwSignal<Option<String>>) -> impl I
                 "In Microsoft Authenticator, tap the plus icon, then Other (Google, Facebook, etc.), and scan this QR code:"
             </p>
             <div class="qr" role="img" aria-label="QR code" inner_html=setup.qr_svg.clone()></div>
-            <p>"Or tap Or enter a code manually, and enter:"</p>
+            <p>"Or tap “Or enter a code manually” and enter:"</p>
             <label for="key-account">"Account name"</label>
             <div class="copy-field">
                 <input id="key-account" type="text" readonly value=setup.account_name.clone()/>
