@@ -8,7 +8,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, StatusCode};
 
 use app::AppError;
@@ -29,10 +29,10 @@ pub async fn status_from_error_body(request: Request, next: Next) -> Response {
         Err(_) => AppError::Internal,
     };
     parts.headers.remove(CONTENT_LENGTH);
-    let rebuilt = error_response(&error);
-    parts.status = rebuilt.status();
-    parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Response::from_parts(parts, rebuilt.into_body())
+    let (rebuilt, body) = error_response(&error).into_parts();
+    parts.status = rebuilt.status;
+    parts.headers.extend(rebuilt.headers);
+    Response::from_parts(parts, body)
 }
 
 /// An error as the API answers it: its status, and its JSON with a `message` added.
@@ -43,5 +43,10 @@ pub fn error_response(error: &AppError) -> Response {
     let mut response = Response::new(Body::from(json.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let AppError::TooManyAttempts { retry_after_secs } = error {
+        if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+    }
     response
 }

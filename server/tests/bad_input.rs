@@ -4,11 +4,10 @@
 mod common;
 
 use axum::body::Body;
-use common::{app_code, TestApp, PASSWORD};
+use common::{TestApp, PASSWORD};
 use http::{header, Request, StatusCode};
 use proptest::prelude::*;
 
-use app::backend::unix_now;
 
 fn endpoints() -> Vec<String> {
     leptos::server_fn::axum::server_fn_paths()
@@ -19,10 +18,7 @@ fn endpoints() -> Vec<String> {
 /// A fully authenticated session and a half-logged-in one (of an account with 2FA on).
 async fn sessions(app: &TestApp) -> (String, String) {
     let full = app.sign_up("full@example.org").await;
-    let other = app.sign_up("half@example.org").await;
-    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&other)).await.json();
-    let key = setup["key"].as_str().unwrap().replace(' ', "");
-    app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&other)).await;
+    app.enroll("half@example.org").await;
     let half = app
         .call("login", &[("email", "half@example.org"), ("password", PASSWORD)], None)
         .await

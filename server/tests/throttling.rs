@@ -13,14 +13,8 @@ const EMAIL: &str = "ada@example.org";
 
 /// Signs up, turns 2FA on and returns (user id, key).
 async fn enrolled(app: &TestApp) -> (i64, String) {
-    let cookie = app.sign_up(EMAIL).await;
-    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
-    let key = setup["key"].as_str().unwrap().replace(' ', "");
-    let confirmed = app
-        .call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&cookie))
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK);
-    (app.session_of(&cookie).await.user_id, key)
+    let enrolled = app.enroll(EMAIL).await;
+    (enrolled.user_id, enrolled.key)
 }
 
 /// A code that is valid at none of the steps around `now`.
@@ -81,6 +75,8 @@ async fn the_count_survives_new_sessions_and_covers_backup_codes_too() {
     let right = app.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.body);
     assert_eq!(right.json()["error"], "too_many_attempts");
+    let wait: i64 = right.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
     assert!(right.json()["message"].as_str().unwrap().starts_with("Too many attempts. Try again in"));
 }
 

@@ -11,24 +11,16 @@ use app::backend::unix_now;
 
 const EMAIL: &str = "ada@example.org";
 
-/// An account with 2FA on: its key, its backup codes and a fully authenticated cookie.
+/// An account with 2FA on, logged out: its key and backup codes.
 struct Enrolled {
     key: String,
     codes: Vec<String>,
 }
 
 async fn enroll(app: &TestApp) -> Enrolled {
-    let cookie = app.sign_up(EMAIL).await;
-    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
-    let key = setup["key"].as_str().unwrap().replace(' ', "");
-    // The setup code uses up the current step; logins in these tests use later steps.
-    let confirmed = app
-        .call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&cookie))
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-    let codes = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
-    app.call("logout", &[], Some(&cookie)).await;
-    Enrolled { key, codes }
+    let enrolled = app.enroll(EMAIL).await;
+    app.call("logout", &[], Some(&enrolled.cookie)).await;
+    Enrolled { key: enrolled.key, codes: enrolled.backup_codes }
 }
 
 /// Logs in with the password only: a half-logged-in session.

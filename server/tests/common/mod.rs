@@ -172,6 +172,32 @@ impl TestApp {
     }
 }
 
+/// An account with 2FA on.
+pub struct Enrolled {
+    pub user_id: i64,
+    /// A fully authenticated session.
+    pub cookie: String,
+    /// The base32 key, without spaces.
+    pub key: String,
+    pub backup_codes: Vec<String>,
+}
+
+impl TestApp {
+    /// Signs up and turns 2FA on. The setup code is the previous step's, so that codes of the
+    /// current and next steps are still free for the test's logins.
+    pub async fn enroll(&self, email: &str) -> Enrolled {
+        let cookie = self.sign_up(email).await;
+        let setup = self.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
+        let key = setup["key"].as_str().unwrap().replace(' ', "");
+        let code = app_code(&key, app::backend::unix_now() - 30);
+        let confirmed = self.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        let backup_codes = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
+        let user_id = self.session_of(&cookie).await.user_id;
+        Enrolled { user_id, cookie, key, backup_codes }
+    }
+}
+
 /// The code an authenticator app shows for `key` (base32, maybe grouped) at `unix_time`.
 pub fn app_code(key: &str, unix_time: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
