@@ -24,7 +24,7 @@ pub enum Engine {
 pub enum StorageError {
     #[error("DATABASE_URL must start with sqlite: or postgres:// (got a URL with scheme {0:?})")]
     UnsupportedUrl(String),
-    #[error("cannot create the folder {0} for the SQLite database: {1}")]
+    #[error("cannot prepare {0} for the SQLite database: {1}")]
     DatabaseFolder(PathBuf, io::Error),
     #[error("cannot open the database: {0}")]
     Connect(sqlx::Error),
@@ -68,10 +68,29 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
         .await
         .map_err(StorageError::Connect)?;
     match engine {
-        Engine::Sqlite => prepare_sqlite(&pool).await?,
+        Engine::Sqlite => {
+            prepare_sqlite(&pool).await?;
+            if let Some(path) = sqlite_path(url) {
+                make_private(path)?;
+            }
+        }
         Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// The database holds password hashes and sealed secrets: only the server's user may read it.
+fn make_private(path: &Path) -> Result<(), StorageError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = PathBuf::from(name);
+        if file.exists() {
+            fs::set_permissions(&file, fs::Permissions::from_mode(0o600))
+                .map_err(|e| StorageError::DatabaseFolder(file.clone(), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Switches the file to WAL (readers go on while one connection writes; the setting stays with

@@ -221,6 +221,9 @@ async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
     app.state.db.close().await;
 
     let db_path = app.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db_path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the database file is readable by others: {mode:o}");
     let mut raw = std::fs::read(&db_path).unwrap();
     if let Ok(wal) = std::fs::read(format!("{db_path}-wal")) {
         raw.extend(wal);
