@@ -5,23 +5,22 @@ use sqlx::AnyPool;
 use super::sealing::{self, DataKey};
 use super::second_factor::secret_context;
 use super::two_factor::downloads_context;
+use super::db_error;
 use crate::error::AppError;
 
-fn db_error(e: sqlx::Error) -> AppError {
-    AppError::internal("rotating the data key", e)
-}
+const CONTEXT: &str = "rotating the data key";
 
 /// Re-seals every value sealed under `old` with `new`, in one transaction, and returns how
 /// many changed. Values already under `new` are left alone, so an interrupted rotation can
 /// simply run again.
 pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u64, AppError> {
-    let mut tx = db.begin().await.map_err(db_error)?;
+    let mut tx = db.begin().await.map_err(db_error(CONTEXT))?;
     let mut changed = 0;
     for table in ["totp_pending", "totp_credentials"] {
         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!("SELECT user_id, secret FROM {table}"))
             .fetch_all(&mut *tx)
             .await
-            .map_err(db_error)?;
+            .map_err(db_error(CONTEXT))?;
         for (user_id, sealed) in rows {
             if sealing::key_id_of(&sealed) == Some(new.id) {
                 continue;
@@ -33,14 +32,14 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await
-                .map_err(db_error)?;
+                .map_err(db_error(CONTEXT))?;
             changed += 1;
         }
     }
     let downloads: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT session_id, codes FROM backup_code_downloads")
         .fetch_all(&mut *tx)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error(CONTEXT))?;
     for (session_id, sealed) in downloads {
         if sealing::key_id_of(&sealed) == Some(new.id) {
             continue;
@@ -52,9 +51,9 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
             .bind(&session_id)
             .execute(&mut *tx)
             .await
-            .map_err(db_error)?;
+            .map_err(db_error(CONTEXT))?;
         changed += 1;
     }
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error(CONTEXT))?;
     Ok(changed)
 }

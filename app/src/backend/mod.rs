@@ -19,6 +19,11 @@ pub mod two_factor;
 
 pub use state::{AppState, Settings};
 
+/// Maps a database failure to the generic error, logging it with `context`.
+pub(crate) fn db_error(context: &'static str) -> impl Fn(sqlx::Error) -> crate::error::AppError {
+    move |e| crate::error::AppError::internal(context, e)
+}
+
 /// Seconds since the Unix epoch: the clock every time-dependent rule takes as a parameter.
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()

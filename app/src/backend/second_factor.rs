@@ -3,13 +3,10 @@
 //! confirm changes to 2FA itself.
 
 use super::{audit, backup_codes, sealing, throttle, totp, AppState};
+use super::db_error;
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::normalize_code;
-
-fn db_error(context: &'static str) -> impl Fn(sqlx::Error) -> AppError {
-    move |e| AppError::internal(context, e)
-}
 
 pub fn secret_context(user_id: i64) -> String {
     format!("totp-secret:{user_id}")

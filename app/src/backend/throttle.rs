@@ -14,6 +14,7 @@
 
 use sqlx::AnyPool;
 
+use super::db_error;
 use crate::error::AppError;
 
 pub const FIRST_DELAY_SECS: i64 = 30;
@@ -90,9 +91,7 @@ pub fn admit(policy: Policy, counter: Counter, now: i64) -> Result<Counter, i64>
     Ok(Counter { failures, locked_until, day_start, day_failures })
 }
 
-fn db_error(e: sqlx::Error) -> AppError {
-    AppError::internal("updating attempt limits", e)
-}
+const CONTEXT: &str = "updating attempt limits";
 
 /// The scopes of a guess: the account's (given) and the client's address, when known.
 pub fn scopes(account_scope: Scope, ip: Option<&str>) -> Vec<Scope> {
@@ -119,7 +118,7 @@ async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError>
     .bind(now)
     .execute(db)
     .await
-    .map_err(db_error)?;
+    .map_err(db_error(CONTEXT))?;
     // Compare-and-swap: a parallel attempt that updated the row first makes us read it again.
     loop {
         let (failures, locked_until, day_start, day_failures, version): (i64, i64, i64, i64, i64) = sqlx::query_as(
@@ -128,7 +127,7 @@ async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError>
         .bind(scope)
         .fetch_one(db)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error(CONTEXT))?;
         let counter = Counter { failures, locked_until, day_start, day_failures };
         let next = admit(policy, counter, now).map_err(|wait| {
             tracing::info!(scope = scope.split(':').next().unwrap_or_default(), wait, "attempt refused: too many failures");
@@ -146,7 +145,7 @@ async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError>
         .bind(version)
         .execute(db)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error(CONTEXT))?;
         if swapped.rows_affected() == 1 {
             return Ok(());
         }
@@ -163,7 +162,7 @@ pub async fn succeeded(db: &AnyPool, scopes: &[Scope]) -> Result<(), AppError> {
         .bind(&scope.key)
         .execute(db)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error(CONTEXT))?;
     }
     Ok(())
 }

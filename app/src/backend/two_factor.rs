@@ -8,6 +8,7 @@ use super::accounts::Account;
 use super::second_factor::{self, secret_context, Proof};
 use super::sessions::Session;
 use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
+use super::db_error;
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
@@ -19,10 +20,6 @@ pub const DOWNLOAD_WINDOW_SECS: i64 = 10 * 60;
 
 pub fn downloads_context(session_id: &str) -> String {
     format!("backup-codes:{session_id}")
-}
-
-fn db_error(context: &'static str) -> impl Fn(sqlx::Error) -> AppError {
-    move |e| AppError::internal(context, e)
 }
 
 pub async fn is_enabled(db: &AnyPool, user_id: i64) -> Result<bool, AppError> {
