@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
+# A full run needs about 5 GB in target/ (debug tests, release server, WASM bundle).
+echo "== Disk space here"
+df -h . | tail -n 1
+
 bash scripts/install-tools.sh
 
 # Chromium for Playwright, zbarimg to decode QR codes, oathtool as an independent TOTP.

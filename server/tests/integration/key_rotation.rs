@@ -1,6 +1,6 @@
 //! `server rotate-key`: every secret re-encrypted under a new key, and 2FA still works.
 
-mod common;
+use crate::common;
 
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;

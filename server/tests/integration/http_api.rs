@@ -1,7 +1,7 @@
 //! The server functions as a public API: a client over real HTTP on loopback, as curl is in
 //! docs/api.md, with a cookie jar.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -1,6 +1,6 @@
 //! Logging in with 2FA on, and managing it: through the router on SQLite.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

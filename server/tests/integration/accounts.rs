@@ -1,6 +1,6 @@
 //! Accounts and sessions, driven through the router on a real SQLite database.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, PASSWORD};
 use http::StatusCode;

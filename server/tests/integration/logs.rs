@@ -1,7 +1,7 @@
 //! Nothing secret reaches the log, even at trace level: a whole setup and login runs against the
 //! server binary with RUST_LOG=trace, and its log is searched for every secret of the run.
 
-mod common;
+use crate::common;
 
 use common::process::{call, start, wait_until_up};
 use common::{app_code, fresh_database_url, PASSWORD};

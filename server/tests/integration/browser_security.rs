@@ -1,6 +1,6 @@
 //! What the browser is told: the Content-Security-Policy and friends, and cross-site calls.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::{server_fn_request, Reply, TestApp, PASSWORD};

@@ -2,7 +2,7 @@
 //! used codes, guessing limits and races behave as on one instance. Runs on SQLite, and on
 //! PostgreSQL when TEST_POSTGRES_URL is set.
 
-mod common;
+use crate::common;
 
 use common::process::{call, start, wait_until_up, Instance};
 use common::{app_code, fresh_database_url, PASSWORD};

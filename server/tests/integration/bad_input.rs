@@ -1,7 +1,7 @@
 //! Every server function, fed malformed, empty, oversized, wrong-typed and strange-Unicode input,
 //! answers with a 4xx and a clear message (or succeeds): never a panic, never a 500.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::{TestApp, PASSWORD};

@@ -2,7 +2,7 @@
 //! started again. Every account is either wholly without 2FA or wholly with it (secret and ten
 //! backup codes), and its owner can still log in.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

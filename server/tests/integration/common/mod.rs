@@ -1,5 +1,4 @@
 //! A WebApp on a fresh SQLite database in a temporary folder, driven through its router.
-#![allow(dead_code)]
 
 pub mod process;
 

@@ -1,6 +1,6 @@
 //! Guessing limits, per account in the database: across sessions, with an injected clock.
 
-mod common;
+use crate::common;
 
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;

@@ -1,6 +1,6 @@
 //! Turning 2FA on: the server functions of the setup modal, through the router on SQLite.
 
-mod common;
+use crate::common;
 
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;

@@ -1,0 +1,19 @@
+//! The server's integration tests, as one test binary: each module drives the WebApp through its
+//! router or as a running process, on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL.
+//! One binary instead of one per file keeps the build's disk use and link time down.
+
+// Each module uses its own part of the shared helpers.
+#[allow(dead_code)]
+mod common;
+
+mod accounts;
+mod bad_input;
+mod browser_security;
+mod crash;
+mod http_api;
+mod instances;
+mod key_rotation;
+mod logs;
+mod throttling;
+mod two_factor_login;
+mod two_factor_setup;
