@@ -1,10 +1,12 @@
 //! The axum router: pages, server functions, static files, and the layers around them.
 
+use std::sync::LazyLock;
+
 use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
 use http::header::{self, HeaderValue};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -17,8 +19,17 @@ use crate::{api_errors, cross_site};
 /// smaller.
 pub const MAX_REQUEST_BODY: usize = 16 * 1024;
 
+/// The WebApp's routes, generated once per process. Generating them renders the App, and a
+/// render of the route list that overlaps a page render elsewhere in the process can stall that
+/// page's stream for good (seen with leptos 0.8.23: 54 of 160 pages rendered during repeated
+/// generation never finished). Routers built later, as every test builds its own, reuse this list.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

@@ -14,6 +14,7 @@ mod http_api;
 mod instances;
 mod key_rotation;
 mod logs;
+mod page_rendering;
 mod throttling;
 mod two_factor_login;
 mod two_factor_setup;

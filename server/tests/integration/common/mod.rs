@@ -129,7 +129,12 @@ impl Reply {
     pub async fn read(response: Response<Body>) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        // A stream that never ends would hang the whole test run: fail this test instead.
+        let bytes = tokio::time::timeout(std::time::Duration::from_secs(60), response.into_body().collect())
+            .await
+            .expect("the response body did not end within 60 s")
+            .unwrap()
+            .to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
