@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+use axum::serve::ListenerExt;
 use server::config::{Cli, Command};
 
 #[tokio::main]
@@ -38,7 +39,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let state = server::app_state(&config).await?;
     let app = server::routing::router(state, server::leptos_options(&config));
-    let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
+    // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
+    // held every response ~40 ms.
+    let listener = tokio::net::TcpListener::bind(config.site_addr).await?.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!("listening on http://{}", config.site_addr);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
