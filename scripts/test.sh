@@ -47,7 +47,7 @@ echo "== Integration tests on PostgreSQL ($PG_URL)"
 TEST_POSTGRES_URL="$PG_URL" cargo test -p server --tests
 
 echo "== Release build (server and WASM bundle)"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 echo "== End-to-end tests in Chromium"
 WORK=$(mktemp -d)
