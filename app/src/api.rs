@@ -34,7 +34,7 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use crate::backend::{context, login, unix_now};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let ip = context::client_ip();
+    let ip = context::client_ip(&state.settings);
     let started = login::log_in(&state, &email, &password, previous.as_deref(), ip.as_deref(), unix_now()).await?;
     context::set_session_cookie(&state.settings, &started.token);
     Ok(started.viewer)
@@ -76,7 +76,7 @@ pub async fn begin_two_factor_setup(password: String) -> Result<PendingSetup, Ap
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::begin_setup(&state, &session, &password, context::client_ip().as_deref(), unix_now()).await
+    two_factor::begin_setup(&state, &session, &password, context::client_ip(&state.settings).as_deref(), unix_now()).await
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
@@ -86,7 +86,7 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppEr
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::confirm_setup(&state, &session, &code, context::client_ip().as_deref(), unix_now()).await
+    two_factor::confirm_setup(&state, &session, &code, context::client_ip(&state.settings).as_deref(), unix_now()).await
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
@@ -108,7 +108,7 @@ pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
     use crate::backend::{context, login, second_factor::Proof, unix_now};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let ip = context::client_ip();
+    let ip = context::client_ip(&state.settings);
     let (started, _) = login::complete_login(&state, &session, Proof::AppCode(&code), ip.as_deref(), unix_now()).await?;
     context::set_session_cookie(&state.settings, &started.token);
     Ok(started.viewer)
@@ -120,7 +120,7 @@ pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, Ap
     use crate::backend::{context, login, second_factor::Proof, unix_now};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let ip = context::client_ip();
+    let ip = context::client_ip(&state.settings);
     let (started, left) =
         login::complete_login(&state, &session, Proof::BackupCode(&code), ip.as_deref(), unix_now()).await?;
     context::set_session_cookie(&state.settings, &started.token);
@@ -134,7 +134,7 @@ pub async fn regenerate_backup_codes(password: String) -> Result<BackupCodes, Ap
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::regenerate_backup_codes(&state, &session, &password, context::client_ip().as_deref(), unix_now()).await
+    two_factor::regenerate_backup_codes(&state, &session, &password, context::client_ip(&state.settings).as_deref(), unix_now()).await
 }
 
 /// The active key again, as QR code and text, for another smartphone: password and a current code.
@@ -144,7 +144,7 @@ pub async fn show_key_for_another_phone(password: String, code: String) -> Resul
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::show_key_again(&state, &session, &password, &code, context::client_ip().as_deref(), unix_now()).await
+    two_factor::show_key_again(&state, &session, &password, &code, context::client_ip(&state.settings).as_deref(), unix_now()).await
 }
 
 /// Turns 2FA off: password and a current code or an unused backup code (in `code`).
@@ -153,7 +153,7 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
     use crate::backend::{context, second_factor::Proof, two_factor, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    let ip = context::client_ip();
+    let ip = context::client_ip(&state.settings);
     two_factor::disable(&state, &session, &password, Proof::guess(&code), ip.as_deref(), unix_now()).await
 }
 

@@ -57,4 +57,10 @@ pub struct Config {
     /// Mark the session cookie Secure: set this when the WebApp is served over HTTPS.
     #[arg(long, env = "WEBAPP_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    /// Addresses of reverse proxies in front of the server, comma-separated. A request from one of
+    /// them is attributed to the client its `X-Forwarded-For` names, for the per-client guessing
+    /// limit and the security activity; from anyone else the header is ignored.
+    #[arg(long, env = "WEBAPP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }

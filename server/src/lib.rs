@@ -37,6 +37,7 @@ pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageErro
         settings: Arc::new(Settings {
             issuer: config.issuer.clone(),
             secure_cookies: config.secure_cookies,
+            trusted_proxies: config.trusted_proxies.clone(),
             data_key,
         }),
     })

@@ -1,6 +1,8 @@
 //! Plumbing between a server function and the HTTP request it serves: the app state, the
 //! session cookie, the caller's session.
 
+use std::net::IpAddr;
+
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::use_context;
@@ -56,11 +58,33 @@ pub async fn require_password_verified(state: &AppState) -> Result<Session, AppE
     }
 }
 
-/// The client's IP address, as the TCP connection shows it.
-pub fn client_ip() -> Option<String> {
+/// The client's IP address: the TCP peer, or, when the peer is a trusted proxy, the client that
+/// its `X-Forwarded-For` names.
+pub fn client_ip(settings: &Settings) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?;
-    Some(info.0.ip().to_string())
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    let forwarded_for: Vec<&str> =
+        parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    Some(client_address(peer, &forwarded_for, &settings.trusted_proxies).to_string())
+}
+
+/// Walks `X-Forwarded-For` from the right: each entry was appended by the hop before it, so
+/// entries can be believed only while that hop is a trusted proxy. The first address not
+/// of a trusted proxy is the client; anything left of it is the client's own claim and ignored.
+/// A malformed entry stops the walk at the last hop that could be believed.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted_proxies: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let entries = forwarded_for.iter().flat_map(|v| v.split(',')).map(str::trim);
+    for entry in entries.rev() {
+        if !trusted_proxies.contains(&client) {
+            break;
+        }
+        match entry.parse::<IpAddr>() {
+            Ok(address) => client = address,
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// The caller's session when it may use the WebApp: fully authenticated, not half logged in.
@@ -108,5 +132,47 @@ pub fn attach_as(file_name: &str) {
         HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")),
     ) {
         response.insert_header(CONTENT_DISPOSITION, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    const PROXY: &str = "10.0.0.2";
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_it_claims() {
+        assert_eq!(client_address(ip("198.51.100.9"), &["203.0.113.7"], &[]), ip("198.51.100.9"));
+        assert_eq!(client_address(ip(PROXY), &["203.0.113.7"], &[ip("10.0.0.3")]), ip(PROXY));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_address_it_appended() {
+        let trusted = [ip(PROXY)];
+        assert_eq!(client_address(ip(PROXY), &["203.0.113.7"], &trusted), ip("203.0.113.7"));
+        // Entries left of the proxy's own are the client's claims: a forged one changes nothing.
+        assert_eq!(client_address(ip(PROXY), &["1.1.1.1, 203.0.113.7"], &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip(PROXY), &["1.1.1.1", "203.0.113.7"], &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip(PROXY), &["2001:db8::1"], &trusted), ip("2001:db8::1"));
+    }
+
+    #[test]
+    fn a_chain_of_trusted_proxies_is_walked_back_to_the_first_untrusted_hop() {
+        let trusted = [ip(PROXY), ip("10.0.0.1")];
+        assert_eq!(client_address(ip(PROXY), &["6.6.6.6, 203.0.113.7, 10.0.0.1"], &trusted), ip("203.0.113.7"));
+    }
+
+    #[test]
+    fn a_missing_or_malformed_header_leaves_the_last_believable_hop() {
+        let trusted = [ip(PROXY)];
+        assert_eq!(client_address(ip(PROXY), &[], &trusted), ip(PROXY));
+        assert_eq!(client_address(ip(PROXY), &["not-an-ip"], &trusted), ip(PROXY));
+        assert_eq!(client_address(ip(PROXY), &["203.0.113.7, "], &trusted), ip(PROXY));
     }
 }

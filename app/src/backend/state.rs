@@ -15,6 +15,8 @@ pub struct Settings {
     pub issuer: String,
     /// Marks the session cookie `Secure` (and names it `__Host-session`): set when served over TLS.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `client_address`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key that encrypts data at rest.
     pub data_key: super::sealing::DataKey,
 }
@@ -25,6 +27,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("issuer", &self.issuer)
             .field("secure_cookies", &self.secure_cookies)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("data_key", &"<redacted>")
             .finish()
     }

@@ -3,14 +3,20 @@
 
 use crate::common;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use common::{config_in, fresh_database_url, PASSWORD};
 use reqwest::StatusCode;
+use server::config::Config;
 
 async fn serve() -> (SocketAddr, tempfile::TempDir) {
+    serve_behind(Vec::new()).await
+}
+
+/// Serves on loopback, trusting `X-Forwarded-For` from `trusted_proxies`.
+async fn serve_behind(trusted_proxies: Vec<IpAddr>) -> (SocketAddr, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = config_in(dir.path(), fresh_database_url(dir.path()).await);
+    let config = Config { trusted_proxies, ..config_in(dir.path(), fresh_database_url(dir.path()).await) };
     let state = server::app_state(&config).await.unwrap();
     let router = server::routing::router(state, server::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -98,4 +104,31 @@ async fn malformed_requests_get_a_clear_4xx_never_a_500() {
 
     let wrong_method = client.get(format!("{base}/login")).send().await.unwrap();
     assert!(wrong_method.status().is_client_error(), "{}", wrong_method.status());
+}
+
+/// Signs up and logs in with `X-Forwarded-For: 6.6.6.6, 203.0.113.7`, as a proxy that appended
+/// the client 203.0.113.7 to a forged entry would send; returns the address the security
+/// activity shows for the login.
+async fn login_address(trusted_proxies: Vec<IpAddr>) -> String {
+    let (addr, _dir) = serve_behind(trusted_proxies).await;
+    let client = client();
+    let call = |endpoint: &str, form: &[(&str, &str)]| {
+        client
+            .post(format!("http://{addr}/api/{endpoint}"))
+            .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
+            .form(form)
+            .send()
+    };
+    let account = [("email", "ada@example.org"), ("password", PASSWORD)];
+    assert_eq!(call("signup", &account).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(call("login", &account).await.unwrap().status(), StatusCode::OK);
+    let events: serde_json::Value = call("security/events", &[]).await.unwrap().json().await.unwrap();
+    let login = events.as_array().unwrap().iter().find(|e| e["kind"] == "login").expect("a login event");
+    login["ip"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+    assert_eq!(login_address(vec!["127.0.0.1".parse().unwrap()]).await, "203.0.113.7");
+    assert_eq!(login_address(Vec::new()).await, "127.0.0.1", "an untrusted peer's header is ignored");
 }

@@ -56,6 +56,7 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         issuer: "WebApp".into(),
         key_file: dir.join("secret.key"),
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
     }
 }
 
