@@ -25,22 +25,8 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 cargo leptos build --release --precompress
 
-WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-RUST_LOG=warn \
-LEPTOS_SITE_ROOT=target/site \
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc" \
-WEBAPP_KEY_FILE="$WORK/secret.key" \
-  target/release/server >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null "$BASE/" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+export RUST_LOG=warn
+source scripts/release-server.sh
 
 EMAIL=bench@example.org
 PASSWORD='correct horse battery staple'

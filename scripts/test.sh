@@ -50,28 +50,10 @@ echo "== Release build (server and WASM bundle)"
 cargo leptos build --release --precompress
 
 echo "== End-to-end tests in Chromium"
-WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-LEPTOS_SITE_ROOT=target/site \
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-DATABASE_URL="sqlite://$WORK/e2e.db?mode=rwc" \
-WEBAPP_KEY_FILE="$WORK/secret.key" \
-  target/release/server >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
-
-for _ in $(seq 1 100); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/"; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log" >&2; exit 1; fi
-  sleep 0.2
-done
+source scripts/release-server.sh
 
 status=0
-(cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test) || status=$?
+(cd end2end && BASE_URL="$BASE" npx playwright test) || status=$?
 if [ $status -ne 0 ]; then
   echo "== Server log" >&2
   tail -n 100 "$WORK/server.log" >&2

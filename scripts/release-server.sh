@@ -1,0 +1,21 @@
+# Sourced by test.sh and bench.sh: starts the release server (built by `cargo leptos build
+# --release`) on a free loopback port, on a fresh SQLite database in a temporary folder, and
+# stops it and removes the folder when the calling script exits.
+# Sets WORK (the folder; the log is $WORK/server.log), BASE (the server's URL) and SERVER_PID.
+
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+LEPTOS_SITE_ROOT=target/site \
+LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+DATABASE_URL="sqlite://$WORK/webapp.db?mode=rwc" \
+WEBAPP_KEY_FILE="$WORK/secret.key" \
+  target/release/server >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+for _ in $(seq 1 100); do
+  if curl -fsS -o /dev/null "$BASE/"; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log" >&2; exit 1; fi
+  sleep 0.2
+done
