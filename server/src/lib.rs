@@ -2,6 +2,7 @@
 //! The WebApp server: configuration, storage and routing around the `app` crate.
 
 pub mod api_errors;
+pub mod caching;
 pub mod config;
 pub mod cross_site;
 pub mod rotation;

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, static files, and the layers around them.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
@@ -13,7 +13,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use app::backend::AppState;
 use app::{shell, App};
 
-use crate::{api_errors, cross_site};
+use crate::{api_errors, caching, cross_site};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
 /// smaller.
@@ -42,6 +42,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .layer(middleware::from_fn(api_errors::status_from_error_body))
         .layer(middleware::from_fn(cross_site::refuse_cross_site_calls))
+        .layer(middleware::from_fn({
+            let pkg_prefix: Arc<str> = format!("/{}/", options.site_pkg_dir).into();
+            move |request, next| {
+                let pkg_prefix = pkg_prefix.clone();
+                async move { caching::set_cache_policy(&pkg_prefix, request, next).await }
+            }
+        }))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -71,3 +71,25 @@ async fn server_functions_refuse_calls_from_other_sites() {
     let page = Request::get("/").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
     assert_eq!(app.send(page).await.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_cache_keeps_an_accounts_pages_and_the_bundle_is_revalidated() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    for path in ["/", "/settings/security", "/no/such/page"] {
+        let page = app.get_page(path, Some(&cookie)).await;
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    let account = app.call("account", &[], Some(&cookie)).await;
+    assert_eq!(account.headers[header::CACHE_CONTROL], "no-store");
+    let refused = app.call("account", &[], None).await;
+    assert_eq!(refused.headers[header::CACHE_CONTROL], "no-store");
+
+    let pkg = std::path::Path::new(&app.config.site_root).join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("webapp.js"), "export {};").unwrap();
+    let bundle = app.get_page("/pkg/webapp.js", None).await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    assert_eq!(bundle.headers[header::CACHE_CONTROL], "no-cache");
+    assert!(bundle.headers.contains_key(header::LAST_MODIFIED), "so that a revalidation can answer 304");
+}
