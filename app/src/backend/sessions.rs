@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::account::AuthLevel;
 use crate::error::AppError;
@@ -122,6 +122,17 @@ pub async fn end(db: &AnyPool, token: &str) -> Result<(), AppError> {
 /// Ends the session whose stored id is `id`.
 pub async fn end_by_id(db: &AnyPool, id: &str) -> Result<(), AppError> {
     delete(db, id).await
+}
+
+/// Ends every session of the account but the one stored as `keep`; answers how many ended.
+pub async fn end_all_others(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, AppError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(conn)
+        .await
+        .map_err(|e| AppError::internal("ending other sessions failed", e))?;
+    Ok(ended.rows_affected())
 }
 
 async fn delete(db: &AnyPool, id: &str) -> Result<(), AppError> {

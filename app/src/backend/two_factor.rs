@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::accounts::Account;
 use super::second_factor::{self, secret_context, Proof};
-use super::sessions::Session;
+use super::sessions::{self, Session};
 use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
 use super::db_error;
 use crate::error::AppError;
@@ -173,8 +173,11 @@ pub async fn confirm_setup(
         .await
         .map_err(db_error("enabling 2FA"))?;
     fresh.store(&mut tx, session, now).await?;
+    // Whoever logged in elsewhere with the password alone (perhaps the reason for turning 2FA
+    // on) is shut out: from now on every session has passed the second factor.
+    let other_sessions_ended = sessions::end_all_others(&mut tx, session.user_id, &session.id).await?;
     tx.commit().await.map_err(db_error("enabling 2FA"))?;
-    tracing::info!(user_id = session.user_id, "2FA turned on");
+    tracing::info!(user_id = session.user_id, other_sessions_ended, "2FA turned on");
     audit::record(db, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     Ok(fresh.shown(state, now))
 }

@@ -178,7 +178,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         }
         .into_any(),
         Step::Backup(codes) => view! {
-            <p>"Two-factor authentication is on."</p>
+            <p>"Two-factor authentication is on. Every other device logged in to your account has been logged out."</p>
             <BackupCodesPanel codes notice error on_done=move || close()/>
         }
         .into_any(),

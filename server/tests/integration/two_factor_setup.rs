@@ -236,3 +236,24 @@ async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
         assert!(!contains(code.as_bytes()) && !contains(code.replace('-', "").as_bytes()));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
+    let app = TestApp::new().await;
+    let here = app.sign_up("ada@example.org").await;
+    let login = app.call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None).await;
+    let elsewhere = login.session_cookie().expect("a second session, as another device or a thief would have");
+    let someone_else = app.sign_up("bob@example.org").await;
+
+    let setup = begin(&app, &here).await;
+    let code = app_code(setup["key"].as_str().unwrap(), unix_now());
+    let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&here)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+
+    let shut_out = app.call("account", &[], Some(&elsewhere)).await;
+    assert_eq!(shut_out.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(shut_out.json()["error"], "login_required");
+    for cookie in [&here, &someone_else] {
+        assert_eq!(app.call("account", &[], Some(cookie)).await.status, StatusCode::OK);
+    }
+}
