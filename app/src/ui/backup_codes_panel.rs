@@ -43,7 +43,7 @@ pub fn BackupCodesPanel(
                 <button
                     type="button"
                     class="secondary"
-                    on:click=move |_| browser::copy_text(&all_codes, notice, "Backup codes copied.")
+                    on:click=move |_| browser::copy_text(&all_codes, notice, "Backup codes copied.".to_owned())
                 >
                     "Copy"
                 </button>

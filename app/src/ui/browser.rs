@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Copies `text` and reports the outcome in `notice`.
-pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: &'static str) {
+pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
     let promise = window().navigator().clipboard().write_text(text);
     leptos::task::spawn_local(async move {
         let message = match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => done.to_owned(),
+            Ok(_) => done,
             Err(_) => "Copying is not allowed here: select the text and copy it by hand.".to_owned(),
         };
         notice.set(Some(message));

@@ -21,30 +21,35 @@ pub fn KeyPanel(setup: PendingSetup, notice: RwSignal<Option<String>>) -> impl I
             </p>
             <div class="qr" role="img" aria-label="QR code" inner_html=setup.qr_svg.clone()></div>
             <p>"Or tap “Or enter a code manually” and enter:"</p>
-            <label for="key-account">"Account name"</label>
-            <div class="copy-field">
-                <input id="key-account" type="text" readonly value=setup.account_name.clone()/>
-                <button
-                    type="button"
-                    class="secondary"
-                    aria-label="Copy account name"
-                    on:click=move |_| browser::copy_text(&account, notice, "Account name copied.")
-                >
-                    "Copy"
-                </button>
-            </div>
-            <label for="key-secret">"Key"</label>
-            <div class="copy-field">
-                <input id="key-secret" type="text" class="mono" readonly value=setup.key.clone()/>
-                <button
-                    type="button"
-                    class="secondary"
-                    aria-label="Copy key"
-                    on:click=move |_| browser::copy_text(&key, notice, "Key copied.")
-                >
-                    "Copy"
-                </button>
-            </div>
+            <CopyField id="key-account" label="Account name" value=setup.account_name copy=account notice/>
+            <CopyField id="key-secret" label="Key" value=setup.key copy=key notice mono=true/>
+        </div>
+    }
+}
+
+/// A read-only field with a "Copy" button: `value` is shown, `copy` (the value without the
+/// spaces that make it readable) goes to the clipboard.
+#[component]
+fn CopyField(
+    id: &'static str,
+    label: &'static str,
+    value: String,
+    copy: String,
+    notice: RwSignal<Option<String>>,
+    #[prop(optional)] mono: bool,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <div class="copy-field">
+            <input id=id type="text" class:mono=mono readonly value=value/>
+            <button
+                type="button"
+                class="secondary"
+                aria-label=format!("Copy {}", label.to_lowercase())
+                on:click=move |_| browser::copy_text(&copy, notice, format!("{label} copied."))
+            >
+                "Copy"
+            </button>
         </div>
     }
 }
