@@ -50,6 +50,9 @@ echo "== Release build (server and WASM bundle)"
 cargo leptos build --release --precompress
 
 echo "== End-to-end tests in Chromium"
+# Each test's browser names an address of its own in X-Forwarded-For (sign-ups and failed logins
+# are limited per client address); the server believes it from loopback only.
+export WEBAPP_TRUSTED_PROXIES=127.0.0.1
 source scripts/release-server.sh
 
 status=0

@@ -19,24 +19,26 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         .map(|s| Viewer { email: s.email, level: s.level }))
 }
 
+/// Creates an account and logs it in. Limited per client address.
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login, unix_now};
+    use crate::backend::{context, login};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started = login::sign_up(&state, &email, &password, previous.as_deref(), unix_now()).await?;
+    let started = login::sign_up(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
+    context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
 }
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login, unix_now};
+    use crate::backend::{context, login};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let ip = context::client_ip(&state.settings);
-    let started = login::log_in(&state, &email, &password, previous.as_deref(), ip.as_deref(), unix_now()).await?;
+    let started = login::log_in(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
+    context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
 }
 
@@ -68,25 +70,26 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     two_factor::status(&state.db, session.user_id).await
 }
 
-/// Setup step 1: re-checks the password and issues the pending secret (the same one until it is
-/// confirmed or expires after 15 minutes). Fully authenticated; refused while 2FA is on.
+/// Setup step 1: re-checks the password and issues this session's pending secret (the same one
+/// until it is confirmed or expires after 15 minutes; other sessions get their own). Fully
+/// authenticated; refused while 2FA is on.
 #[server(prefix = "/api", endpoint = "two-factor/begin")]
 pub async fn begin_two_factor_setup(password: String) -> Result<PendingSetup, AppError> {
-    use crate::backend::{context, two_factor, unix_now};
+    use crate::backend::{context, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::begin_setup(&state, &session, &password, context::client_ip(&state.settings).as_deref(), unix_now()).await
+    two_factor::begin_setup(&state, &session, &password, &context::caller(&state)).await
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
 #[server(prefix = "/api", endpoint = "two-factor/confirm")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppError> {
-    use crate::backend::{context, two_factor, unix_now};
+    use crate::backend::{context, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::confirm_setup(&state, &session, &code, context::client_ip(&state.settings).as_deref(), unix_now()).await
+    two_factor::confirm_setup(&state, &session, &code, &context::caller(&state)).await
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
@@ -105,56 +108,56 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
 /// starts a fully authenticated session under a new id.
 #[server(prefix = "/api", endpoint = "login/code")]
 pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login, second_factor::Proof, unix_now};
+    use crate::backend::{context, login, second_factor::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let ip = context::client_ip(&state.settings);
-    let (started, _) = login::complete_login(&state, &session, Proof::AppCode(&code), ip.as_deref(), unix_now()).await?;
-    context::set_session_cookie(&state.settings, &started.token);
-    Ok(started.viewer)
+    let done = login::complete_login(&state, &session, Proof::AppCode(&code), &context::caller(&state)).await?;
+    context::set_session_cookie(&state.settings, &done.started.token);
+    context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    Ok(done.started.viewer)
 }
 
 /// Login step 2 with a backup code instead; answers how many codes are left.
 #[server(prefix = "/api", endpoint = "login/backup-code")]
 pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, AppError> {
-    use crate::backend::{context, login, second_factor::Proof, unix_now};
+    use crate::backend::{context, login, second_factor::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let ip = context::client_ip(&state.settings);
-    let (started, left) =
-        login::complete_login(&state, &session, Proof::BackupCode(&code), ip.as_deref(), unix_now()).await?;
-    context::set_session_cookie(&state.settings, &started.token);
-    Ok(BackupCodeLogin { viewer: started.viewer, backup_codes_left: left.unwrap_or_default() })
+    let done = login::complete_login(&state, &session, Proof::BackupCode(&code), &context::caller(&state)).await?;
+    context::set_session_cookie(&state.settings, &done.started.token);
+    context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    Ok(BackupCodeLogin { viewer: done.started.viewer, backup_codes_left: done.backup_codes_left.unwrap_or_default() })
 }
 
-/// A new set of backup codes after a password re-check; the old set stops working.
+/// A new set of backup codes; the old set stops working and every other session ends. Needs the
+/// password and a current code from the app or an unused backup code (in `code`).
 #[server(prefix = "/api", endpoint = "two-factor/backup-codes/regenerate")]
-pub async fn regenerate_backup_codes(password: String) -> Result<BackupCodes, AppError> {
-    use crate::backend::{context, two_factor, unix_now};
+pub async fn regenerate_backup_codes(password: String, code: Option<String>) -> Result<BackupCodes, AppError> {
+    use crate::backend::{context, second_factor::Proof, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::regenerate_backup_codes(&state, &session, &password, context::client_ip(&state.settings).as_deref(), unix_now()).await
+    let proof = Proof::guess(code.as_deref().unwrap_or_default())?;
+    two_factor::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
 }
 
 /// The active key again, as QR code and text, for another smartphone: password and a current code.
 #[server(prefix = "/api", endpoint = "two-factor/another-phone")]
 pub async fn show_key_for_another_phone(password: String, code: String) -> Result<PendingSetup, AppError> {
-    use crate::backend::{context, two_factor, unix_now};
+    use crate::backend::{context, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::show_key_again(&state, &session, &password, &code, context::client_ip(&state.settings).as_deref(), unix_now()).await
+    two_factor::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
 }
 
 /// Turns 2FA off: password and a current code or an unused backup code (in `code`).
 #[server(prefix = "/api", endpoint = "two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
-    use crate::backend::{context, second_factor::Proof, two_factor, unix_now};
+    use crate::backend::{context, second_factor::Proof, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    let ip = context::client_ip(&state.settings);
-    two_factor::disable(&state, &session, &password, Proof::guess(&code), ip.as_deref(), unix_now()).await
+    two_factor::disable(&state, &session, &password, Proof::guess(&code)?, &context::caller(&state)).await
 }
 
 /// The account's latest security events, newest first.

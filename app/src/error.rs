@@ -19,6 +19,8 @@ pub enum AppError {
     PasswordTooShort { min: usize },
     #[error("Use a password of at most {max} characters.")]
     PasswordTooLong { max: usize },
+    #[error("This password is too common or too easy to guess. Choose a longer one, for example a few unrelated words.")]
+    PasswordTooCommon,
     #[error("An account with this email address already exists. Log in instead.")]
     EmailTaken,
     #[error("Incorrect email or password.")]
@@ -55,6 +57,8 @@ pub enum AppError {
     CrossSiteRequest,
     #[error("This request is not valid: {detail}")]
     BadRequest { detail: String },
+    #[error("The server is busy. Try again in a moment.")]
+    ServerBusy { retry_after_secs: i64 },
     #[error("The server could not be reached. Check your connection and try again.")]
     Unreachable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -68,6 +72,7 @@ impl AppError {
             AppError::InvalidEmail
             | AppError::PasswordTooShort { .. }
             | AppError::PasswordTooLong { .. }
+            | AppError::PasswordTooCommon
             | AppError::CodeMissing
             | AppError::CodeMalformed
             | AppError::BackupCodeMalformed
@@ -82,7 +87,7 @@ impl AppError {
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::Unreachable => 503,
+            AppError::Unreachable | AppError::ServerBusy { .. } => 503,
             AppError::Internal => 500,
         }
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum SecurityEventKind {
     Login,
+    TwoFactorSetupStarted,
     TwoFactorEnabled,
     TwoFactorDisabled,
     BackupCodeUsed,
@@ -17,8 +18,9 @@ pub enum SecurityEventKind {
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 9] = [
+    pub const ALL: [SecurityEventKind; 10] = [
         SecurityEventKind::Login,
+        SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
         SecurityEventKind::TwoFactorDisabled,
         SecurityEventKind::BackupCodeUsed,
@@ -33,6 +35,7 @@ impl SecurityEventKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SecurityEventKind::Login => "login",
+            SecurityEventKind::TwoFactorSetupStarted => "two_factor_setup_started",
             SecurityEventKind::TwoFactorEnabled => "two_factor_enabled",
             SecurityEventKind::TwoFactorDisabled => "two_factor_disabled",
             SecurityEventKind::BackupCodeUsed => "backup_code_used",
@@ -51,6 +54,7 @@ impl SecurityEventKind {
     pub fn description(self) -> &'static str {
         match self {
             SecurityEventKind::Login => "New login",
+            SecurityEventKind::TwoFactorSetupStarted => "Two-factor authentication setup started",
             SecurityEventKind::TwoFactorEnabled => "Two-factor authentication turned on",
             SecurityEventKind::TwoFactorDisabled => "Two-factor authentication turned off",
             SecurityEventKind::BackupCodeUsed => "Backup code used to log in",

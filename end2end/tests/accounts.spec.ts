@@ -79,7 +79,7 @@ test("sign-up explains a short password, a malformed email and a taken email", a
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Use a password of at least 10 characters.");
+  await expect(page.getByRole("alert")).toHaveText("Use a password of at least 12 characters.");
 
   await page.getByLabel("Email").fill("ada@example");
   await page.getByLabel("Password").fill(PASSWORD);

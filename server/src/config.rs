@@ -22,6 +22,9 @@ pub enum Command {
     Migrate,
     /// Make a new data key and re-encrypt every secret under it. Stop all instances first.
     RotateKey,
+    /// Delete expired sessions, setup keys, backup-code copies and attempt counters, then exit
+    /// (the server also does this every few minutes while it runs).
+    Cleanup,
 }
 
 #[derive(Args, Debug, Clone)]

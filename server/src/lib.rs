@@ -43,3 +43,19 @@ pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageErro
         }),
     })
 }
+
+/// Deletes expired rows every few minutes, for as long as the server runs. A failure is logged
+/// and tried again at the next turn.
+pub async fn delete_expired_periodically(db: sqlx::AnyPool) {
+    use app::backend::cleanup;
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(cleanup::INTERVAL_SECS));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match cleanup::delete_expired(&db, app::backend::unix_now()).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "expired rows deleted"),
+            Ok(_) => {}
+            Err(_) => tracing::warn!("deleting expired rows failed; trying again later"),
+        }
+    }
+}

@@ -35,9 +35,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(key_id = id, secrets = changed, "data key rotated: give every instance the new key file");
             return Ok(());
         }
+        Some(Command::Cleanup) => {
+            let db = server::storage::connect(&config.database_url, 1).await?;
+            let deleted = app::backend::cleanup::delete_expired(&db, app::backend::unix_now()).await?;
+            tracing::info!(deleted, "expired rows deleted");
+            return Ok(());
+        }
         Some(Command::Serve) | None => {}
     }
     let state = server::app_state(&config).await?;
+    tokio::spawn(server::delete_expired_periodically(state.db.clone()));
     let app = server::routing::router(state, server::leptos_options(&config));
     // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
     // held every response ~40 ms.

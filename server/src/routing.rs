@@ -28,7 +28,13 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.clone()
 }
 
+/// HSTS for two years once the WebApp is served over HTTPS (`--secure-cookies`): the browser
+/// never again tries plain HTTP for this host, where a network attacker could answer.
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let secure = state.settings.secure_cookies;
+    let schemes = if secure { cross_site::HTTPS } else { cross_site::HTTP_OR_HTTPS };
     let routes = route_list();
     let context = {
         let state = state.clone();
@@ -41,7 +47,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .layer(middleware::from_fn(api_errors::status_from_error_body))
-        .layer(middleware::from_fn(cross_site::refuse_cross_site_calls))
+        .layer(middleware::from_fn(move |request, next| cross_site::refuse_cross_site_calls(schemes, request, next)))
         .layer(middleware::from_fn({
             let pkg_prefix: Arc<str> = format!("/{}/", options.site_pkg_dir).into();
             move |request, next| {
@@ -68,6 +74,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            secure.then_some(HeaderValue::from_static(HSTS)),
         ))
         .with_state(options)
 }

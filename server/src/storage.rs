@@ -128,8 +128,9 @@ pub fn read_key(path: &Path) -> Result<DataKey, StorageError> {
     let fail = |msg: String| StorageError::KeyFile(path.to_owned(), msg);
     let bytes = fs::read(path).map_err(|e| fail(e.to_string()))?;
     let mode = fs::metadata(path).map_err(|e| fail(e.to_string()))?.permissions().mode();
+    // Whoever reads the key reads every sealed secret: refuse to run on a file others can read.
     if mode & 0o077 != 0 {
-        tracing::warn!(path = %path.display(), "the key file is readable by other users: chmod 600 it");
+        return Err(fail(format!("is open to group or others (mode {:o}): chmod 600 it", mode & 0o777)));
     }
     DataKey::from_file_bytes(&bytes).ok_or_else(|| fail(format!("holds {} bytes, expected 33 (or 32)", bytes.len())))
 }
@@ -209,6 +210,16 @@ mod tests {
         let key = load_or_create_key(&path).unwrap();
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(load_or_create_key(&path).unwrap(), key);
+    }
+
+    #[test]
+    fn a_key_file_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        load_or_create_key(&path).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let err = load_or_create_key(&path).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
     }
 
     #[test]

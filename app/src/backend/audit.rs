@@ -8,7 +8,12 @@ use crate::security_events::{SecurityEvent, SecurityEventKind};
 /// How many events Settings shows.
 pub const RECENT_EVENTS: i64 = 20;
 
-pub async fn record(db: &AnyPool, user_id: i64, kind: SecurityEventKind, ip: Option<&str>, now: i64) -> Result<(), AppError> {
+/// Records an event through `db`: the pool, or the transaction of the change it records, so
+/// that the change and its event are committed together or not at all.
+pub async fn record<'e, E>(db: E, user_id: i64, kind: SecurityEventKind, ip: Option<&str>, now: i64) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query("INSERT INTO security_events (user_id, kind, ip, created_at) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
         .bind(kind.as_str())

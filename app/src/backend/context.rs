@@ -8,6 +8,8 @@ use http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use super::caller::Caller;
+use super::devices::{self, DEVICE_COOKIE_SECS};
 use super::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
 use super::{unix_now, AppState, Settings};
 use crate::account::AuthLevel;
@@ -26,10 +28,17 @@ fn cookie_name(settings: &Settings) -> &'static str {
     }
 }
 
-/// The session token the browser sent, if any.
-pub fn session_token(settings: &Settings) -> Option<String> {
+fn device_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-device"
+    } else {
+        "device"
+    }
+}
+
+/// The value of the cookie `name` the browser sent, if any.
+fn cookie(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let name = cookie_name(settings);
     parts
         .headers
         .get_all(COOKIE)
@@ -39,6 +48,21 @@ pub fn session_token(settings: &Settings) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token(settings: &Settings) -> Option<String> {
+    cookie(cookie_name(settings))
+}
+
+/// Who is calling: address, clock, and the browser's device cookie when its signature holds.
+pub fn caller(state: &AppState) -> Caller {
+    let settings = &state.settings;
+    Caller {
+        ip: client_ip(settings),
+        now: unix_now(),
+        device: cookie(device_cookie_name(settings)).and_then(|value| devices::verify(&settings.data_key, &value)),
+    }
 }
 
 /// The caller's live session, if any.
@@ -107,6 +131,16 @@ pub fn set_session_cookie(settings: &Settings, token: &str) {
     set_cookie(format!(
         "{}={token}; Path=/; Max-Age={ABSOLUTE_TIMEOUT_SECS}; HttpOnly; SameSite=Strict{secure}",
         cookie_name(settings)
+    ));
+}
+
+/// Marks the browser as one that logged in (see `devices`), when `value` is a new device cookie.
+pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
+    let Some(value) = value else { return };
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={value}; Path=/; Max-Age={DEVICE_COOKIE_SECS}; HttpOnly; SameSite=Strict{secure}",
+        device_cookie_name(settings)
     ));
 }
 

@@ -16,20 +16,22 @@ const CONTEXT: &str = "rotating the data key";
 pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u64, AppError> {
     let mut tx = db.begin().await.map_err(db_error(CONTEXT))?;
     let mut changed = 0;
-    for table in ["totp_pending", "totp_credentials"] {
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!("SELECT user_id, secret FROM {table}"))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error(CONTEXT))?;
-        for (user_id, sealed) in rows {
+    // Each table with sealed secrets, and the column that picks one row.
+    for (table, row_key) in [("totp_pending", "session_id"), ("totp_credentials", "user_id")] {
+        let rows: Vec<(String, i64, Vec<u8>)> =
+            sqlx::query_as(&format!("SELECT CAST({row_key} AS TEXT), user_id, secret FROM {table}"))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error(CONTEXT))?;
+        for (row, user_id, sealed) in rows {
             if sealing::key_id_of(&sealed) == Some(new.id) {
                 continue;
             }
             let context = secret_context(user_id);
             let resealed = sealing::seal(new, &sealing::open(old, &sealed, &context)?, &context)?;
-            sqlx::query(&format!("UPDATE {table} SET secret = $1 WHERE user_id = $2"))
+            sqlx::query(&format!("UPDATE {table} SET secret = $1 WHERE CAST({row_key} AS TEXT) = $2"))
                 .bind(resealed)
-                .bind(user_id)
+                .bind(&row)
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error(CONTEXT))?;

@@ -1,37 +1,61 @@
-//! The login flows: sign up, log in, log out. Each takes the clock as a parameter.
+//! The login flows: sign up, log in, log out. Each takes the caller (address, clock, device).
 
+use super::caller::Caller;
 use super::second_factor::{self, Proof};
 use super::sessions::Session;
-use super::{accounts, audit, passwords, sessions, throttle, two_factor, AppState};
-use crate::security_events::SecurityEventKind;
-use crate::account::{check_new_password, normalize_email, AuthLevel, Viewer, MAX_PASSWORD_CHARS};
+use super::{accounts, audit, devices, passwords, sessions, throttle, AppState};
+use super::db_error;
+use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
+use crate::security_events::SecurityEventKind;
 
-/// A session just started: the token goes into the cookie, the viewer to the page.
+/// A session just started: the token goes into the cookie, the viewer to the page. A login that
+/// is complete also (re)news the browser's device cookie.
 pub struct StartedSession {
     pub token: String,
     pub viewer: Viewer,
+    pub device_cookie: Option<String>,
 }
 
-/// Creates an account and logs it in, ending the caller's previous session if any.
+/// The second step of a login done: the new session, and for a backup code how many are left.
+pub struct CompletedLogin {
+    pub started: StartedSession,
+    pub backup_codes_left: Option<u32>,
+}
+
+/// The device cookie for a browser that just completed a login to `user_id`: the one it has, when
+/// that already names this account (its own count goes on), else a new one.
+fn device_cookie_for(state: &AppState, user_id: i64, caller: &Caller) -> Option<String> {
+    match caller.device_of(user_id) {
+        Some(_) => None,
+        None => Some(devices::issue(&state.settings.data_key, user_id)),
+    }
+}
+
+/// Creates an account and logs it in, ending the caller's previous session if any. Sign-ups are
+/// limited per client address: each costs a password hash and says whether an email is taken.
 pub async fn sign_up(
     state: &AppState,
     email: &str,
     password: &str,
     previous_token: Option<&str>,
-    now: i64,
+    caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     let email = normalize_email(email)?;
-    check_new_password(password)?;
+    passwords::check_new(password, &email)?;
+    if let Some(ip) = caller.ip() {
+        throttle::begin_attempt(&state.db, &[throttle::sign_up_scope(ip)], caller.now).await?;
+    }
     let hash = passwords::hash(password.to_owned()).await?;
-    let user_id = accounts::insert(&state.db, &email, &hash, now).await?;
+    let user_id = accounts::insert(&state.db, &email, &hash, caller.now).await?;
     tracing::info!(user_id, "account created");
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }
     let level = AuthLevel::FullyAuthenticated;
-    let token = sessions::start(&state.db, user_id, level, now).await?;
-    Ok(StartedSession { token, viewer: Viewer { email, level } })
+    let token = sessions::start(&state.db, user_id, level, 0, caller.now).await?;
+    let device_cookie = device_cookie_for(state, user_id, caller);
+    Ok(StartedSession { token, viewer: Viewer { email, level }, device_cookie })
 }
 
 /// Checks email and password and starts a new session; the previous one, if any, ends, so every
@@ -43,19 +67,23 @@ pub async fn log_in(
     email: &str,
     password: &str,
     previous_token: Option<&str>,
-    ip: Option<&str>,
-    now: i64,
+    caller: &Caller,
 ) -> Result<StartedSession, AppError> {
-    if password.chars().count() > MAX_PASSWORD_CHARS {
+    if password.chars().count() > MAX_LOGIN_PASSWORD_CHARS {
         return Err(AppError::InvalidCredentials);
     }
     let Ok(email) = normalize_email(email) else {
         return Err(AppError::InvalidCredentials);
     };
-    // Counted by email, so that unknown and known addresses are throttled alike.
-    let scopes = throttle::scopes(throttle::password_scope(&email), ip);
-    throttle::begin_attempt(&state.db, &scopes, now).await?;
-    let Some(account) = accounts::find_by_email(&state.db, &email).await? else {
+    let (db, now) = (&state.db, caller.now);
+    // Whether 2FA is on and the epoch are read in one statement: should 2FA be turned on
+    // between this reading and the session's insert, the session is of a past epoch.
+    let account = accounts::find_by_email(db, &email).await?;
+    // Counted by email, so that unknown and known addresses are throttled alike; a trusted
+    // browser of the account is counted on its own.
+    let scopes = throttle::password_scopes(&email, account.as_ref().map(|a| a.id), caller);
+    throttle::begin_attempt(db, &scopes, now).await?;
+    let Some(account) = account else {
         passwords::verify_against_nothing(password.to_owned()).await?;
         return Err(AppError::InvalidCredentials);
     };
@@ -63,42 +91,41 @@ pub async fn log_in(
         tracing::info!(user_id = account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
     }
-    throttle::succeeded(&state.db, &scopes).await?;
+    throttle::succeeded(db, &scopes, now).await?;
     if let Some(previous) = previous_token {
-        sessions::end(&state.db, previous).await?;
+        sessions::end(db, previous).await?;
     }
-    let level = if two_factor::is_enabled(&state.db, account.id).await? {
-        AuthLevel::PasswordVerified
-    } else {
-        audit::record(&state.db, account.id, SecurityEventKind::Login, ip, now).await?;
-        AuthLevel::FullyAuthenticated
-    };
-    let token = sessions::start(&state.db, account.id, level, now).await?;
+    let level = if account.two_factor_on { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
+    let mut tx = db.begin().await.map_err(db_error("starting a session"))?;
+    let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, now).await?;
+    if level == AuthLevel::FullyAuthenticated {
+        audit::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
+    }
+    tx.commit().await.map_err(db_error("starting a session"))?;
     tracing::info!(user_id = account.id, ?level, "password accepted");
-    Ok(StartedSession { token, viewer: Viewer { email: account.email, level } })
+    let device_cookie = level.reaches_webapp().then(|| device_cookie_for(state, account.id, caller)).flatten();
+    Ok(StartedSession { token, viewer: Viewer { email: account.email, level }, device_cookie })
 }
 
 /// The second step of a login with 2FA: a code from the app or a backup code turns the
-/// password-verified session into a fully authenticated one, under a new session id. For a
-/// backup code, also returns how many are left.
-pub async fn complete_login(
-    state: &AppState,
-    session: &Session,
-    proof: Proof<'_>,
-    ip: Option<&str>,
-    now: i64,
-) -> Result<(StartedSession, Option<u32>), AppError> {
+/// password-verified session into a fully authenticated one, under a new session id and the
+/// epoch the password step was checked under.
+pub async fn complete_login(state: &AppState, session: &Session, proof: Proof<'_>, caller: &Caller) -> Result<CompletedLogin, AppError> {
     if session.level != AuthLevel::PasswordVerified {
         return Err(AppError::AlreadyLoggedIn);
     }
-    let backup_codes_left = second_factor::consume(state, session.user_id, proof, ip, now).await?;
-    sessions::end_by_id(&state.db, &session.id).await?;
+    let backup_codes_left = second_factor::consume(state, session.user_id, proof, caller).await?;
+    let (db, now) = (&state.db, caller.now);
     let level = AuthLevel::FullyAuthenticated;
-    let token = sessions::start(&state.db, session.user_id, level, now).await?;
-    audit::record(&state.db, session.user_id, SecurityEventKind::Login, ip, now).await?;
+    let mut tx = db.begin().await.map_err(db_error("completing a login"))?;
+    sessions::end_by_id(&mut *tx, &session.id).await?;
+    let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, now).await?;
+    audit::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
+    tx.commit().await.map_err(db_error("completing a login"))?;
     tracing::info!(user_id = session.user_id, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level };
-    Ok((StartedSession { token, viewer }, backup_codes_left))
+    let device_cookie = device_cookie_for(state, session.user_id, caller);
+    Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
 }
 
 pub async fn log_out(state: &AppState, token: Option<&str>) -> Result<(), AppError> {

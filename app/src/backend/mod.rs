@@ -4,7 +4,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup_codes;
+pub mod caller;
+pub mod cleanup;
 pub mod context;
+pub mod devices;
 pub mod key_rotation;
 pub mod login;
 pub mod passwords;

@@ -55,6 +55,15 @@ impl DataKey {
         }
     }
 
+    /// A key of its own for `purpose` (HMAC-SHA256 of the purpose under this key), so that one
+    /// key file serves sealing and signing without one use weakening the other.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     pub fn to_file_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(33);
         out.push(self.id);

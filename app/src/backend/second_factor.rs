@@ -2,6 +2,7 @@
 //! once per account (RFC 6238 §5.2), or a backup code, accepted once. Used at login and to
 //! confirm changes to 2FA itself.
 
+use super::caller::Caller;
 use super::{audit, backup_codes, sealing, throttle, totp, AppState};
 use super::db_error;
 use crate::error::AppError;
@@ -19,30 +20,31 @@ pub enum Proof<'a> {
 }
 
 impl<'a> Proof<'a> {
-    /// A 6-digit code is an app code; anything else is taken for a backup code.
-    pub fn guess(typed: &'a str) -> Self {
-        if normalize_code(typed).is_ok() {
-            Proof::AppCode(typed)
-        } else {
-            Proof::BackupCode(typed)
+    /// A 6-digit code is an app code; anything else is taken for a backup code. Nothing at all
+    /// is a missing code.
+    pub fn guess(typed: &'a str) -> Result<Self, AppError> {
+        match normalize_code(typed) {
+            Ok(_) => Ok(Proof::AppCode(typed)),
+            Err(AppError::CodeMissing) => Err(AppError::CodeMissing),
+            Err(_) => Ok(Proof::BackupCode(typed)),
         }
     }
 }
 
 /// Accepts the proof for `user_id`; for a backup code, returns how many are left.
-pub async fn consume(state: &AppState, user_id: i64, proof: Proof<'_>, ip: Option<&str>, now: i64) -> Result<Option<u32>, AppError> {
+pub async fn consume(state: &AppState, user_id: i64, proof: Proof<'_>, caller: &Caller) -> Result<Option<u32>, AppError> {
     match proof {
-        Proof::AppCode(code) => consume_app_code(state, user_id, code, ip, now).await.map(|_| None),
-        Proof::BackupCode(code) => consume_backup_code(state, user_id, code, ip, now).await.map(Some),
+        Proof::AppCode(code) => consume_app_code(state, user_id, code, caller).await.map(|_| None),
+        Proof::BackupCode(code) => consume_backup_code(state, user_id, code, caller).await.map(Some),
     }
 }
 
 /// Accepts `code` when it is valid at `now` and of a later time step than every code this
 /// account had accepted before.
-pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, ip: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, caller: &Caller) -> Result<(), AppError> {
     let code = normalize_code(code)?;
-    let db = &state.db;
-    let scopes = throttle::scopes(throttle::second_factor_scope(user_id), ip);
+    let (db, now, ip) = (&state.db, caller.now, caller.ip());
+    let scopes = throttle::second_factor_scopes(user_id, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let row: Option<(Vec<u8>, i64)> = sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
         .bind(user_id)
@@ -70,14 +72,14 @@ pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, ip: Op
         audit::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
         return Err(AppError::WrongCode);
     }
-    throttle::succeeded(db, &scopes).await
+    throttle::succeeded(db, &scopes, now).await
 }
 
 /// Marks an unused backup code as used and returns how many are left.
-pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ip: Option<&str>, now: i64) -> Result<u32, AppError> {
+pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, caller: &Caller) -> Result<u32, AppError> {
     let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
-    let db = &state.db;
-    let scopes = throttle::scopes(throttle::second_factor_scope(user_id), ip);
+    let (db, now, ip) = (&state.db, caller.now, caller.ip());
+    let scopes = throttle::second_factor_scopes(user_id, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let unused: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
@@ -86,28 +88,27 @@ pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ip
             .await
             .map_err(db_error("loading backup codes"))?;
     let hashes: Vec<String> = unused.iter().map(|(_, hash)| hash.clone()).collect();
-    let matched = backup_codes::find_match(&canonical, &hashes).await?;
-    let used = match matched {
-        Some(index) => sqlx::query("UPDATE backup_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(unused[index].0)
-            .execute(db)
-            .await
-            .map_err(db_error("using a backup code"))?
-            .rows_affected()
-            == 1,
-        None => false,
+    let Some(index) = backup_codes::find_match(&canonical, &hashes).await? else {
+        audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
+        return Err(AppError::WrongBackupCode);
     };
+    // The code is used and its event recorded together.
+    let mut tx = db.begin().await.map_err(db_error("using a backup code"))?;
+    let used = sqlx::query("UPDATE backup_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(unused[index].0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("using a backup code"))?
+        .rows_affected()
+        == 1;
     if !used {
+        drop(tx);
         audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);
     }
-    throttle::succeeded(db, &scopes).await?;
-    audit::record(db, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
-        .map_err(db_error("counting backup codes"))?;
-    Ok(left as u32)
+    audit::record(&mut *tx, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
+    tx.commit().await.map_err(db_error("using a backup code"))?;
+    throttle::succeeded(db, &scopes, now).await?;
+    super::backup_codes::unused_count(db, user_id).await
 }

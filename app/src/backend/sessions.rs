@@ -29,6 +29,8 @@ pub struct Session {
     pub user_id: i64,
     pub email: String,
     pub level: AuthLevel,
+    /// The account's authentication epoch this session was started under (see `accounts`).
+    pub epoch: i64,
 }
 
 fn level_code(level: AuthLevel) -> i64 {
@@ -60,17 +62,23 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
     now - last_seen_at >= IDLE_TIMEOUT_SECS || now - created_at >= lifetime
 }
 
-/// Starts a session for `user_id` and returns the token for the cookie.
-pub async fn start(db: &AnyPool, user_id: i64, level: AuthLevel, now: i64) -> Result<String, AppError> {
+/// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
+/// together with what decided `level`; returns the token for the cookie. Should the epoch have
+/// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.
+pub async fn start<'e, E>(db: E, user_id: i64, level: AuthLevel, epoch: i64, now: i64) -> Result<String, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let mut bytes = [0u8; TOKEN_BYTES];
     OsRng.fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, level, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO sessions (id, user_id, level, auth_epoch, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
     )
     .bind(id_of(&token))
     .bind(user_id)
     .bind(level_code(level))
+    .bind(epoch)
     .bind(now)
     .execute(db)
     .await
@@ -78,28 +86,29 @@ pub async fn start(db: &AnyPool, user_id: i64, level: AuthLevel, now: i64) -> Re
     Ok(token)
 }
 
-/// The live session behind `token`, if any. Expired sessions are deleted on sight.
+/// The live session behind `token`, if any. Expired sessions, and sessions of an earlier
+/// authentication epoch than their account's, are deleted on sight.
 pub async fn find(db: &AnyPool, token: &str, now: i64) -> Result<Option<Session>, AppError> {
     let well_formed = token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !well_formed {
         return Ok(None);
     }
     let id = id_of(token);
-    let row = sqlx::query_as::<_, (i64, i64, i64, i64, String)>(
-        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email
+    let row = sqlx::query_as::<_, (i64, i64, i64, i64, String, i64, i64)>(
+        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(&id)
     .fetch_optional(db)
     .await
     .map_err(|e| AppError::internal("loading a session failed", e))?;
-    let Some((user_id, level, created_at, last_seen_at, email)) = row else {
+    let Some((user_id, level, created_at, last_seen_at, email, epoch, account_epoch)) = row else {
         return Ok(None);
     };
     let Some(level) = level_from_code(level) else {
         return Ok(None);
     };
-    if is_expired(level, created_at, last_seen_at, now) {
+    if is_expired(level, created_at, last_seen_at, now) || epoch != account_epoch {
         delete(db, &id).await?;
         return Ok(None);
     }
@@ -111,7 +120,7 @@ pub async fn find(db: &AnyPool, token: &str, now: i64) -> Result<Option<Session>
             .await
             .map_err(|e| AppError::internal("refreshing a session failed", e))?;
     }
-    Ok(Some(Session { id, user_id, email, level }))
+    Ok(Some(Session { id, user_id, email, level, epoch }))
 }
 
 /// Ends the session behind `token` (logout). Unknown tokens are ignored.
@@ -120,22 +129,42 @@ pub async fn end(db: &AnyPool, token: &str) -> Result<(), AppError> {
 }
 
 /// Ends the session whose stored id is `id`.
-pub async fn end_by_id(db: &AnyPool, id: &str) -> Result<(), AppError> {
+pub async fn end_by_id<'e, E>(db: E, id: &str) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     delete(db, id).await
 }
 
-/// Ends every session of the account but the one stored as `keep`; answers how many ended.
-pub async fn end_all_others(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, AppError> {
+/// Moves the account to a new authentication epoch, inside the transaction of a change to its
+/// factors: every other session, live or still being started anywhere, is over; the session
+/// `keep` (the one making the change) moves along. Answers how many sessions ended.
+pub async fn new_epoch(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, AppError> {
+    let fail = |e| AppError::internal("starting a new authentication epoch failed", e);
+    let epoch: i64 = sqlx::query_scalar("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 RETURNING auth_epoch")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(fail)?;
+    sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
+        .bind(epoch)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await
+        .map_err(fail)?;
     let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
-        .map_err(|e| AppError::internal("ending other sessions failed", e))?;
+        .map_err(fail)?;
     Ok(ended.rows_affected())
 }
 
-async fn delete(db: &AnyPool, id: &str) -> Result<(), AppError> {
+async fn delete<'e, E>(db: E, id: &str) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(id)
         .execute(db)

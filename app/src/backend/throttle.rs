@@ -1,35 +1,55 @@
-//! Guessing limits for passwords, app codes and backup codes, kept in the database so that
-//! they hold across sessions, restarts and server instances.
+//! Guessing limits for passwords, app codes and backup codes, and a limit on sign-ups, kept in
+//! the database so that they hold across sessions, restarts and server instances.
 //!
-//! Each guess is counted before it is checked, so parallel guesses cannot outrun the count; a
-//! success resets the count. After 5 failures in a row on an account every further attempt,
-//! right or wrong, is refused for a delay that doubles from 30 seconds up to an hour. On top,
-//! at most 10 failures fit in 24 hours: with the hour-long delay alone an attacker who knows
-//! the password would still get ~720 code guesses in 30 days (a 0.2% chance to hit); with the
-//! daily ceiling it is ~300 (under 0.1%).
+//! Each attempt is counted before it is checked, so parallel attempts cannot outrun the count.
+//! After 5 failures in a row on an account every further attempt, right or wrong, is refused for
+//! a delay that doubles from 30 seconds up to an hour. On top, at most 10 failures fit in 24
+//! hours, and a success does not give them back: with the hour-long delay alone an attacker who
+//! knows the password would get ~720 code guesses in 30 days (a 0.2% chance to hit); with the
+//! daily ceiling it is ~300 (under 0.1%), however often the owner logs in.
 //!
-//! A client address gets the same doubling delay after 100 failures in a row and no daily
-//! ceiling: it slows one machine spraying many accounts without locking out an office behind
-//! one NAT address.
+//! A browser that logged in to the account before (a device cookie, see `devices`) is counted
+//! on its own instead: what strangers do to the account's count never locks it out, and it
+//! gets the same small limit for itself.
+//!
+//! A client address (an IPv6 client by its /64) gets the same doubling delay after 100 failures
+//! and no daily ceiling: it slows one machine spraying many accounts without locking out an
+//! office behind one NAT address. A success from the address forgives only that attempt, never
+//! the failures against other accounts; the count starts afresh each day.
+
+use std::net::IpAddr;
 
 use sqlx::AnyPool;
 
+use super::caller::Caller;
 use super::db_error;
 use crate::error::AppError;
 
 pub const FIRST_DELAY_SECS: i64 = 30;
 pub const MAX_DELAY_SECS: i64 = 60 * 60;
-const DAY_SECS: i64 = 24 * 60 * 60;
+pub const DAY_SECS: i64 = 24 * 60 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
     /// Failures in a row before the delays start.
     pub free_failures: i64,
     pub max_failures_per_day: Option<i64>,
+    /// Whether a success wipes the failures in a row (an account's, a device's), or forgives
+    /// only its own attempt (a client address's, where the success may be on another account).
+    pub success_resets: bool,
+    /// Whether the failures in a row start again at zero with each new day.
+    pub fresh_each_day: bool,
 }
 
-pub const ACCOUNT_POLICY: Policy = Policy { free_failures: 5, max_failures_per_day: Some(10) };
-pub const CLIENT_POLICY: Policy = Policy { free_failures: 100, max_failures_per_day: None };
+pub const ACCOUNT_POLICY: Policy =
+    Policy { free_failures: 5, max_failures_per_day: Some(10), success_resets: true, fresh_each_day: false };
+pub const DEVICE_POLICY: Policy = ACCOUNT_POLICY;
+pub const CLIENT_POLICY: Policy =
+    Policy { free_failures: 100, max_failures_per_day: None, success_resets: false, fresh_each_day: true };
+/// Sign-ups per client address: every sign-up counts, none is forgiven. Ten at once, then the
+/// doubling delay, and at most 20 a day.
+pub const SIGN_UP_POLICY: Policy =
+    Policy { free_failures: 10, max_failures_per_day: Some(20), success_resets: false, fresh_each_day: true };
 
 /// What is counted, and under which policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +68,50 @@ pub fn password_scope(email: &str) -> Scope {
     Scope { key: format!("password:{email}"), policy: ACCOUNT_POLICY }
 }
 
+/// A trusted browser of an account: its passwords and codes together.
+pub fn device_scope(nonce: &str) -> Scope {
+    Scope { key: format!("device:{nonce}"), policy: DEVICE_POLICY }
+}
+
+/// The address as counted: an IPv4 address, or the /64 network of an IPv6 one (a single host
+/// usually owns a whole /64 and can pick any address in it).
+pub fn counted_address(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_owned(),
+    }
+}
+
 pub fn client_scope(ip: &str) -> Scope {
-    Scope { key: format!("ip:{ip}"), policy: CLIENT_POLICY }
+    Scope { key: format!("ip:{}", counted_address(ip)), policy: CLIENT_POLICY }
+}
+
+pub fn sign_up_scope(ip: &str) -> Scope {
+    Scope { key: format!("sign-up:{}", counted_address(ip)), policy: SIGN_UP_POLICY }
+}
+
+/// The scopes of a password attempt on `email` (whose account is `user_id`, if any): the
+/// caller's device when it is a trusted browser of that account, else the email and the address.
+pub fn password_scopes(email: &str, user_id: Option<i64>, caller: &Caller) -> Vec<Scope> {
+    match user_id.and_then(|id| caller.device_of(id)) {
+        Some(device) => vec![device_scope(&device.nonce)],
+        None => scopes(password_scope(email), caller.ip()),
+    }
+}
+
+/// The scopes of a second-factor attempt on `user_id`, chosen as for passwords.
+pub fn second_factor_scopes(user_id: i64, caller: &Caller) -> Vec<Scope> {
+    match caller.device_of(user_id) {
+        Some(device) => vec![device_scope(&device.nonce)],
+        None => scopes(second_factor_scope(user_id), caller.ip()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,12 +137,9 @@ pub fn admit(policy: Policy, counter: Counter, now: i64) -> Result<Counter, i64>
     if counter.locked_until > now {
         return Err(counter.locked_until - now);
     }
-    let (day_start, day_failures) = if now - counter.day_start >= DAY_SECS {
-        (now, 1)
-    } else {
-        (counter.day_start, counter.day_failures + 1)
-    };
-    let failures = counter.failures + 1;
+    let new_day = now - counter.day_start >= DAY_SECS;
+    let (day_start, day_failures) = if new_day { (now, 1) } else { (counter.day_start, counter.day_failures + 1) };
+    let failures = if new_day && policy.fresh_each_day { 1 } else { counter.failures + 1 };
     let mut locked_until = match delay_after(policy, failures) {
         0 => 0,
         delay => now + delay,
@@ -89,6 +148,17 @@ pub fn admit(policy: Policy, counter: Counter, now: i64) -> Result<Counter, i64>
         locked_until = locked_until.max(day_start + DAY_SECS);
     }
     Ok(Counter { failures, locked_until, day_start, day_failures })
+}
+
+/// The counter after the attempt `admit` counted turned out right: that attempt is taken back
+/// (from the day's failures too), and for an account or device the failures in a row end.
+pub fn after_success(policy: Policy, counter: Counter) -> Counter {
+    let failures = if policy.success_resets { 0 } else { (counter.failures - 1).max(0) };
+    let day_failures = (counter.day_failures - 1).max(0);
+    let still_limited = delay_after(policy, failures) > 0
+        || policy.max_failures_per_day.is_some_and(|max| day_failures >= max);
+    let locked_until = if still_limited { counter.locked_until } else { 0 };
+    Counter { failures, locked_until, day_start: counter.day_start, day_failures }
 }
 
 const CONTEXT: &str = "updating attempt limits";
@@ -103,34 +173,52 @@ pub fn scopes(account_scope: Scope, ip: Option<&str>) -> Vec<Scope> {
 /// Counts an attempt in every scope, or refuses it with `TooManyAttempts`.
 pub async fn begin_attempt(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), AppError> {
     for scope in scopes {
-        admit_in(db, scope, now).await?;
+        update(db, scope, now, |counter| admit(scope.policy, counter, now)).await?;
     }
     Ok(())
 }
 
-async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError> {
-    let (policy, scope) = (scope.policy, scope.key.as_str());
-    sqlx::query(
-        "INSERT INTO attempt_limits (scope, failures, locked_until, day_start, day_failures, version)
-         VALUES ($1, 0, 0, $2, 0, 0) ON CONFLICT (scope) DO NOTHING",
-    )
-    .bind(scope)
-    .bind(now)
-    .execute(db)
-    .await
-    .map_err(db_error(CONTEXT))?;
-    // Compare-and-swap: a parallel attempt that updated the row first makes us read it again.
+/// The attempt begun in `scopes` was right (see `after_success`).
+pub async fn succeeded(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), AppError> {
+    for scope in scopes {
+        update(db, scope, now, |counter| Ok(after_success(scope.policy, counter))).await?;
+    }
+    Ok(())
+}
+
+/// Applies `change` to the scope's counter as a compare-and-swap: a parallel attempt that
+/// updated the row first makes us read it again, so every attempt is counted.
+async fn update(
+    db: &AnyPool,
+    scope: &Scope,
+    now: i64,
+    change: impl Fn(Counter) -> Result<Counter, i64>,
+) -> Result<(), AppError> {
+    let key = scope.key.as_str();
     loop {
-        let (failures, locked_until, day_start, day_failures, version): (i64, i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT failures, locked_until, day_start, day_failures, version FROM attempt_limits WHERE scope = $1",
+        // The row may be missing, or deleted by the cleanup between two statements.
+        sqlx::query(
+            "INSERT INTO attempt_limits (scope, failures, locked_until, day_start, day_failures, version)
+             VALUES ($1, 0, 0, $2, 0, 0) ON CONFLICT (scope) DO NOTHING",
         )
-        .bind(scope)
-        .fetch_one(db)
+        .bind(key)
+        .bind(now)
+        .execute(db)
         .await
         .map_err(db_error(CONTEXT))?;
+        let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT failures, locked_until, day_start, day_failures, version FROM attempt_limits WHERE scope = $1",
+        )
+        .bind(key)
+        .fetch_optional(db)
+        .await
+        .map_err(db_error(CONTEXT))?;
+        let Some((failures, locked_until, day_start, day_failures, version)) = row else {
+            continue;
+        };
         let counter = Counter { failures, locked_until, day_start, day_failures };
-        let next = admit(policy, counter, now).map_err(|wait| {
-            tracing::info!(scope = scope.split(':').next().unwrap_or_default(), wait, "attempt refused: too many failures");
+        let next = change(counter).map_err(|wait| {
+            tracing::info!(scope = key.split(':').next().unwrap_or_default(), wait, "attempt refused: too many failures");
             AppError::TooManyAttempts { retry_after_secs: wait }
         })?;
         let swapped = sqlx::query(
@@ -141,7 +229,7 @@ async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError>
         .bind(next.locked_until)
         .bind(next.day_start)
         .bind(next.day_failures)
-        .bind(scope)
+        .bind(key)
         .bind(version)
         .execute(db)
         .await
@@ -150,21 +238,6 @@ async fn admit_in(db: &AnyPool, scope: &Scope, now: i64) -> Result<(), AppError>
             return Ok(());
         }
     }
-}
-
-/// A success resets the count of every scope.
-pub async fn succeeded(db: &AnyPool, scopes: &[Scope]) -> Result<(), AppError> {
-    for scope in scopes {
-        sqlx::query(
-            "UPDATE attempt_limits SET failures = 0, locked_until = 0, day_failures = 0, version = version + 1
-             WHERE scope = $1",
-        )
-        .bind(&scope.key)
-        .execute(db)
-        .await
-        .map_err(db_error(CONTEXT))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -207,5 +280,42 @@ mod tests {
             }
         }
         assert_eq!(admitted, 10);
+    }
+
+    #[test]
+    fn a_success_keeps_the_days_failures_and_forgives_only_itself_for_an_address() {
+        let now = 1_000_000;
+        let mut counter = Counter::default();
+        for _ in 0..3 {
+            counter = admit(ACCOUNT_POLICY, counter, now).unwrap();
+        }
+        let right = admit(ACCOUNT_POLICY, counter, now).unwrap();
+        let after = after_success(ACCOUNT_POLICY, right);
+        assert_eq!((after.failures, after.day_failures, after.locked_until), (0, 3, 0));
+
+        let mut address = Counter::default();
+        for _ in 0..99 {
+            address = admit(CLIENT_POLICY, address, now).unwrap();
+        }
+        let right = admit(CLIENT_POLICY, address, now).unwrap();
+        assert!(right.locked_until > now, "the 100th attempt would lock");
+        let after = after_success(CLIENT_POLICY, right);
+        assert_eq!((after.failures, after.locked_until), (99, 0));
+        assert!(admit(CLIENT_POLICY, admit(CLIENT_POLICY, after, now).unwrap(), now).is_err());
+    }
+
+    #[test]
+    fn an_address_starts_afresh_each_day_and_ipv6_counts_per_64() {
+        let now = 1_000_000;
+        let mut address = Counter::default();
+        for _ in 0..100 {
+            address = admit(CLIENT_POLICY, address, now).unwrap();
+        }
+        assert!(admit(CLIENT_POLICY, address, now + 1).is_err());
+        assert_eq!(admit(CLIENT_POLICY, address, now + DAY_SECS).unwrap().failures, 1);
+        assert_eq!(counted_address("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(counted_address("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+        assert_eq!(counted_address("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(counted_address("192.0.2.1"), "192.0.2.1");
     }
 }

@@ -1,10 +1,13 @@
-//! 2FA with an authenticator app on an account: turning it on (a pending secret, confirmed by a
-//! first code, becomes the credential together with its backup codes, in one transaction),
-//! new backup codes, the key again for another smartphone, and turning it off.
+//! 2FA with an authenticator app on an account: turning it on (a pending secret of the session
+//! that began the setup, confirmed by a first code, becomes the credential together with its
+//! backup codes, in one transaction), new backup codes, the key again for another smartphone,
+//! and turning it off. Each change to the factors is recorded in its own transaction and starts
+//! a new authentication epoch: every other session of the account ends.
 
 use sqlx::{AnyConnection, AnyPool};
 
 use super::accounts::Account;
+use super::caller::Caller;
 use super::second_factor::{self, secret_context, Proof};
 use super::sessions::{self, Session};
 use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
@@ -38,29 +41,24 @@ pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppEr
             .fetch_optional(db)
             .await
             .map_err(db_error("loading 2FA status"))?;
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
-        .map_err(db_error("counting backup codes"))?;
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
         enabled_since,
-        backup_codes_left: left as u32,
+        backup_codes_left: backup_codes::unused_count(db, user_id).await?,
     })
 }
 
 /// Re-checks the password of the session's account before a change to how it logs in.
 /// It counts against the same limit as password logins.
-async fn check_password(db: &AnyPool, session: &Session, password: &str, ip: Option<&str>, now: i64) -> Result<Account, AppError> {
+async fn check_password(db: &AnyPool, session: &Session, password: &str, caller: &Caller) -> Result<Account, AppError> {
     let account = accounts::find_by_id(db, session.user_id).await?;
-    let scopes = throttle::scopes(throttle::password_scope(&account.email), ip);
-    throttle::begin_attempt(db, &scopes, now).await?;
+    let scopes = throttle::password_scopes(&account.email, Some(account.id), caller);
+    throttle::begin_attempt(db, &scopes, caller.now).await?;
     if !passwords::verify(password.to_owned(), account.password_hash.clone()).await? {
         tracing::info!(user_id = session.user_id, "password re-check failed");
         return Err(AppError::WrongPassword);
     }
-    throttle::succeeded(db, &scopes).await?;
+    throttle::succeeded(db, &scopes, caller.now).await?;
     Ok(account)
 }
 
@@ -78,91 +76,96 @@ fn authenticator_key(state: &AppState, email: String, secret: &[u8], expires_at:
     })
 }
 
-/// Step 1 of setup: re-checks the password and returns the pending secret, the same one until it
-/// is confirmed or expires, so a key already saved for other phones stays valid.
-pub async fn begin_setup(
-    state: &AppState,
-    session: &Session,
-    password: &str,
-    ip: Option<&str>,
-    now: i64,
-) -> Result<PendingSetup, AppError> {
-    let db = &state.db;
+/// Step 1 of setup: re-checks the password and returns the session's pending secret, the same
+/// one until it is confirmed or expires, so a key already saved for other phones stays valid.
+/// The secret belongs to this session alone: another session of the account, such as a
+/// password thief's, gets a key of its own and never sees this one.
+pub async fn begin_setup(state: &AppState, session: &Session, password: &str, caller: &Caller) -> Result<PendingSetup, AppError> {
+    let (db, now) = (&state.db, caller.now);
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let account = check_password(db, session, password, ip, now).await?;
+    let account = check_password(db, session, password, caller).await?;
 
-    sqlx::query("DELETE FROM totp_pending WHERE user_id = $1 AND created_at <= $2")
-        .bind(session.user_id)
+    let fail = db_error("storing a pending secret");
+    let mut tx = db.begin().await.map_err(&fail)?;
+    sqlx::query("DELETE FROM totp_pending WHERE session_id = $1 AND created_at <= $2")
+        .bind(&session.id)
         .bind(now - PENDING_SECRET_SECS)
-        .execute(db)
+        .execute(&mut *tx)
         .await
-        .map_err(db_error("dropping an expired pending secret"))?;
+        .map_err(&fail)?;
     let fresh = sealing::seal(&state.settings.data_key, &totp::new_secret(), &secret_context(session.user_id))?;
-    // Two tabs beginning at once both end up with the one row that won.
-    sqlx::query("INSERT INTO totp_pending (user_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING")
-        .bind(session.user_id)
-        .bind(fresh)
-        .bind(now)
-        .execute(db)
-        .await
-        .map_err(db_error("storing a pending secret"))?;
-    let (sealed, created_at) = pending_secret(db, session.user_id, now)
+    // Two tabs of one session beginning at once both end up with the one row that won.
+    let made = sqlx::query(
+        "INSERT INTO totp_pending (session_id, user_id, secret, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_id) DO NOTHING",
+    )
+    .bind(&session.id)
+    .bind(session.user_id)
+    .bind(fresh)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(&fail)?
+    .rows_affected()
+        == 1;
+    if made {
+        audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorSetupStarted, caller.ip(), now).await?;
+    }
+    tx.commit().await.map_err(&fail)?;
+    let (sealed, created_at) = pending_secret(db, session, now)
         .await?
         .ok_or_else(|| AppError::internal("begin setup", "pending secret vanished"))?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
     authenticator_key(state, account.email, &secret, Some(created_at + PENDING_SECRET_SECS))
 }
 
-async fn pending_secret(db: &AnyPool, user_id: i64, now: i64) -> Result<Option<(Vec<u8>, i64)>, AppError> {
-    sqlx::query_as("SELECT secret, created_at FROM totp_pending WHERE user_id = $1 AND created_at > $2")
-        .bind(user_id)
+async fn pending_secret(db: &AnyPool, session: &Session, now: i64) -> Result<Option<(Vec<u8>, i64)>, AppError> {
+    sqlx::query_as("SELECT secret, created_at FROM totp_pending WHERE session_id = $1 AND user_id = $2 AND created_at > $3")
+        .bind(&session.id)
+        .bind(session.user_id)
         .bind(now - PENDING_SECRET_SECS)
         .fetch_optional(db)
         .await
         .map_err(db_error("loading a pending secret"))
 }
 
-/// Step 2 of setup: a code from the app turns 2FA on. The pending secret becomes the credential,
-/// the code's time step is recorded as used (it cannot log in afterwards), and ten backup codes
-/// are made, all in one transaction: a crash leaves the account either without 2FA or with all
-/// of it.
-pub async fn confirm_setup(
-    state: &AppState,
-    session: &Session,
-    code: &str,
-    ip: Option<&str>,
-    now: i64,
-) -> Result<BackupCodes, AppError> {
+/// Step 2 of setup: a code from the app turns 2FA on. The session's pending secret, exactly the
+/// one the code was checked against, becomes the credential, the code's time step is recorded
+/// as used (it cannot log in afterwards), ten backup codes are made, the event is recorded and
+/// every other session ends, all in one transaction: a crash leaves the account either without
+/// 2FA or with all of it.
+pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, caller: &Caller) -> Result<BackupCodes, AppError> {
     let code = normalize_code(code)?;
-    let db = &state.db;
+    let (db, now, ip) = (&state.db, caller.now, caller.ip());
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let (sealed, _) = pending_secret(db, session.user_id, now).await?.ok_or(AppError::NoPendingSetup)?;
+    let (sealed, _) = pending_secret(db, session, now).await?.ok_or(AppError::NoPendingSetup)?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    let scopes = throttle::scopes(throttle::second_factor_scope(session.user_id), ip);
+    let scopes = throttle::second_factor_scopes(session.user_id, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let Some(step) = totp::matching_step(&secret, &code, now)? else {
         audit::record(db, session.user_id, SecurityEventKind::WrongCode, ip, now).await?;
         return Err(AppError::WrongCode);
     };
-    throttle::succeeded(db, &scopes).await?;
+    throttle::succeeded(db, &scopes, now).await?;
 
     let fresh = FreshBackupCodes::make(state, session).await?;
-    let mut tx = db.begin().await.map_err(db_error("starting 2FA setup"))?;
+    let fail = db_error("enabling 2FA");
+    let mut tx = db.begin().await.map_err(&fail)?;
     let inserted = sqlx::query(
-        "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step)
-         SELECT user_id, secret, $2, $3 FROM totp_pending WHERE user_id = $1
+        "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(session.user_id)
+    .bind(&sealed)
     .bind(now)
     .bind(step)
     .execute(&mut *tx)
     .await
-    .map_err(db_error("enabling 2FA"))?;
+    .map_err(&fail)?;
     if inserted.rows_affected() != 1 {
         // A parallel confirmation won.
         return Err(AppError::TwoFactorAlreadyOn);
@@ -171,14 +174,15 @@ pub async fn confirm_setup(
         .bind(session.user_id)
         .execute(&mut *tx)
         .await
-        .map_err(db_error("enabling 2FA"))?;
+        .map_err(&fail)?;
     fresh.store(&mut tx, session, now).await?;
+    audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     // Whoever logged in elsewhere with the password alone (perhaps the reason for turning 2FA
-    // on) is shut out: from now on every session has passed the second factor.
-    let other_sessions_ended = sessions::end_all_others(&mut tx, session.user_id, &session.id).await?;
-    tx.commit().await.map_err(db_error("enabling 2FA"))?;
+    // on), or is logging in right now, is shut out: from now on every session has passed the
+    // second factor.
+    let other_sessions_ended = sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
+    tx.commit().await.map_err(&fail)?;
     tracing::info!(user_id = session.user_id, other_sessions_ended, "2FA turned on");
-    audit::record(db, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     Ok(fresh.shown(state, now))
 }
 
@@ -242,40 +246,38 @@ impl FreshBackupCodes {
     }
 }
 
-/// "Regenerate backup codes": after a password re-check, a new set replaces the old one.
+/// "Regenerate backup codes": with the password and a current code (or a backup code), a new
+/// set replaces the old one and every other session ends. The password alone is not enough: a
+/// hijacked session that learnt it must not get ten permanent ways past the second factor.
 pub async fn regenerate_backup_codes(
     state: &AppState,
     session: &Session,
     password: &str,
-    ip: Option<&str>,
-    now: i64,
+    proof: Proof<'_>,
+    caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
-    let db = &state.db;
+    let (db, now) = (&state.db, caller.now);
     if !is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
-    check_password(db, session, password, ip, now).await?;
+    check_password(db, session, password, caller).await?;
+    second_factor::consume(state, session.user_id, proof, caller).await?;
     let fresh = FreshBackupCodes::make(state, session).await?;
-    let mut tx = db.begin().await.map_err(db_error("regenerating backup codes"))?;
+    let fail = db_error("regenerating backup codes");
+    let mut tx = db.begin().await.map_err(&fail)?;
     fresh.store(&mut tx, session, now).await?;
-    tx.commit().await.map_err(db_error("regenerating backup codes"))?;
-    audit::record(db, session.user_id, SecurityEventKind::BackupCodesRegenerated, ip, now).await?;
+    audit::record(&mut *tx, session.user_id, SecurityEventKind::BackupCodesRegenerated, caller.ip(), now).await?;
+    sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
+    tx.commit().await.map_err(&fail)?;
     Ok(fresh.shown(state, now))
 }
 
 /// "Set up another smartphone": with the password and a current code, the active key is shown
 /// again (the article's shared-account case).
-pub async fn show_key_again(
-    state: &AppState,
-    session: &Session,
-    password: &str,
-    code: &str,
-    ip: Option<&str>,
-    now: i64,
-) -> Result<PendingSetup, AppError> {
+pub async fn show_key_again(state: &AppState, session: &Session, password: &str, code: &str, caller: &Caller) -> Result<PendingSetup, AppError> {
     let db = &state.db;
-    let account = check_password(db, session, password, ip, now).await?;
-    second_factor::consume_app_code(state, session.user_id, code, ip, now).await?;
+    let account = check_password(db, session, password, caller).await?;
+    second_factor::consume_app_code(state, session.user_id, code, caller).await?;
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_credentials WHERE user_id = $1")
         .bind(session.user_id)
         .fetch_optional(db)
@@ -283,42 +285,33 @@ pub async fn show_key_again(
         .map_err(db_error("loading the authenticator"))?
         .ok_or(AppError::TwoFactorOff)?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    audit::record(db, session.user_id, SecurityEventKind::AnotherPhoneAdded, ip, now).await?;
+    audit::record(db, session.user_id, SecurityEventKind::AnotherPhoneAdded, caller.ip(), caller.now).await?;
     authenticator_key(state, account.email, &secret, None)
 }
 
 /// Turns 2FA off: with the password and a current code or a backup code, the secret and the
-/// backup codes are deleted together.
-pub async fn disable(
-    state: &AppState,
-    session: &Session,
-    password: &str,
-    proof: Proof<'_>,
-    ip: Option<&str>,
-    now: i64,
-) -> Result<(), AppError> {
-    let db = &state.db;
+/// backup codes are deleted together, with the event, and every other session ends.
+pub async fn disable(state: &AppState, session: &Session, password: &str, proof: Proof<'_>, caller: &Caller) -> Result<(), AppError> {
+    let (db, now) = (&state.db, caller.now);
     if !is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
-    check_password(db, session, password, ip, now).await?;
-    second_factor::consume(state, session.user_id, proof, ip, now).await?;
-    let mut tx = db.begin().await.map_err(db_error("turning 2FA off"))?;
+    check_password(db, session, password, caller).await?;
+    second_factor::consume(state, session.user_id, proof, caller).await?;
+    let fail = db_error("turning 2FA off");
+    let mut tx = db.begin().await.map_err(&fail)?;
     for statement in [
         "DELETE FROM totp_credentials WHERE user_id = $1",
         "DELETE FROM totp_pending WHERE user_id = $1",
         "DELETE FROM backup_codes WHERE user_id = $1",
         "DELETE FROM backup_code_downloads WHERE user_id = $1",
     ] {
-        sqlx::query(statement)
-            .bind(session.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error("turning 2FA off"))?;
+        sqlx::query(statement).bind(session.user_id).execute(&mut *tx).await.map_err(&fail)?;
     }
-    tx.commit().await.map_err(db_error("turning 2FA off"))?;
+    audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now).await?;
+    sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
+    tx.commit().await.map_err(&fail)?;
     tracing::info!(user_id = session.user_id, "2FA turned off");
-    audit::record(db, session.user_id, SecurityEventKind::TwoFactorDisabled, ip, now).await?;
     Ok(())
 }
 

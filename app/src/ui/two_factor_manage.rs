@@ -62,14 +62,24 @@ fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView
     }
 }
 
+/// The second factor a risky change asks for: a current code from the app, or a backup code.
+fn code_or_backup_code_field(id: &'static str, code: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label for=id>"Code or backup code"</label>
+        <input id=id type="text" autocomplete="one-time-code" maxlength="20" required bind:value=code/>
+    }
+}
+
 #[component]
 pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let form = FormState::new();
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
     let codes = RwSignal::new(None::<BackupCodes>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submit(regenerate_backup_codes(password.get_untracked()), move |made| codes.set(Some(made)));
+        let call = regenerate_backup_codes(password.get_untracked(), Some(code.get_untracked()));
+        form.submit(call, move |made| codes.set(Some(made)));
     };
     view! {
         <Modal
@@ -81,8 +91,11 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoV
             {move || match codes.get() {
                 None => view! {
                     <form on:submit=submit>
-                        <p>"New backup codes replace the old ones: the old codes stop working."</p>
+                        <p>
+                            "New backup codes replace the old ones: the old codes stop working. Enter your password and a current code from the Authenticator app (or a backup code)."
+                        </p>
                         {password_field("regenerate-password", password)}
+                        {code_or_backup_code_field("regenerate-code", code)}
                         <div class="actions">
                             <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
                             <button type="submit" disabled=move || form.busy.get()>"Regenerate"</button>
@@ -174,15 +187,7 @@ pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                     "Without two-factor authentication, your password alone opens your account. Your key and backup codes will be deleted."
                 </p>
                 {password_field("disable-password", password)}
-                <label for="disable-code">"Code or backup code"</label>
-                <input
-                    id="disable-code"
-                    type="text"
-                    autocomplete="one-time-code"
-                    maxlength="20"
-                    required
-                    bind:value=code
-                />
+                {code_or_backup_code_field("disable-code", code)}
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
                     <button type="submit" class="danger" disabled=move || form.busy.get()>"Turn off"</button>

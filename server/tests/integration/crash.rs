@@ -1,6 +1,7 @@
-//! Crash safety: the server is killed with SIGKILL at each step of setup and of login, then
-//! started again. Every account is either wholly without 2FA or wholly with it (secret and ten
-//! backup codes), and its owner can still log in.
+//! Crash safety: the server is killed with SIGKILL at each step of setup, of login, of turning
+//! 2FA off and of making new backup codes, then started again. Every account is either wholly
+//! without 2FA or wholly with it (secret and ten backup codes), each change that happened has
+//! its audit event and none that did not, and the owner can still log in.
 
 use crate::common;
 
@@ -21,6 +22,26 @@ enum KillPoint {
     AfterConfirm,
     AfterPasswordStep,
     DuringCodeLogin(u64),
+    DuringDisable(u64),
+    DuringRegenerate(u64),
+}
+
+/// How many events of `kind` the account of `email` has.
+async fn events(db: &AnyPool, email: &str, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.kind = $2")
+        .bind(email)
+        .bind(kind)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+async fn backup_code_hashes(db: &AnyPool, email: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT b.code_hash FROM backup_codes b JOIN users u ON u.id = b.user_id WHERE u.email = $1 ORDER BY b.id")
+        .bind(email)
+        .fetch_all(db)
+        .await
+        .unwrap()
 }
 
 struct Server {
@@ -61,15 +82,20 @@ async fn assert_consistent(db: &AnyPool, email: &str) -> bool {
 async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path()).await;
-    let client = reqwest::Client::new();
     let mut points = vec![KillPoint::AfterBegin, KillPoint::AfterConfirm, KillPoint::AfterPasswordStep];
     for ms in [0, 20, 60, 120, 200, 300] {
         points.push(KillPoint::DuringConfirm(ms));
         points.push(KillPoint::DuringCodeLogin(ms / 4));
     }
+    for ms in [0, 100, 250, 500, 900] {
+        points.push(KillPoint::DuringDisable(ms));
+        points.push(KillPoint::DuringRegenerate(ms));
+    }
 
     for (n, point) in points.iter().enumerate() {
         let email = format!("user{n}@example.org");
+        // Each account's owner is a client of their own (sign-ups are limited per address).
+        let client = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 1, n as u8 + 1])).build().unwrap();
         let server = up(&database_url, dir.path(), &client).await;
         let signup = call(&client, &server.instance, "signup", &[("email", &email), ("password", PASSWORD)], None).await;
         let cookie = signup.cookie.unwrap();
@@ -77,6 +103,7 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
         let key = setup.json["key"].as_str().unwrap().replace(' ', "");
         let code = app_code(&key, unix_now());
         let mut backup_codes: Vec<String> = Vec::new();
+        let mut codes_before: Vec<String> = Vec::new();
         let server = match *point {
             KillPoint::AfterBegin => server,
             KillPoint::DuringConfirm(ms) => {
@@ -107,6 +134,22 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
                         }
                         server
                     }
+                    KillPoint::DuringDisable(ms) | KillPoint::DuringRegenerate(ms) => {
+                        let endpoint = match *point {
+                            KillPoint::DuringDisable(_) => "two-factor/disable",
+                            _ => "two-factor/backup-codes/regenerate",
+                        };
+                        let db = app_pool(&database_url).await;
+                        codes_before = backup_code_hashes(&db, &email).await;
+                        db.close().await;
+                        let request = client
+                            .post(format!("{}/{endpoint}", server.instance.base))
+                            .header("cookie", &cookie)
+                            .form(&[("password", PASSWORD), ("code", backup_codes[1].as_str())])
+                            .send();
+                        let _ = tokio::time::timeout(Duration::from_millis(ms), request).await;
+                        server
+                    }
                     _ => unreachable!(),
                 }
             }
@@ -117,6 +160,21 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
         let server = up(&database_url, dir.path(), &client).await;
         let db = app_pool(&database_url).await;
         let enabled = assert_consistent(&db, &email).await;
+        // A change that happened has its event; one that did not, none.
+        match *point {
+            KillPoint::DuringDisable(_) => {
+                assert_eq!(events(&db, &email, "two_factor_disabled").await, i64::from(!enabled), "{point:?}");
+            }
+            KillPoint::DuringRegenerate(_) => {
+                let renewed = backup_code_hashes(&db, &email).await != codes_before;
+                assert_eq!(events(&db, &email, "backup_codes_regenerated").await, i64::from(renewed), "{point:?}");
+                if renewed {
+                    // The owner saw nothing of the new set; the phone still gets them in.
+                    backup_codes.clear();
+                }
+            }
+            _ => assert_eq!(events(&db, &email, "two_factor_enabled").await, i64::from(enabled), "{point:?}"),
+        }
         db.close().await;
         let login = call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None).await;
         assert_eq!(login.status, StatusCode::OK, "{point:?}");
@@ -128,6 +186,7 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
             let mut reply = call(&client, &server.instance, "login/code", &[("code", &code)], login.cookie.as_deref()).await;
             if reply.status != StatusCode::OK {
                 assert!(matches!(point, KillPoint::DuringCodeLogin(_)), "{point:?}: {}", reply.json);
+                assert!(!backup_codes.is_empty(), "{point:?}");
                 let form = [("code", backup_codes[0].as_str())];
                 reply = call(&client, &server.instance, "login/backup-code", &form, login.cookie.as_deref()).await;
             }

@@ -7,6 +7,7 @@
 mod common;
 
 mod accounts;
+mod attacks;
 mod bad_input;
 mod browser_security;
 mod crash;
@@ -15,6 +16,7 @@ mod instances;
 mod key_rotation;
 mod logs;
 mod page_rendering;
+mod security_proofs;
 mod throttling;
 mod two_factor_login;
 mod two_factor_setup;

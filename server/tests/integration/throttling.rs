@@ -2,9 +2,11 @@
 
 use crate::common;
 
-use common::{app_code, TestApp, PASSWORD};
+use common::{app_code, wrong_code, TestApp, PASSWORD};
 use http::StatusCode;
 
+use app::backend::caller::Caller;
+use app::backend::devices;
 use app::backend::second_factor::{self, Proof};
 use app::backend::{throttle, unix_now};
 use app::AppError;
@@ -17,17 +19,15 @@ async fn enrolled(app: &TestApp) -> (i64, String) {
     (enrolled.user_id, enrolled.key)
 }
 
-/// A code that is valid at none of the steps around `now`.
-fn wrong_code(key: &str, now: i64) -> String {
-    let valid: Vec<String> = (-1..=1).map(|k| app_code(key, now + 30 * k)).collect();
-    (0..1_000_000u32)
-        .map(|n| format!("{n:06}"))
-        .find(|c| !valid.contains(c))
-        .unwrap()
+/// The owner, in the browser they always use: it logged in before, so it has a device cookie.
+async fn owner_login(app: &TestApp, user_id: i64, code: &str, now: i64) -> Result<Option<u32>, AppError> {
+    let device = devices::verify(&app.state.settings.data_key, &devices::issue(&app.state.settings.data_key, user_id));
+    let caller = Caller { ip: Some("198.51.100.7".into()), now, device };
+    second_factor::consume(&app.state, user_id, Proof::AppCode(code), &caller).await
 }
 
 async fn guess(app: &TestApp, user_id: i64, code: &str, now: i64) -> Result<Option<u32>, AppError> {
-    second_factor::consume(&app.state, user_id, Proof::AppCode(code), None, now).await
+    second_factor::consume(&app.state, user_id, Proof::AppCode(code), &Caller::at(now)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,7 +104,7 @@ async fn parallel_guesses_cannot_outrun_the_count() {
         .map(|_| {
             let state = app.state.clone();
             let wrong = wrong.clone();
-            tokio::spawn(async move { second_factor::consume(&state, user_id, Proof::AppCode(&wrong), None, now).await })
+            tokio::spawn(async move { second_factor::consume(&state, user_id, Proof::AppCode(&wrong), &Caller::at(now)).await })
         })
         .collect();
     let mut checked = 0;
@@ -116,8 +116,32 @@ async fn parallel_guesses_cannot_outrun_the_count() {
     assert_eq!(checked, throttle::ACCOUNT_POLICY.free_failures, "guesses that reached the code check");
 }
 
+/// Hole 7 of security round 2: a success used to clear the day's failures, so an attacker who
+/// stops short of the lock before each of the owner's logins (here from a browser without a
+/// device cookie, on the account's own count) guessed without a daily bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owners_logins_do_not_give_the_attacker_the_day_back() {
+    let app = TestApp::new().await;
+    let (user_id, key) = enrolled(&app).await;
+    let start = unix_now() + 60;
+    let mut failures = 0;
+    for login in 0..12 {
+        let now = start + login * 2 * 3600;
+        for k in 0..4 {
+            if guess(&app, user_id, &wrong_code(&key, now + k), now + k).await == Err(AppError::WrongCode) {
+                failures += 1;
+            }
+        }
+        // The owner's login: right, or refused once the day's failures are used up.
+        let owner = guess(&app, user_id, &app_code(&key, now + 10), now + 10).await;
+        assert!(matches!(owner, Ok(None) | Err(AppError::TooManyAttempts { .. })), "{owner:?}");
+    }
+    assert_eq!(failures, throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap(), "failures checked in one day");
+}
+
 /// RFC 6238 §5.2, RFC 4226 §7.3, ASVS 2.2.1: an attacker who knows the password guesses codes
-/// as fast as the limits allow, for 30 days.
+/// as fast as the limits allow, for 30 days, while the owner logs in with a right code 12 times a
+/// day (every two hours): the owner's successes must not give the attacker new guesses.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
     let app = TestApp::new().await;
@@ -125,14 +149,24 @@ async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
     let start = unix_now() + 60;
     let end = start + 30 * 24 * 3600;
     let mut now = start;
+    let mut next_owner_login = start + 45;
+    let (mut owner_logins, mut owner_refused) = (0, 0);
     let mut guesses: Vec<i64> = Vec::new();
     while now < end {
+        if now >= next_owner_login {
+            match owner_login(&app, user_id, &app_code(&key, now), now).await {
+                Ok(_) => owner_logins += 1,
+                Err(AppError::TooManyAttempts { .. }) => owner_refused += 1,
+                other => panic!("owner: unexpected {other:?}"),
+            }
+            next_owner_login += 2 * 3600;
+        }
         match guess(&app, user_id, &wrong_code(&key, now), now).await {
             Err(AppError::WrongCode) => {
                 guesses.push(now);
                 now += 1;
             }
-            Err(AppError::TooManyAttempts { retry_after_secs }) => now += retry_after_secs,
+            Err(AppError::TooManyAttempts { retry_after_secs }) => now += retry_after_secs.min((next_owner_login - now).max(1)),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -144,10 +178,12 @@ async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
         .max()
         .unwrap_or(0);
     println!(
-        "30 days: {} guesses, chance to hit {:.4}%, at most {busiest_hour} failures in an hour",
+        "30 days: {} guesses, chance to hit {:.4}%, at most {busiest_hour} failures in an hour; \
+         owner: {owner_logins} logins, {owner_refused} refused",
         guesses.len(),
         chance * 100.0
     );
+    assert!(owner_logins >= 30 * 12 - 1, "{owner_logins}");
     assert!(chance <= 0.001, "{chance}");
     assert!(busiest_hour <= 100, "{busiest_hour}");
 }

@@ -171,9 +171,10 @@ async fn regenerating_backup_codes_retires_the_old_set() {
         .await
         .session_cookie()
         .unwrap();
-    let wrong = app.call("two-factor/backup-codes/regenerate", &[("password", "wrong password")], Some(&full)).await;
+    let form = |password| [("password", password), ("code", enrolled.codes[9].as_str())];
+    let wrong = app.call("two-factor/backup-codes/regenerate", &form("wrong password"), Some(&full)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    let fresh = app.call("two-factor/backup-codes/regenerate", &[("password", PASSWORD)], Some(&full)).await;
+    let fresh = app.call("two-factor/backup-codes/regenerate", &form(PASSWORD), Some(&full)).await;
     assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
     assert_eq!(fresh.headers["cache-control"], "no-store");
     let new_codes: Vec<String> = serde_json::from_value(fresh.json()["codes"].clone()).unwrap();

@@ -5,7 +5,7 @@ use crate::common;
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::{two_factor, unix_now};
+use app::backend::{caller::Caller, two_factor, unix_now};
 use app::AppError;
 
 async fn begin(app: &TestApp, cookie: &str) -> serde_json::Value {
@@ -126,17 +126,17 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let now = unix_now();
-    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, None, now).await.unwrap();
+    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
     for offset in [-60, 60] {
         let code = app_code(&setup.key, now + offset);
         assert_eq!(
-            two_factor::confirm_setup(&app.state, &session, &code, None, now).await,
+            two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await,
             Err(AppError::WrongCode),
             "offset {offset}"
         );
     }
     let code = app_code(&setup.key, now - 30);
-    assert!(two_factor::confirm_setup(&app.state, &session, &code, None, now).await.is_ok());
+    assert!(two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,18 +145,18 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
-    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, None, t0).await.unwrap();
+    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
     assert_eq!(first.expires_at, Some(t0 + 15 * 60));
-    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, None, t0 + 14 * 60).await.unwrap();
+    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
     let code = app_code(&first.key, expired_at);
     assert_eq!(
-        two_factor::confirm_setup(&app.state, &session, &code, None, expired_at).await,
+        two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(expired_at)).await,
         Err(AppError::NoPendingSetup)
     );
-    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, None, expired_at).await.unwrap();
+    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
     assert_ne!(fresh.key, first.key);
 }
 

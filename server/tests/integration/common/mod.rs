@@ -62,8 +62,14 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// A WebApp whose configuration `change` adjusts first.
+    pub async fn with_config(change: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let config = config_in(dir.path(), fresh_database_url(dir.path()).await);
+        let mut config = config_in(dir.path(), fresh_database_url(dir.path()).await);
+        change(&mut config);
         let state = server::app_state(&config).await.unwrap();
         let router = server::routing::router(state.clone(), server::leptos_options(&config));
         TestApp { router, state, config, _dir: dir }
@@ -151,9 +157,7 @@ impl Reply {
 
     /// The `name=value` part of the Set-Cookie header, ready to send back.
     pub fn session_cookie(&self) -> Option<String> {
-        self.set_cookie()
-            .and_then(|c| c.split(';').next().map(str::to_owned))
-            .filter(|c| !c.ends_with('='))
+        self.cookie("session").or_else(|| self.cookie("__Host-session"))
     }
 }
 
@@ -208,4 +212,67 @@ pub fn app_code(key: &str, unix_time: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
     let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
     totp.generate(unix_time as u64).to_string()
+}
+
+impl TestApp {
+    /// Calls a server function as a client at `ip` (the router sees it as the TCP peer).
+    pub async fn call_from(&self, ip: &str, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let mut request = server_fn_request(endpoint, form, cookie);
+        let peer = std::net::SocketAddr::new(ip.parse().unwrap(), 40_000);
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        Reply::read(self.send(request).await).await
+    }
+}
+
+impl Reply {
+    /// The `name=value` of the cookie `name` this answer sets, if it sets one with a value.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|c| c.split(';').next())
+            .find(|pair| pair.split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty()))
+            .map(str::to_owned)
+    }
+}
+
+/// A code that is valid at none of the steps around `now`.
+pub fn wrong_code(key: &str, now: i64) -> String {
+    let valid: Vec<String> = (-1..=1).map(|k| app_code(key, now + 30 * k)).collect();
+    (0..1_000_000u32).map(|n| format!("{n:06}")).find(|c| !valid.contains(c)).unwrap()
+}
+
+impl TestApp {
+    /// Every byte the database holds: the SQLite file with its WAL (free pages included), or
+    /// each PostgreSQL table's rows as text.
+    pub async fn database_contents(&self) -> Vec<u8> {
+        if is_postgres(&self.config) {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_all(&self.state.db)
+            .await
+            .unwrap();
+            let mut all = Vec::new();
+            for table in tables {
+                let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
+                    .fetch_all(&self.state.db)
+                    .await
+                    .unwrap();
+                all.extend(rows.join("\n").into_bytes());
+            }
+            return all;
+        }
+        let path = self.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+        let mut raw = std::fs::read(&path).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+            raw.extend(wal);
+        }
+        raw
+    }
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }

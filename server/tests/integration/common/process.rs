@@ -26,6 +26,11 @@ pub fn free_port() -> u16 {
 
 /// Starts the server binary on a free loopback port; its log goes to `dir/server-PORT.log`.
 pub fn start(database_url: &str, dir: &std::path::Path, log_filter: &str) -> Instance {
+    start_with(database_url, dir, log_filter, &[])
+}
+
+/// Starts the server with extra environment variables (its configuration).
+pub fn start_with(database_url: &str, dir: &std::path::Path, log_filter: &str, env: &[(&str, &str)]) -> Instance {
     let port = free_port();
     let log_path = dir.join(format!("server-{port}.log"));
     let log = std::fs::File::create(&log_path).unwrap();
@@ -36,6 +41,7 @@ pub fn start(database_url: &str, dir: &std::path::Path, log_filter: &str) -> Ins
         .env("WEBAPP_KEY_FILE", dir.join("secret.key"))
         .env("RUST_LOG", log_filter)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log))
         .spawn()
