@@ -8,8 +8,8 @@ pub struct Caller {
     pub ip: Option<String>,
     /// Seconds since the Unix epoch: the clock every time-dependent rule takes.
     pub now: i64,
-    /// The device cookie the browser sent, when its signature holds.
-    pub device: Option<Device>,
+    /// The device cookies the browser sent whose signature holds (normally one).
+    pub devices: Vec<Device>,
 }
 
 impl Caller {
@@ -22,8 +22,16 @@ impl Caller {
         self.ip.as_deref()
     }
 
-    /// The caller's device, when it is a trusted browser of `user_id`.
-    pub fn device_of(&self, user_id: i64) -> Option<&Device> {
-        self.device.as_ref().filter(|d| d.user_id == user_id)
+    /// The caller's device, when it is a trusted browser of `user_id` at the account's epoch
+    /// `epoch` (see `devices`).
+    pub fn trusted_device(&self, user_id: i64, epoch: i64) -> Option<&Device> {
+        self.devices.iter().find(|d| d.trusted_for(user_id, epoch, self.now))
+    }
+
+    /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:
+    /// its trusted one renewed, or a new one.
+    pub fn device_cookie_after_login(&self, key: &super::sealing::DataKey, user_id: i64, epoch: i64) -> String {
+        let known = self.devices.iter().find(|d| d.user_id == user_id);
+        super::devices::issue(key, user_id, epoch, self.now, known)
     }
 }

@@ -13,6 +13,8 @@ use crate::two_factor::PENDING_SECRET_SECS;
 
 /// How often the server runs the cleanup.
 pub const INTERVAL_SECS: u64 = 5 * 60;
+/// Failures in a row are forgotten after a week without any attempt in their scope.
+pub const FORGET_FAILURES_SECS: i64 = 7 * DAY_SECS;
 
 /// Deletes every row expired at `now`; answers how many went.
 pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
@@ -25,8 +27,12 @@ pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
         ("DELETE FROM totp_pending WHERE created_at <= $1", vec![now - PENDING_SECRET_SECS]),
         // The sealed copy of fresh backup codes, past its download window.
         ("DELETE FROM backup_code_downloads WHERE created_at <= $1", vec![now - DOWNLOAD_WINDOW_SECS]),
-        // Counters with nothing left to count: no delay running, and their day over.
-        ("DELETE FROM attempt_limits WHERE locked_until <= $1 AND day_start <= $2", vec![now, now - DAY_SECS]),
+        // Counters with nothing left to count: no delay running and their day over, and no
+        // failures in a row, unless a week has passed without any attempt at all.
+        (
+            "DELETE FROM attempt_limits WHERE locked_until <= $1 AND day_start <= $2 AND (failures = 0 OR day_start <= $3)",
+            vec![now, now - DAY_SECS, now - FORGET_FAILURES_SECS],
+        ),
     ];
     let mut deleted = 0;
     for (statement, bounds) in rules {

@@ -36,9 +36,12 @@ fn device_cookie_name(settings: &Settings) -> &'static str {
     }
 }
 
-/// The value of the cookie `name` the browser sent, if any.
-fn cookie(name: &str) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
+/// The values of the cookies named `name` the browser sent (a browser may send several of one
+/// name, set from different paths or hosts).
+fn cookies(name: &str) -> Vec<String> {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Vec::new();
+    };
     parts
         .headers
         .get_all(COOKIE)
@@ -46,23 +49,25 @@ fn cookie(name: &str) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .filter(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+        .collect()
 }
 
 /// The session token the browser sent, if any.
 pub fn session_token(settings: &Settings) -> Option<String> {
-    cookie(cookie_name(settings))
+    cookies(cookie_name(settings)).into_iter().next()
 }
 
-/// Who is calling: address, clock, and the browser's device cookie when its signature holds.
+/// Who is calling: address, clock, and the browser's device cookies whose signature holds.
 pub fn caller(state: &AppState) -> Caller {
     let settings = &state.settings;
-    Caller {
-        ip: client_ip(settings),
-        now: unix_now(),
-        device: cookie(device_cookie_name(settings)).and_then(|value| devices::verify(&settings.data_key, &value)),
-    }
+    let devices = cookies(device_cookie_name(settings))
+        .iter()
+        .take(4)
+        .filter_map(|value| devices::verify(&settings.data_key, value))
+        .collect();
+    Caller { ip: client_ip(settings), now: unix_now(), devices }
 }
 
 /// The caller's live session, if any.
@@ -134,7 +139,7 @@ pub fn set_session_cookie(settings: &Settings, token: &str) {
     ));
 }
 
-/// Marks the browser as one that logged in (see `devices`), when `value` is a new device cookie.
+/// Marks the browser as one that completed a login (see `devices`), when there is a cookie to set.
 pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
     let Some(value) = value else { return };
     let secure = if settings.secure_cookies { "; Secure" } else { "" };

@@ -3,14 +3,14 @@
 use super::caller::Caller;
 use super::second_factor::{self, Proof};
 use super::sessions::Session;
-use super::{accounts, audit, devices, passwords, sessions, throttle, AppState};
+use super::{accounts, audit, passwords, sessions, throttle, AppState};
 use super::db_error;
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
 /// A session just started: the token goes into the cookie, the viewer to the page. A login that
-/// is complete also (re)news the browser's device cookie.
+/// is complete also gives the browser its device cookie, or renews it.
 pub struct StartedSession {
     pub token: String,
     pub viewer: Viewer,
@@ -21,15 +21,6 @@ pub struct StartedSession {
 pub struct CompletedLogin {
     pub started: StartedSession,
     pub backup_codes_left: Option<u32>,
-}
-
-/// The device cookie for a browser that just completed a login to `user_id`: the one it has, when
-/// that already names this account (its own count goes on), else a new one.
-fn device_cookie_for(state: &AppState, user_id: i64, caller: &Caller) -> Option<String> {
-    match caller.device_of(user_id) {
-        Some(_) => None,
-        None => Some(devices::issue(&state.settings.data_key, user_id)),
-    }
 }
 
 /// Creates an account and logs it in, ending the caller's previous session if any. Sign-ups are
@@ -43,10 +34,9 @@ pub async fn sign_up(
 ) -> Result<StartedSession, AppError> {
     let email = normalize_email(email)?;
     passwords::check_new(password, &email)?;
-    if let Some(ip) = caller.ip() {
-        throttle::begin_attempt(&state.db, &[throttle::sign_up_scope(ip)], caller.now).await?;
-    }
-    let hash = passwords::hash(password.to_owned()).await?;
+    let scopes = caller.ip().map(throttle::sign_up_scopes).unwrap_or_default();
+    throttle::begin_attempt(&state.db, &scopes, caller.now).await?;
+    let hash = throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await).await?;
     let user_id = accounts::insert(&state.db, &email, &hash, caller.now).await?;
     tracing::info!(user_id, "account created");
     if let Some(previous) = previous_token {
@@ -54,7 +44,7 @@ pub async fn sign_up(
     }
     let level = AuthLevel::FullyAuthenticated;
     let token = sessions::start(&state.db, user_id, level, 0, caller.now).await?;
-    let device_cookie = device_cookie_for(state, user_id, caller);
+    let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, user_id, 0));
     Ok(StartedSession { token, viewer: Viewer { email, level }, device_cookie })
 }
 
@@ -81,13 +71,14 @@ pub async fn log_in(
     let account = accounts::find_by_email(db, &email).await?;
     // Counted by email, so that unknown and known addresses are throttled alike; a trusted
     // browser of the account is counted on its own.
-    let scopes = throttle::password_scopes(&email, account.as_ref().map(|a| a.id), caller);
+    let scopes = throttle::password_scopes(&email, account.as_ref().map(|a| (a.id, a.auth_epoch)), caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let Some(account) = account else {
-        passwords::verify_against_nothing(password.to_owned()).await?;
+        throttle::refund_if_busy(db, &scopes, now, passwords::verify_against_nothing(password.to_owned()).await).await?;
         return Err(AppError::InvalidCredentials);
     };
-    if !passwords::verify(password.to_owned(), account.password_hash).await? {
+    let checked = passwords::verify(password.to_owned(), account.password_hash).await;
+    if !throttle::refund_if_busy(db, &scopes, now, checked).await? {
         tracing::info!(user_id = account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
     }
@@ -103,7 +94,9 @@ pub async fn log_in(
     }
     tx.commit().await.map_err(db_error("starting a session"))?;
     tracing::info!(user_id = account.id, ?level, "password accepted");
-    let device_cookie = level.reaches_webapp().then(|| device_cookie_for(state, account.id, caller)).flatten();
+    let device_cookie = level
+        .reaches_webapp()
+        .then(|| caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));
     Ok(StartedSession { token, viewer: Viewer { email: account.email, level }, device_cookie })
 }
 
@@ -114,7 +107,7 @@ pub async fn complete_login(state: &AppState, session: &Session, proof: Proof<'_
     if session.level != AuthLevel::PasswordVerified {
         return Err(AppError::AlreadyLoggedIn);
     }
-    let backup_codes_left = second_factor::consume(state, session.user_id, proof, caller).await?;
+    let backup_codes_left = second_factor::consume(state, session, proof, caller).await?;
     let (db, now) = (&state.db, caller.now);
     let level = AuthLevel::FullyAuthenticated;
     let mut tx = db.begin().await.map_err(db_error("completing a login"))?;
@@ -124,7 +117,7 @@ pub async fn complete_login(state: &AppState, session: &Session, proof: Proof<'_
     tx.commit().await.map_err(db_error("completing a login"))?;
     tracing::info!(user_id = session.user_id, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level };
-    let device_cookie = device_cookie_for(state, session.user_id, caller);
+    let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
     Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
 }
 

@@ -3,6 +3,7 @@
 //! confirm changes to 2FA itself.
 
 use super::caller::Caller;
+use super::sessions::Session;
 use super::{audit, backup_codes, sealing, throttle, totp, AppState};
 use super::db_error;
 use crate::error::AppError;
@@ -31,20 +32,20 @@ impl<'a> Proof<'a> {
     }
 }
 
-/// Accepts the proof for `user_id`; for a backup code, returns how many are left.
-pub async fn consume(state: &AppState, user_id: i64, proof: Proof<'_>, caller: &Caller) -> Result<Option<u32>, AppError> {
+/// Accepts the proof for the session's account; for a backup code, returns how many are left.
+pub async fn consume(state: &AppState, session: &Session, proof: Proof<'_>, caller: &Caller) -> Result<Option<u32>, AppError> {
     match proof {
-        Proof::AppCode(code) => consume_app_code(state, user_id, code, caller).await.map(|_| None),
-        Proof::BackupCode(code) => consume_backup_code(state, user_id, code, caller).await.map(Some),
+        Proof::AppCode(code) => consume_app_code(state, session, code, caller).await.map(|_| None),
+        Proof::BackupCode(code) => consume_backup_code(state, session, code, caller).await.map(Some),
     }
 }
 
 /// Accepts `code` when it is valid at `now` and of a later time step than every code this
 /// account had accepted before.
-pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, caller: &Caller) -> Result<(), AppError> {
+pub async fn consume_app_code(state: &AppState, session: &Session, code: &str, caller: &Caller) -> Result<(), AppError> {
     let code = normalize_code(code)?;
-    let (db, now, ip) = (&state.db, caller.now, caller.ip());
-    let scopes = throttle::second_factor_scopes(user_id, caller);
+    let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
+    let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let row: Option<(Vec<u8>, i64)> = sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
         .bind(user_id)
@@ -76,10 +77,10 @@ pub async fn consume_app_code(state: &AppState, user_id: i64, code: &str, caller
 }
 
 /// Marks an unused backup code as used and returns how many are left.
-pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, caller: &Caller) -> Result<u32, AppError> {
+pub async fn consume_backup_code(state: &AppState, session: &Session, typed: &str, caller: &Caller) -> Result<u32, AppError> {
     let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
-    let (db, now, ip) = (&state.db, caller.now, caller.ip());
-    let scopes = throttle::second_factor_scopes(user_id, caller);
+    let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
+    let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let unused: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
@@ -88,7 +89,8 @@ pub async fn consume_backup_code(state: &AppState, user_id: i64, typed: &str, ca
             .await
             .map_err(db_error("loading backup codes"))?;
     let hashes: Vec<String> = unused.iter().map(|(_, hash)| hash.clone()).collect();
-    let Some(index) = backup_codes::find_match(&canonical, &hashes).await? else {
+    let matched = throttle::refund_if_busy(db, &scopes, now, backup_codes::find_match(&canonical, &hashes).await).await?;
+    let Some(index) = matched else {
         audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);
     };

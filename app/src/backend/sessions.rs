@@ -137,24 +137,34 @@ where
 }
 
 /// Moves the account to a new authentication epoch, inside the transaction of a change to its
-/// factors: every other session, live or still being started anywhere, is over; the session
-/// `keep` (the one making the change) moves along. Answers how many sessions ended.
-pub async fn new_epoch(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, AppError> {
+/// factors made by `session`: every other session, live or still being started anywhere, is
+/// over, and `session` moves along. Should `session` itself have ended, or the account have
+/// moved on since `session` was checked (another change won the race), the change is refused
+/// with `LoginRequired` and must roll back. Answers how many other sessions ended.
+pub async fn new_epoch(conn: &mut AnyConnection, session: &Session) -> Result<u64, AppError> {
     let fail = |e| AppError::internal("starting a new authentication epoch failed", e);
-    let epoch: i64 = sqlx::query_scalar("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 RETURNING auth_epoch")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(fail)?;
-    sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
+    let epoch: Option<i64> =
+        sqlx::query_scalar("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch")
+            .bind(session.user_id)
+            .bind(session.epoch)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(fail)?;
+    let Some(epoch) = epoch else {
+        return Err(AppError::LoginRequired);
+    };
+    let moved = sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
         .bind(epoch)
-        .bind(keep)
+        .bind(&session.id)
         .execute(&mut *conn)
         .await
         .map_err(fail)?;
+    if moved.rows_affected() != 1 {
+        return Err(AppError::LoginRequired);
+    }
     let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-        .bind(user_id)
-        .bind(keep)
+        .bind(session.user_id)
+        .bind(&session.id)
         .execute(&mut *conn)
         .await
         .map_err(fail)?;

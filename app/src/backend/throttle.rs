@@ -44,6 +44,8 @@ pub struct Policy {
 pub const ACCOUNT_POLICY: Policy =
     Policy { free_failures: 5, max_failures_per_day: Some(10), success_resets: true, fresh_each_day: false };
 pub const DEVICE_POLICY: Policy = ACCOUNT_POLICY;
+pub const TRUSTED_DEVICES_POLICY: Policy =
+    Policy { free_failures: 10, max_failures_per_day: Some(30), success_resets: true, fresh_each_day: false };
 pub const CLIENT_POLICY: Policy =
     Policy { free_failures: 100, max_failures_per_day: None, success_resets: false, fresh_each_day: true };
 /// Sign-ups per client address: every sign-up counts, none is forgiven. Ten at once, then the
@@ -73,15 +75,29 @@ pub fn device_scope(nonce: &str) -> Scope {
     Scope { key: format!("device:{nonce}"), policy: DEVICE_POLICY }
 }
 
+/// All trusted browsers of an account together: a backstop, should several of its device
+/// cookies be stolen at once.
+pub fn trusted_devices_scope(user_id: i64) -> Scope {
+    Scope { key: format!("trusted-devices:{user_id}"), policy: TRUSTED_DEVICES_POLICY }
+}
+
 /// The address as counted: an IPv4 address, or the /64 network of an IPv6 one (a single host
 /// usually owns a whole /64 and can pick any address in it).
 pub fn counted_address(ip: &str) -> String {
+    counted_network(ip, 64)
+}
+
+/// The IPv4 address, or the IPv6 network of `prefix` bits (64 or 48) around the address.
+fn counted_network(ip: &str, prefix: u8) -> String {
     match ip.parse::<IpAddr>() {
         Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
             None => {
                 let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                match prefix {
+                    48 => format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2]),
+                    _ => format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]),
+                }
             }
         },
         Ok(IpAddr::V4(v4)) => v4.to_string(),
@@ -89,27 +105,48 @@ pub fn counted_address(ip: &str) -> String {
     }
 }
 
-pub fn client_scope(ip: &str) -> Scope {
-    Scope { key: format!("ip:{}", counted_address(ip)), policy: CLIENT_POLICY }
+/// An IPv6 client's whole site: a home line usually gets a /56, an office a /48, so one client
+/// can pick among 256 to 65,536 /64 networks. Each /48 gets ten times a /64's allowance.
+fn site_scope(kind: &str, ip: &str, policy: Policy) -> Option<Scope> {
+    let parsed = ip.parse::<IpAddr>().ok()?;
+    let v6 = matches!(parsed, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none());
+    let policy = Policy {
+        free_failures: policy.free_failures * 10,
+        max_failures_per_day: policy.max_failures_per_day.map(|max| max * 10),
+        ..policy
+    };
+    v6.then(|| Scope { key: format!("{kind}-site:{}", counted_network(ip, 48)), policy })
 }
 
-pub fn sign_up_scope(ip: &str) -> Scope {
-    Scope { key: format!("sign-up:{}", counted_address(ip)), policy: SIGN_UP_POLICY }
+/// The address's scopes for guesses: its /64 (or IPv4 address) and, for IPv6, its /48.
+pub fn client_scopes(ip: &str) -> Vec<Scope> {
+    let mut scopes = vec![Scope { key: format!("ip:{}", counted_address(ip)), policy: CLIENT_POLICY }];
+    scopes.extend(site_scope("ip", ip, CLIENT_POLICY));
+    scopes
 }
 
-/// The scopes of a password attempt on `email` (whose account is `user_id`, if any): the
-/// caller's device when it is a trusted browser of that account, else the email and the address.
-pub fn password_scopes(email: &str, user_id: Option<i64>, caller: &Caller) -> Vec<Scope> {
-    match user_id.and_then(|id| caller.device_of(id)) {
+/// The address's scopes for sign-ups, counted as for guesses.
+pub fn sign_up_scopes(ip: &str) -> Vec<Scope> {
+    let mut scopes = vec![Scope { key: format!("sign-up:{}", counted_address(ip)), policy: SIGN_UP_POLICY }];
+    scopes.extend(site_scope("sign-up", ip, SIGN_UP_POLICY));
+    scopes
+}
+
+/// The scopes of a password attempt on `email` (whose account, if any, is `account`: its id
+/// and authentication epoch): the caller's device when it is a trusted browser of that account,
+/// else the address and the email.
+pub fn password_scopes(email: &str, account: Option<(i64, i64)>, caller: &Caller) -> Vec<Scope> {
+    match account.and_then(|(id, epoch)| caller.trusted_device(id, epoch)) {
         Some(device) => vec![device_scope(&device.nonce)],
         None => scopes(password_scope(email), caller.ip()),
     }
 }
 
-/// The scopes of a second-factor attempt on `user_id`, chosen as for passwords.
-pub fn second_factor_scopes(user_id: i64, caller: &Caller) -> Vec<Scope> {
-    match caller.device_of(user_id) {
-        Some(device) => vec![device_scope(&device.nonce)],
+/// The scopes of a second-factor attempt on `user_id` at `epoch`: a trusted browser's own and
+/// the backstop of all trusted browsers, else the address and the account.
+pub fn second_factor_scopes(user_id: i64, epoch: i64, caller: &Caller) -> Vec<Scope> {
+    match caller.trusted_device(user_id, epoch) {
+        Some(device) => vec![device_scope(&device.nonce), trusted_devices_scope(user_id)],
         None => scopes(second_factor_scope(user_id), caller.ip()),
     }
 }
@@ -153,7 +190,17 @@ pub fn admit(policy: Policy, counter: Counter, now: i64) -> Result<Counter, i64>
 /// The counter after the attempt `admit` counted turned out right: that attempt is taken back
 /// (from the day's failures too), and for an account or device the failures in a row end.
 pub fn after_success(policy: Policy, counter: Counter) -> Counter {
-    let failures = if policy.success_resets { 0 } else { (counter.failures - 1).max(0) };
+    after(policy, counter, policy.success_resets)
+}
+
+/// The counter after the attempt `admit` counted could not be checked at all (the server was
+/// too busy): it is taken back, and nothing else changes.
+pub fn after_refund(policy: Policy, counter: Counter) -> Counter {
+    after(policy, counter, false)
+}
+
+fn after(policy: Policy, counter: Counter, reset: bool) -> Counter {
+    let failures = if reset { 0 } else { (counter.failures - 1).max(0) };
     let day_failures = (counter.day_failures - 1).max(0);
     let still_limited = delay_after(policy, failures) > 0
         || policy.max_failures_per_day.is_some_and(|max| day_failures >= max);
@@ -163,10 +210,11 @@ pub fn after_success(policy: Policy, counter: Counter) -> Counter {
 
 const CONTEXT: &str = "updating attempt limits";
 
-/// The scopes of a guess: the account's (given) and the client's address, when known.
+/// The scopes of a guess: the client's address, when known, and the account's (given). The
+/// address comes first, so that a locked-out address stops before it counts on the account.
 pub fn scopes(account_scope: Scope, ip: Option<&str>) -> Vec<Scope> {
-    let mut scopes = vec![account_scope];
-    scopes.extend(ip.map(client_scope));
+    let mut scopes = ip.map(client_scopes).unwrap_or_default();
+    scopes.push(account_scope);
     scopes
 }
 
@@ -184,6 +232,18 @@ pub async fn succeeded(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), A
         update(db, scope, now, |counter| Ok(after_success(scope.policy, counter))).await?;
     }
     Ok(())
+}
+
+/// Gives back the attempt begun in `scopes` when `checked` is `ServerBusy`: a request the
+/// server turned away checked nothing, and must not count against anyone (else a flood would
+/// lock the owner out).
+pub async fn refund_if_busy<T>(db: &AnyPool, scopes: &[Scope], now: i64, checked: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(AppError::ServerBusy { .. }) = &checked {
+        for scope in scopes {
+            update(db, scope, now, |counter| Ok(after_refund(scope.policy, counter))).await?;
+        }
+    }
+    checked
 }
 
 /// Applies `change` to the scope's counter as a compare-and-swap: a parallel attempt that
@@ -317,5 +377,21 @@ mod tests {
         assert_eq!(counted_address("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
         assert_eq!(counted_address("::ffff:192.0.2.1"), "192.0.2.1");
         assert_eq!(counted_address("192.0.2.1"), "192.0.2.1");
+        let keys = |scopes: Vec<Scope>| scopes.into_iter().map(|s| s.key).collect::<Vec<_>>();
+        assert_eq!(keys(client_scopes("2001:db8:1:2::9")), ["ip:2001:db8:1:2::/64", "ip-site:2001:db8:1::/48"]);
+        assert_eq!(keys(client_scopes("192.0.2.1")), ["ip:192.0.2.1"]);
+        assert_eq!(keys(sign_up_scopes("2001:db8:1:2::9"))[1], "sign-up-site:2001:db8:1::/48");
+    }
+
+    #[test]
+    fn a_refund_takes_back_exactly_the_attempt_and_keeps_the_failures_in_a_row() {
+        let now = 1_000_000;
+        let mut counter = Counter::default();
+        for _ in 0..4 {
+            counter = admit(ACCOUNT_POLICY, counter, now).unwrap();
+        }
+        let busy = admit(ACCOUNT_POLICY, counter, now).unwrap();
+        assert!(busy.locked_until > now);
+        assert_eq!(after_refund(ACCOUNT_POLICY, busy), Counter { locked_until: 0, ..counter });
     }
 }

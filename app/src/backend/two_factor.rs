@@ -52,9 +52,10 @@ pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppEr
 /// It counts against the same limit as password logins.
 async fn check_password(db: &AnyPool, session: &Session, password: &str, caller: &Caller) -> Result<Account, AppError> {
     let account = accounts::find_by_id(db, session.user_id).await?;
-    let scopes = throttle::password_scopes(&account.email, Some(account.id), caller);
+    let scopes = throttle::password_scopes(&account.email, Some((account.id, session.epoch)), caller);
     throttle::begin_attempt(db, &scopes, caller.now).await?;
-    if !passwords::verify(password.to_owned(), account.password_hash.clone()).await? {
+    let checked = passwords::verify(password.to_owned(), account.password_hash.clone()).await;
+    if !throttle::refund_if_busy(db, &scopes, caller.now, checked).await? {
         tracing::info!(user_id = session.user_id, "password re-check failed");
         return Err(AppError::WrongPassword);
     }
@@ -144,7 +145,7 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, call
     }
     let (sealed, _) = pending_secret(db, session, now).await?.ok_or(AppError::NoPendingSetup)?;
     let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    let scopes = throttle::second_factor_scopes(session.user_id, caller);
+    let scopes = throttle::second_factor_scopes(session.user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let Some(step) = totp::matching_step(&secret, &code, now)? else {
         audit::record(db, session.user_id, SecurityEventKind::WrongCode, ip, now).await?;
@@ -155,6 +156,14 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, call
     let fresh = FreshBackupCodes::make(state, session).await?;
     let fail = db_error("enabling 2FA");
     let mut tx = db.begin().await.map_err(&fail)?;
+    // Whoever logged in elsewhere with the password alone (perhaps the reason for turning 2FA
+    // on), or is logging in right now, is shut out: from now on every session has passed the
+    // second factor. First, so that a session that has ended meanwhile changes nothing.
+    let other_sessions_ended = match sessions::new_epoch(&mut tx, session).await {
+        // A parallel confirmation of this same session won.
+        Err(AppError::LoginRequired) if is_enabled(db, session.user_id).await? => return Err(AppError::TwoFactorAlreadyOn),
+        ended => ended?,
+    };
     let inserted = sqlx::query(
         "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO NOTHING",
@@ -177,10 +186,6 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, call
         .map_err(&fail)?;
     fresh.store(&mut tx, session, now).await?;
     audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
-    // Whoever logged in elsewhere with the password alone (perhaps the reason for turning 2FA
-    // on), or is logging in right now, is shut out: from now on every session has passed the
-    // second factor.
-    let other_sessions_ended = sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
     tx.commit().await.map_err(&fail)?;
     tracing::info!(user_id = session.user_id, other_sessions_ended, "2FA turned on");
     Ok(fresh.shown(state, now))
@@ -261,13 +266,15 @@ pub async fn regenerate_backup_codes(
         return Err(AppError::TwoFactorOff);
     }
     check_password(db, session, password, caller).await?;
-    second_factor::consume(state, session.user_id, proof, caller).await?;
+    // Made before the proof is used up: should the server be too busy to hash them, the owner's
+    // code or backup code is still theirs.
     let fresh = FreshBackupCodes::make(state, session).await?;
+    second_factor::consume(state, session, proof, caller).await?;
     let fail = db_error("regenerating backup codes");
     let mut tx = db.begin().await.map_err(&fail)?;
+    sessions::new_epoch(&mut tx, session).await?;
     fresh.store(&mut tx, session, now).await?;
     audit::record(&mut *tx, session.user_id, SecurityEventKind::BackupCodesRegenerated, caller.ip(), now).await?;
-    sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
     tx.commit().await.map_err(&fail)?;
     Ok(fresh.shown(state, now))
 }
@@ -277,7 +284,7 @@ pub async fn regenerate_backup_codes(
 pub async fn show_key_again(state: &AppState, session: &Session, password: &str, code: &str, caller: &Caller) -> Result<PendingSetup, AppError> {
     let db = &state.db;
     let account = check_password(db, session, password, caller).await?;
-    second_factor::consume_app_code(state, session.user_id, code, caller).await?;
+    second_factor::consume_app_code(state, session, code, caller).await?;
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_credentials WHERE user_id = $1")
         .bind(session.user_id)
         .fetch_optional(db)
@@ -297,9 +304,10 @@ pub async fn disable(state: &AppState, session: &Session, password: &str, proof:
         return Err(AppError::TwoFactorOff);
     }
     check_password(db, session, password, caller).await?;
-    second_factor::consume(state, session.user_id, proof, caller).await?;
+    second_factor::consume(state, session, proof, caller).await?;
     let fail = db_error("turning 2FA off");
     let mut tx = db.begin().await.map_err(&fail)?;
+    sessions::new_epoch(&mut tx, session).await?;
     for statement in [
         "DELETE FROM totp_credentials WHERE user_id = $1",
         "DELETE FROM totp_pending WHERE user_id = $1",
@@ -309,7 +317,6 @@ pub async fn disable(state: &AppState, session: &Session, password: &str, proof:
         sqlx::query(statement).bind(session.user_id).execute(&mut *tx).await.map_err(&fail)?;
     }
     audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now).await?;
-    sessions::new_epoch(&mut tx, session.user_id, &session.id).await?;
     tx.commit().await.map_err(&fail)?;
     tracing::info!(user_id = session.user_id, "2FA turned off");
     Ok(())

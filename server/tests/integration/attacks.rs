@@ -319,9 +319,13 @@ async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_win
     let a_day_later = now + 25 * 3600;
     let deleted = cleanup::delete_expired(&app.state.db, a_day_later).await.unwrap();
     assert!(deleted > 0);
-    for table in ["sessions", "totp_pending", "attempt_limits", "backup_code_downloads"] {
+    for table in ["sessions", "totp_pending", "backup_code_downloads"] {
         assert_eq!(count(table).await, 0, "{table} keeps expired rows");
     }
+    // A failure in a row is remembered for a week; a counter of successes only goes at once.
+    assert_eq!(count("attempt_limits").await, 1);
+    cleanup::delete_expired(&app.state.db, now + cleanup::FORGET_FAILURES_SECS + 1).await.unwrap();
+    assert_eq!(count("attempt_limits").await, 0);
     assert_eq!(count("totp_credentials").await, 1, "what has not expired stays");
     assert_eq!(count("backup_codes").await, 10);
 }
@@ -384,4 +388,62 @@ async fn two_hundred_parallel_sign_ups_keep_memory_bounded_and_the_server_answer
         .await
         .unwrap();
     assert_eq!(after.status(), reqwest::StatusCode::OK);
+}
+
+/// Review of hole 2: device cookies that a thief collected while 2FA was off (one per login)
+/// must not each bring an allowance of code guesses once the owner has turned 2FA on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
+    let app = TestApp::new().await;
+    let owner = app.sign_up(OWNER).await;
+    let login = [("email", OWNER), ("password", PASSWORD)];
+    let mut stolen = Vec::new();
+    for _ in 0..3 {
+        let reply = app.call_from(ATTACKER_IP, "login", &login, None).await;
+        stolen.push(reply.cookie("device").expect("a device cookie"));
+    }
+    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&owner)).await.json();
+    let key = key_of(&setup);
+    let confirmed = app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&owner)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+
+    let wrong = common::wrong_code(&key, unix_now());
+    let mut checked = 0;
+    for device in &stolen {
+        let half = app.call_from(ATTACKER_IP, "login", &login, Some(device)).await.session_cookie().unwrap();
+        for _ in 0..6 {
+            let reply = app.call_from(ATTACKER_IP, "login/code", &[("code", &wrong)], Some(&format!("{half}; {device}"))).await;
+            if reply.status == StatusCode::UNAUTHORIZED {
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, app::backend::throttle::ACCOUNT_POLICY.free_failures, "codes checked for the thief");
+}
+
+/// Review of hole 3: a change that was checked before another one ended its session (a
+/// hijacker's request still running when the owner renews the codes) must not commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
+    use app::backend::{caller::Caller, second_factor::Proof, two_factor};
+    let app = TestApp::new().await;
+    let enrolled = app.enroll(OWNER).await;
+    let half = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let hijacker = app.call("login/code", &[("code", &app_code(&enrolled.key, unix_now()))], Some(&half)).await;
+    let hijacked = app.session_of(&hijacker.session_cookie().unwrap()).await;
+
+    let renewed = app
+        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &enrolled.backup_codes[0])], Some(&enrolled.cookie))
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    let owners: Vec<String> = serde_json::from_value(renewed.json()["codes"].clone()).unwrap();
+
+    let now = unix_now();
+    let code = app_code(&enrolled.key, now + 30);
+    let late = two_factor::regenerate_backup_codes(&app.state, &hijacked, PASSWORD, Proof::AppCode(&code), &Caller::at(now)).await;
+    assert_eq!(late.err(), Some(app::AppError::LoginRequired));
+    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK, "the owner stays logged in");
+    let half = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let with_owners = app.call("login/backup-code", &[("code", &owners[0])], Some(&half)).await;
+    assert_eq!(with_owners.status, StatusCode::OK, "the owner's codes still work: {}", with_owners.body);
 }

@@ -11,7 +11,11 @@ use server::storage;
 
 async fn key_ids_in_database(app: &TestApp) -> Vec<u8> {
     let mut ids = Vec::new();
-    for sql in ["SELECT secret FROM totp_credentials", "SELECT codes FROM backup_code_downloads"] {
+    for sql in [
+        "SELECT secret FROM totp_credentials",
+        "SELECT secret FROM totp_pending",
+        "SELECT codes FROM backup_code_downloads",
+    ] {
         let values: Vec<Vec<u8>> = sqlx::query_scalar(sql).fetch_all(&app.state.db).await.unwrap();
         ids.extend(values.iter().map(|v| v[0]));
     }
@@ -25,20 +29,24 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&cookie)).await;
-    assert_eq!(key_ids_in_database(&app).await, [1, 1]);
+    // Another account is in the middle of its setup: its pending key is rotated too.
+    let bob = app.sign_up("bob@example.org").await;
+    let bobs = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&bob)).await.json();
+    let bobs_key = bobs["key"].as_str().unwrap().replace(' ', "");
+    assert_eq!(key_ids_in_database(&app).await, [1, 1, 1]);
 
     let (id, changed) = server::rotation::rotate_key(&app.config).await.unwrap();
-    assert_eq!((id, changed), (2, 2));
+    assert_eq!((id, changed), (2, 3));
     assert_eq!(storage::read_key(&app.config.key_file).unwrap().id, 2);
     assert!(!storage::next_key_path(&app.config.key_file).exists());
-    assert_eq!(key_ids_in_database(&app).await, [2, 2]);
+    assert_eq!(key_ids_in_database(&app).await, [2, 2, 2]);
 
     // An interrupted rotation (the next key written, nothing else) stops servers from starting,
     // and running the command again finishes it.
     let next = storage::next_key_path(&app.config.key_file);
     storage::write_new_key(&next, &DataKey::generate(3)).unwrap();
     assert!(server::app_state(&app.config).await.is_err());
-    assert_eq!(server::rotation::rotate_key(&app.config).await.unwrap(), (3, 2));
+    assert_eq!(server::rotation::rotate_key(&app.config).await.unwrap(), (3, 3));
 
     // A server started with the rotated key reads the secret: a code logs in.
     let state = server::app_state(&app.config).await.unwrap();
@@ -51,4 +59,7 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
         .unwrap();
     let login = restarted.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    // The pending key, re-encrypted, still confirms Bob's setup.
+    let confirmed = restarted.call("two-factor/confirm", &[("code", &app_code(&bobs_key, unix_now()))], Some(&bob)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
 }

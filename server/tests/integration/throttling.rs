@@ -8,53 +8,55 @@ use http::StatusCode;
 use app::backend::caller::Caller;
 use app::backend::devices;
 use app::backend::second_factor::{self, Proof};
+use app::backend::sessions::Session;
 use app::backend::{throttle, unix_now};
 use app::AppError;
 
 const EMAIL: &str = "ada@example.org";
 
 /// Signs up, turns 2FA on and returns (user id, key).
-async fn enrolled(app: &TestApp) -> (i64, String) {
+async fn enrolled(app: &TestApp) -> (Session, String) {
     let enrolled = app.enroll(EMAIL).await;
-    (enrolled.user_id, enrolled.key)
+    (app.session_of(&enrolled.cookie).await, enrolled.key)
 }
 
 /// The owner, in the browser they always use: it logged in before, so it has a device cookie.
-async fn owner_login(app: &TestApp, user_id: i64, code: &str, now: i64) -> Result<Option<u32>, AppError> {
-    let device = devices::verify(&app.state.settings.data_key, &devices::issue(&app.state.settings.data_key, user_id));
-    let caller = Caller { ip: Some("198.51.100.7".into()), now, device };
-    second_factor::consume(&app.state, user_id, Proof::AppCode(code), &caller).await
+async fn owner_login(app: &TestApp, session: &Session, code: &str, now: i64) -> Result<Option<u32>, AppError> {
+    let key = &app.state.settings.data_key;
+    let device = devices::verify(key, &devices::issue(key, session.user_id, session.epoch, now, None)).unwrap();
+    let caller = Caller { ip: Some("198.51.100.7".into()), now, devices: vec![device] };
+    second_factor::consume(&app.state, session, Proof::AppCode(code), &caller).await
 }
 
-async fn guess(app: &TestApp, user_id: i64, code: &str, now: i64) -> Result<Option<u32>, AppError> {
-    second_factor::consume(&app.state, user_id, Proof::AppCode(code), &Caller::at(now)).await
+async fn guess(app: &TestApp, session: &Session, code: &str, now: i64) -> Result<Option<u32>, AppError> {
+    second_factor::consume(&app.state, session, Proof::AppCode(code), &Caller::at(now)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_five_failures_even_the_right_code_waits_and_the_delay_doubles() {
     let app = TestApp::new().await;
-    let (user_id, key) = enrolled(&app).await;
+    let (session, key) = enrolled(&app).await;
     let t0 = unix_now() + 60;
     for _ in 0..5 {
-        assert_eq!(guess(&app, user_id, &wrong_code(&key, t0), t0).await, Err(AppError::WrongCode));
+        assert_eq!(guess(&app, &session, &wrong_code(&key, t0), t0).await, Err(AppError::WrongCode));
     }
-    let refused = guess(&app, user_id, &app_code(&key, t0), t0 + 1).await;
+    let refused = guess(&app, &session, &app_code(&key, t0), t0 + 1).await;
     assert_eq!(refused, Err(AppError::TooManyAttempts { retry_after_secs: 29 }));
     assert_eq!(refused.unwrap_err().to_string(), "Too many attempts. Try again in 1 minute.");
 
     // After 30 seconds one more guess; wrong again, the next delay is 60 seconds.
     let t1 = t0 + 30;
-    assert_eq!(guess(&app, user_id, &wrong_code(&key, t1), t1).await, Err(AppError::WrongCode));
+    assert_eq!(guess(&app, &session, &wrong_code(&key, t1), t1).await, Err(AppError::WrongCode));
     assert_eq!(
-        guess(&app, user_id, &app_code(&key, t1 + 59), t1 + 59).await,
+        guess(&app, &session, &app_code(&key, t1 + 59), t1 + 59).await,
         Err(AppError::TooManyAttempts { retry_after_secs: 1 })
     );
     // A success resets the count: five free failures again.
     let t2 = t1 + 60;
-    assert_eq!(guess(&app, user_id, &app_code(&key, t2), t2).await, Ok(None));
+    assert_eq!(guess(&app, &session, &app_code(&key, t2), t2).await, Ok(None));
     let t3 = t2 + 30;
     for _ in 0..4 {
-        assert_eq!(guess(&app, user_id, &wrong_code(&key, t3), t3).await, Err(AppError::WrongCode));
+        assert_eq!(guess(&app, &session, &wrong_code(&key, t3), t3).await, Err(AppError::WrongCode));
     }
 }
 
@@ -97,14 +99,14 @@ async fn wrong_passwords_are_limited_per_email_known_or_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_guesses_cannot_outrun_the_count() {
     let app = TestApp::new().await;
-    let (user_id, key) = enrolled(&app).await;
+    let (session, key) = enrolled(&app).await;
     let now = unix_now() + 60;
     let wrong = wrong_code(&key, now);
     let tasks: Vec<_> = (0..20)
         .map(|_| {
-            let state = app.state.clone();
+            let (state, session) = (app.state.clone(), session.clone());
             let wrong = wrong.clone();
-            tokio::spawn(async move { second_factor::consume(&state, user_id, Proof::AppCode(&wrong), &Caller::at(now)).await })
+            tokio::spawn(async move { second_factor::consume(&state, &session, Proof::AppCode(&wrong), &Caller::at(now)).await })
         })
         .collect();
     let mut checked = 0;
@@ -122,18 +124,18 @@ async fn parallel_guesses_cannot_outrun_the_count() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owners_logins_do_not_give_the_attacker_the_day_back() {
     let app = TestApp::new().await;
-    let (user_id, key) = enrolled(&app).await;
+    let (session, key) = enrolled(&app).await;
     let start = unix_now() + 60;
     let mut failures = 0;
     for login in 0..12 {
         let now = start + login * 2 * 3600;
         for k in 0..4 {
-            if guess(&app, user_id, &wrong_code(&key, now + k), now + k).await == Err(AppError::WrongCode) {
+            if guess(&app, &session, &wrong_code(&key, now + k), now + k).await == Err(AppError::WrongCode) {
                 failures += 1;
             }
         }
         // The owner's login: right, or refused once the day's failures are used up.
-        let owner = guess(&app, user_id, &app_code(&key, now + 10), now + 10).await;
+        let owner = guess(&app, &session, &app_code(&key, now + 10), now + 10).await;
         assert!(matches!(owner, Ok(None) | Err(AppError::TooManyAttempts { .. })), "{owner:?}");
     }
     assert_eq!(failures, throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap(), "failures checked in one day");
@@ -145,7 +147,7 @@ async fn the_owners_logins_do_not_give_the_attacker_the_day_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
     let app = TestApp::new().await;
-    let (user_id, key) = enrolled(&app).await;
+    let (session, key) = enrolled(&app).await;
     let start = unix_now() + 60;
     let end = start + 30 * 24 * 3600;
     let mut now = start;
@@ -154,14 +156,14 @@ async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
     let mut guesses: Vec<i64> = Vec::new();
     while now < end {
         if now >= next_owner_login {
-            match owner_login(&app, user_id, &app_code(&key, now), now).await {
+            match owner_login(&app, &session, &app_code(&key, now), now).await {
                 Ok(_) => owner_logins += 1,
                 Err(AppError::TooManyAttempts { .. }) => owner_refused += 1,
                 other => panic!("owner: unexpected {other:?}"),
             }
             next_owner_login += 2 * 3600;
         }
-        match guess(&app, user_id, &wrong_code(&key, now), now).await {
+        match guess(&app, &session, &wrong_code(&key, now), now).await {
             Err(AppError::WrongCode) => {
                 guesses.push(now);
                 now += 1;

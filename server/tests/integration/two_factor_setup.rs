@@ -257,3 +257,19 @@ async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
         assert_eq!(app.call("account", &[], Some(cookie)).await.status, StatusCode::OK);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_parallel_confirmations_of_one_session_turn_2fa_on_once() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up("ada@example.org").await;
+    let setup = begin(&app, &cookie).await;
+    let code = app_code(&setup["key"].as_str().unwrap().replace(' ', ""), unix_now());
+    let first = app.spawn_call("two-factor/confirm", &[("code", &code)], &cookie);
+    let second = app.spawn_call("two-factor/confirm", &[("code", &code)], &cookie);
+    let mut replies = [first.await.unwrap(), second.await.unwrap()];
+    replies.sort_by_key(|r| r.status);
+    assert_eq!(replies[0].status, StatusCode::OK, "{}", replies[0].body);
+    assert_eq!(replies[1].status, StatusCode::CONFLICT, "{}", replies[1].body);
+    assert_eq!(replies[1].json()["error"], "two_factor_already_on");
+    assert_eq!(app.call("account", &[], Some(&cookie)).await.status, StatusCode::OK, "the session stays logged in");
+}
