@@ -15,6 +15,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
+# The test command's gates.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    rustup component add "$component"
+  fi
+done
 
 # Installs crate $1 at version $2 from crates.io; when its own lockfile cannot build here
 # (pins newer than this rustc or this registry), retries from a copy of its source with the

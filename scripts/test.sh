@@ -40,6 +40,11 @@ fi
 psql "$PG_URL" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'webapp_test_%'" |
   while read -r db; do psql "$PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
+echo "== Format and lints (rustfmt, clippy for the server and the browser build)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 echo "== Rust unit and integration tests on SQLite"
 cargo test --workspace --exclude frontend
 

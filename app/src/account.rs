@@ -94,8 +94,18 @@ mod tests {
     #[test]
     fn malformed_emails_are_refused() {
         for bad in [
-            "", "   ", "ada", "ada@", "@example.org", "ada@example", "ada@@example.org",
-            "a da@example.org", "ada@.org", "ada@example.", "ada@exa..mple.org", "ada@ex\u{0}.org",
+            "",
+            "   ",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "ada@@example.org",
+            "a da@example.org",
+            "ada@.org",
+            "ada@example.",
+            "ada@exa..mple.org",
+            "ada@ex\u{0}.org",
         ] {
             assert_eq!(normalize_email(bad), Err(AppError::InvalidEmail), "{bad:?}");
         }
@@ -105,10 +115,7 @@ mod tests {
 
     #[test]
     fn password_length_is_counted_in_characters() {
-        assert_eq!(
-            check_new_password("12345678901"),
-            Err(AppError::PasswordTooShort { min: 12 })
-        );
+        assert_eq!(check_new_password("12345678901"), Err(AppError::PasswordTooShort { min: 12 }));
         assert!(check_new_password("123456789012").is_ok());
         // Twelve characters, twenty-four bytes.
         assert!(check_new_password("ééééééééééé").is_err());

@@ -5,8 +5,8 @@ use leptos::server;
 
 use crate::account::{AccountOverview, Viewer};
 use crate::error::AppError;
-use crate::text_codec::PlainText;
 use crate::security_events::SecurityEvent;
+use crate::text_codec::PlainText;
 use crate::two_factor::{BackupCodeLogin, BackupCodes, PendingSetup, TwoFactorStatus};
 
 /// Who is logged in on this session, if anyone. Open to every caller.
@@ -14,9 +14,7 @@ use crate::two_factor::{BackupCodeLogin, BackupCodes, PendingSetup, TwoFactorSta
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     use crate::backend::context;
     let state = context::app_state()?;
-    Ok(context::current_session(&state)
-        .await?
-        .map(|s| Viewer { email: s.email, level: s.level }))
+    Ok(context::current_session(&state).await?.map(|s| Viewer { email: s.email, level: s.level }))
 }
 
 /// Creates an account and logs it in. Limited per client address.
@@ -25,7 +23,8 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
     use crate::backend::{context, login};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started = login::sign_up(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
+    let started =
+        login::sign_up(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
@@ -36,7 +35,8 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use crate::backend::{context, login};
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started = login::log_in(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
+    let started =
+        login::log_in(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
@@ -111,7 +111,8 @@ pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
     use crate::backend::{context, login, second_factor::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let done = login::complete_login(&state, &session, Proof::AppCode(&code), &context::caller(&state)).await?;
+    let done =
+        login::complete_login(&state, &session, Proof::AppCode(&code), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     Ok(done.started.viewer)
@@ -123,16 +124,23 @@ pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, Ap
     use crate::backend::{context, login, second_factor::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let done = login::complete_login(&state, &session, Proof::BackupCode(&code), &context::caller(&state)).await?;
+    let done =
+        login::complete_login(&state, &session, Proof::BackupCode(&code), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
-    Ok(BackupCodeLogin { viewer: done.started.viewer, backup_codes_left: done.backup_codes_left.unwrap_or_default() })
+    Ok(BackupCodeLogin {
+        viewer: done.started.viewer,
+        backup_codes_left: done.backup_codes_left.unwrap_or_default(),
+    })
 }
 
 /// A new set of backup codes; the old set stops working and every other session ends. Needs the
 /// password and a current code from the app or an unused backup code (in `code`).
 #[server(prefix = "/api", endpoint = "two-factor/backup-codes/regenerate")]
-pub async fn regenerate_backup_codes(password: String, code: Option<String>) -> Result<BackupCodes, AppError> {
+pub async fn regenerate_backup_codes(
+    password: String,
+    code: Option<String>,
+) -> Result<BackupCodes, AppError> {
     use crate::backend::{context, second_factor::Proof, two_factor};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;

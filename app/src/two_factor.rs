@@ -14,11 +14,7 @@ pub const BACKUP_CODE_COUNT: usize = 10;
 
 /// Accepts a code as apps show it ("123456", "123 456", "123-456") and returns its digits.
 pub fn normalize_code(input: &str) -> Result<String, AppError> {
-    let digits: String = input
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '\u{00a0}'))
-        .collect();
+    let digits: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '\u{00a0}')).collect();
     if digits.is_empty() {
         return Err(AppError::CodeMissing);
     }
@@ -30,11 +26,7 @@ pub fn normalize_code(input: &str) -> Result<String, AppError> {
 
 /// Splits a base32 key into groups of four, as it is easiest to read and type.
 pub fn group_key(key: &str) -> String {
-    key.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
+    key.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 /// What the setup modal shows for adding the account to an authenticator app.
@@ -114,13 +106,18 @@ mod tests {
     #[test]
     fn the_backup_file_is_named_after_the_issuer_and_date() {
         assert_eq!(backup_file_name("WebApp", "2026-11-28"), "WebApp-backup-codes-2026-11-28.txt");
-        assert_eq!(backup_file_name("Acme Mail/../x", "2026-11-28"), "Acme-Mail----x-backup-codes-2026-11-28.txt");
+        assert_eq!(
+            backup_file_name("Acme Mail/../x", "2026-11-28"),
+            "Acme-Mail----x-backup-codes-2026-11-28.txt"
+        );
     }
 
     #[test]
     fn keys_are_grouped_by_four() {
-        assert_eq!(group_key("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH"),
-            "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567 ABCD EFGH");
+        assert_eq!(
+            group_key("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH"),
+            "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567 ABCD EFGH"
+        );
         assert_eq!(group_key("ABCDEF"), "ABCD EF");
     }
 }

@@ -26,16 +26,20 @@ pub fn is_cross_site(headers: &HeaderMap, schemes: &[&str]) -> bool {
         (None, _) => false,
         (Some(origin), Some(host)) => {
             let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else { return true };
-            let same = schemes
-                .iter()
-                .any(|scheme| origin.strip_prefix(scheme).and_then(|rest| rest.strip_prefix("://")) == Some(host));
+            let same = schemes.iter().any(|scheme| {
+                origin.strip_prefix(scheme).and_then(|rest| rest.strip_prefix("://")) == Some(host)
+            });
             !same
         }
         (Some(_), None) => true,
     }
 }
 
-pub async fn refuse_cross_site_calls(schemes: &'static [&'static str], request: Request, next: Next) -> Response {
+pub async fn refuse_cross_site_calls(
+    schemes: &'static [&'static str],
+    request: Request,
+    next: Next,
+) -> Response {
     if request.uri().path().starts_with("/api/") && is_cross_site(request.headers(), schemes) {
         tracing::warn!(path = request.uri().path(), "cross-site server function call refused");
         return error_response(&AppError::CrossSiteRequest);
@@ -63,24 +67,46 @@ mod tests {
     #[test]
     fn same_origin_and_non_browser_calls_pass() {
         assert!(!is_cross_site(&headers(&[]), HTTPS));
-        assert!(!is_cross_site(&headers(&[("host", "app.example"), ("origin", "https://app.example"), ("sec-fetch-site", "same-origin")]), HTTPS));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), HTTP));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("host", "app.example"),
+                ("origin", "https://app.example"),
+                ("sec-fetch-site", "same-origin")
+            ]),
+            HTTPS
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]),
+            HTTP
+        ));
     }
 
     #[test]
     fn calls_from_other_sites_are_refused() {
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), HTTPS));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), HTTPS));
-        assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "https://evil.example")]), HTTPS));
+        assert!(is_cross_site(
+            &headers(&[("host", "app.example"), ("origin", "https://evil.example")]),
+            HTTPS
+        ));
         assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "null")]), HTTPS));
-        assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "https://app.example.evil.example")]), HTTPS));
+        assert!(is_cross_site(
+            &headers(&[("host", "app.example"), ("origin", "https://app.example.evil.example")]),
+            HTTPS
+        ));
     }
 
     #[test]
     fn the_same_host_under_another_scheme_is_another_site() {
         assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "http://app.example")]), HTTPS));
-        assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "httpsx://app.example")]), HTTPS));
+        assert!(is_cross_site(
+            &headers(&[("host", "app.example"), ("origin", "httpsx://app.example")]),
+            HTTPS
+        ));
         // Without --secure-cookies a TLS proxy may be in front: either scheme of this host.
-        assert!(!is_cross_site(&headers(&[("host", "app.example"), ("origin", "https://app.example")]), HTTP));
+        assert!(!is_cross_site(
+            &headers(&[("host", "app.example"), ("origin", "https://app.example")]),
+            HTTP
+        ));
     }
 }

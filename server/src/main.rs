@@ -10,7 +10,9 @@ use server::config::{Cli, Command};
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let cli = Cli::parse();
     match run(cli).await {
@@ -32,7 +34,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Some(Command::RotateKey) => {
             let (id, changed) = server::rotation::rotate_key(&config).await?;
-            tracing::info!(key_id = id, secrets = changed, "data key rotated: give every instance the new key file");
+            tracing::info!(
+                key_id = id,
+                secrets = changed,
+                "data key rotated: give every instance the new key file"
+            );
             return Ok(());
         }
         Some(Command::Cleanup) => {

@@ -47,7 +47,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .layer(middleware::from_fn(api_errors::status_from_error_body))
-        .layer(middleware::from_fn(move |request, next| cross_site::refuse_cross_site_calls(schemes, request, next)))
+        .layer(middleware::from_fn(move |request, next| {
+            cross_site::refuse_cross_site_calls(schemes, request, next)
+        }))
         .layer(middleware::from_fn({
             let pkg_prefix: Arc<str> = format!("/{}/", options.site_pkg_dir).into();
             move |request, next| {
@@ -73,7 +75,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         // everything else may load nothing and be framed by no one.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+            HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,

@@ -132,7 +132,8 @@ pub fn read_key(path: &Path) -> Result<DataKey, StorageError> {
     if mode & 0o077 != 0 {
         return Err(fail(format!("is open to group or others (mode {:o}): chmod 600 it", mode & 0o777)));
     }
-    DataKey::from_file_bytes(&bytes).ok_or_else(|| fail(format!("holds {} bytes, expected 33 (or 32)", bytes.len())))
+    DataKey::from_file_bytes(&bytes)
+        .ok_or_else(|| fail(format!("holds {} bytes, expected 33 (or 32)", bytes.len())))
 }
 
 /// Writes `key` to a new file with mode 0600: whole under a temporary name, then linked into

@@ -10,7 +10,13 @@ pub const RECENT_EVENTS: i64 = 20;
 
 /// Records an event through `db`: the pool, or the transaction of the change it records, so
 /// that the change and its event are committed together or not at all.
-pub async fn record<'e, E>(db: E, user_id: i64, kind: SecurityEventKind, ip: Option<&str>, now: i64) -> Result<(), AppError>
+pub async fn record<'e, E>(
+    db: E,
+    user_id: i64,
+    kind: SecurityEventKind,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(), AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -36,6 +42,8 @@ pub async fn recent(db: &AnyPool, user_id: i64) -> Result<Vec<SecurityEvent>, Ap
     .map_err(|e| AppError::internal("loading security events", e))?;
     Ok(rows
         .into_iter()
-        .filter_map(|(kind, at, ip)| SecurityEventKind::parse(&kind).map(|kind| SecurityEvent { kind, at, ip }))
+        .filter_map(|(kind, at, ip)| {
+            SecurityEventKind::parse(&kind).map(|kind| SecurityEvent { kind, at, ip })
+        })
         .collect())
 }

@@ -16,9 +16,7 @@ const CODE_CHARS: usize = 10;
 /// One new code, as shown to the user.
 pub fn generate_one() -> String {
     let mut rng = OsRng;
-    let chars: String = (0..CODE_CHARS)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect();
+    let chars: String = (0..CODE_CHARS).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
     format!("{}-{}", &chars[..5], &chars[5..])
 }
 
@@ -44,11 +42,12 @@ pub fn normalize(input: &str) -> Option<String> {
 
 /// How many of the account's backup codes are still unused.
 pub async fn unused_count(db: &sqlx::AnyPool, user_id: i64) -> Result<u32, AppError> {
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
-        .map_err(super::db_error("counting backup codes"))?;
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_one(db)
+            .await
+            .map_err(super::db_error("counting backup codes"))?;
     Ok(left as u32)
 }
 
@@ -56,7 +55,8 @@ pub async fn unused_count(db: &sqlx::AnyPool, user_id: i64) -> Result<u32, AppEr
 pub async fn hash_all(codes: &[String]) -> Result<Vec<String>, AppError> {
     let mut hashes = Vec::with_capacity(codes.len());
     for code in codes {
-        let canonical = normalize(code).ok_or_else(|| AppError::internal("hashing backup codes", "generated code is malformed"))?;
+        let canonical = normalize(code)
+            .ok_or_else(|| AppError::internal("hashing backup codes", "generated code is malformed"))?;
         hashes.push(passwords::hash(canonical).await?);
     }
     Ok(hashes)

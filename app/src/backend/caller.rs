@@ -30,7 +30,12 @@ impl Caller {
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:
     /// its trusted one renewed, or a new one.
-    pub fn device_cookie_after_login(&self, key: &super::sealing::DataKey, user_id: i64, epoch: i64) -> String {
+    pub fn device_cookie_after_login(
+        &self,
+        key: &super::sealing::DataKey,
+        user_id: i64,
+        epoch: i64,
+    ) -> String {
         let known = self.devices.iter().find(|d| d.user_id == user_id);
         super::devices::issue(key, user_id, epoch, self.now, known)
     }

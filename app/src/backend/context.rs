@@ -151,10 +151,7 @@ pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
 
 pub fn clear_session_cookie(settings: &Settings) {
     let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}",
-        cookie_name(settings)
-    ));
+    set_cookie(format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}", cookie_name(settings)));
 }
 
 /// For answers that carry a secret, a QR code or backup codes: no cache may keep them.
@@ -204,7 +201,10 @@ mod tests {
     #[test]
     fn a_chain_of_trusted_proxies_is_walked_back_to_the_first_untrusted_hop() {
         let trusted = [ip(PROXY), ip("10.0.0.1")];
-        assert_eq!(client_address(ip(PROXY), &["6.6.6.6, 203.0.113.7, 10.0.0.1"], &trusted), ip("203.0.113.7"));
+        assert_eq!(
+            client_address(ip(PROXY), &["6.6.6.6, 203.0.113.7, 10.0.0.1"], &trusted),
+            ip("203.0.113.7")
+        );
     }
 
     #[test]

@@ -37,12 +37,15 @@ pub struct Device {
 impl Device {
     /// Whether this cookie makes its browser trusted for `user_id` at `epoch`, at `now`.
     pub fn trusted_for(&self, user_id: i64, epoch: i64, now: i64) -> bool {
-        self.user_id == user_id && self.epoch == epoch && (0..DEVICE_COOKIE_SECS).contains(&(now - self.issued_at))
+        self.user_id == user_id
+            && self.epoch == epoch
+            && (0..DEVICE_COOKIE_SECS).contains(&(now - self.issued_at))
     }
 }
 
 fn signature(key: &DataKey, payload: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.derive(PURPOSE)).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(&key.derive(PURPOSE)).expect("HMAC takes any key length");
     mac.update(payload.as_bytes());
     mac
 }
@@ -100,7 +103,11 @@ mod tests {
         assert!(!device.trusted_for(43, 7, NOW + 1), "another account");
         assert!(!device.trusted_for(42, 8, NOW + 1), "the account's factors changed since");
         assert!(!device.trusted_for(42, 7, NOW + DEVICE_COOKIE_SECS), "too old");
-        assert_ne!(verify(&key, &issue(&key, 42, 7, NOW, None)).unwrap().nonce, device.nonce, "a fresh nonce each time");
+        assert_ne!(
+            verify(&key, &issue(&key, 42, 7, NOW, None)).unwrap().nonce,
+            device.nonce,
+            "a fresh nonce each time"
+        );
         let renewed = verify(&key, &issue(&key, 42, 8, NOW + 5, Some(&device))).unwrap();
         assert_eq!((renewed.nonce, renewed.epoch, renewed.issued_at), (device.nonce.clone(), 8, NOW + 5));
         assert_eq!(verify(&DataKey::new(1, [4; 32]), &value), None, "another key");

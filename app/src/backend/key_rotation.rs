@@ -2,10 +2,10 @@
 
 use sqlx::AnyPool;
 
+use super::db_error;
 use super::sealing::{self, DataKey};
 use super::second_factor::secret_context;
 use super::two_factor::downloads_context;
-use super::db_error;
 use crate::error::AppError;
 
 const CONTEXT: &str = "rotating the data key";
@@ -30,10 +30,11 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
             .map_err(db_error(CONTEXT))?;
         changed += 1;
     }
-    let pending: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT session_id, user_id, secret FROM totp_pending")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error(CONTEXT))?;
+    let pending: Vec<(String, i64, Vec<u8>)> =
+        sqlx::query_as("SELECT session_id, user_id, secret FROM totp_pending")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error(CONTEXT))?;
     for (session_id, user_id, sealed) in pending {
         let Some(resealed) = resealed_secret(old, new, user_id, &sealed)? else { continue };
         sqlx::query("UPDATE totp_pending SET secret = $1 WHERE session_id = $2")
@@ -44,10 +45,11 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
             .map_err(db_error(CONTEXT))?;
         changed += 1;
     }
-    let downloads: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT session_id, codes FROM backup_code_downloads")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error(CONTEXT))?;
+    let downloads: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT session_id, codes FROM backup_code_downloads")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error(CONTEXT))?;
     for (session_id, sealed) in downloads {
         if sealing::key_id_of(&sealed) == Some(new.id) {
             continue;
@@ -67,7 +69,12 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
 }
 
 /// `sealed` (a TOTP secret of `user_id`) sealed under `new`, or `None` when it already is.
-fn resealed_secret(old: &DataKey, new: &DataKey, user_id: i64, sealed: &[u8]) -> Result<Option<Vec<u8>>, AppError> {
+fn resealed_secret(
+    old: &DataKey,
+    new: &DataKey,
+    user_id: i64,
+    sealed: &[u8],
+) -> Result<Option<Vec<u8>>, AppError> {
     if sealing::key_id_of(sealed) == Some(new.id) {
         return Ok(None);
     }

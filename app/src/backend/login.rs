@@ -1,10 +1,10 @@
 //! The login flows: sign up, log in, log out. Each takes the caller (address, clock, device).
 
 use super::caller::Caller;
+use super::db_error;
 use super::second_factor::{self, Proof};
 use super::sessions::Session;
 use super::{accounts, audit, passwords, sessions, throttle, AppState};
-use super::db_error;
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -36,7 +36,9 @@ pub async fn sign_up(
     passwords::check_new(password, &email)?;
     let scopes = caller.ip().map(throttle::sign_up_scopes).unwrap_or_default();
     throttle::begin_attempt(&state.db, &scopes, caller.now).await?;
-    let hash = throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await).await?;
+    let hash =
+        throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await)
+            .await?;
     let user_id = accounts::insert(&state.db, &email, &hash, caller.now).await?;
     tracing::info!(user_id, "account created");
     if let Some(previous) = previous_token {
@@ -74,7 +76,13 @@ pub async fn log_in(
     let scopes = throttle::password_scopes(&email, account.as_ref().map(|a| (a.id, a.auth_epoch)), caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let Some(account) = account else {
-        throttle::refund_if_busy(db, &scopes, now, passwords::verify_against_nothing(password.to_owned()).await).await?;
+        throttle::refund_if_busy(
+            db,
+            &scopes,
+            now,
+            passwords::verify_against_nothing(password.to_owned()).await,
+        )
+        .await?;
         return Err(AppError::InvalidCredentials);
     };
     let checked = passwords::verify(password.to_owned(), account.password_hash).await;
@@ -86,7 +94,8 @@ pub async fn log_in(
     if let Some(previous) = previous_token {
         sessions::end(db, previous).await?;
     }
-    let level = if account.two_factor_on { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
+    let level =
+        if account.two_factor_on { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
     let mut tx = db.begin().await.map_err(db_error("starting a session"))?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, now).await?;
     if level == AuthLevel::FullyAuthenticated {
@@ -103,7 +112,12 @@ pub async fn log_in(
 /// The second step of a login with 2FA: a code from the app or a backup code turns the
 /// password-verified session into a fully authenticated one, under a new session id and the
 /// epoch the password step was checked under.
-pub async fn complete_login(state: &AppState, session: &Session, proof: Proof<'_>, caller: &Caller) -> Result<CompletedLogin, AppError> {
+pub async fn complete_login(
+    state: &AppState,
+    session: &Session,
+    proof: Proof<'_>,
+    caller: &Caller,
+) -> Result<CompletedLogin, AppError> {
     if session.level != AuthLevel::PasswordVerified {
         return Err(AppError::AlreadyLoggedIn);
     }
@@ -117,7 +131,8 @@ pub async fn complete_login(state: &AppState, session: &Session, proof: Proof<'_
     tx.commit().await.map_err(db_error("completing a login"))?;
     tracing::info!(user_id = session.user_id, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level };
-    let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
+    let device_cookie =
+        Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
     Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
 }
 

@@ -37,7 +37,13 @@ thread_local! {
 }
 
 /// Computes the argon2 output of `password` into `out`, in this thread's kept memory.
-fn compute(argon2: &Argon2<'_>, params: &Params, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), AppError> {
+fn compute(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), AppError> {
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
         if memory.len() < params.block_count() {
@@ -75,7 +81,9 @@ fn matches(password: &[u8], stored: &PasswordHash<'_>) -> Result<bool, AppError>
     let fail = |e: argon2::password_hash::Error| AppError::internal("a stored password hash is malformed", e);
     let algorithm = Algorithm::try_from(stored.algorithm).map_err(fail)?;
     let version = match stored.version {
-        Some(v) => Version::try_from(v).map_err(|e| AppError::internal("a stored password hash is malformed", e))?,
+        Some(v) => {
+            Version::try_from(v).map_err(|e| AppError::internal("a stored password hash is malformed", e))?
+        }
         None => Version::default(),
     };
     let params = Params::try_from(stored).map_err(fail)?;
@@ -123,7 +131,9 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
 
 /// Runs `work` (one or two argon2id computations) on a hashing thread. The admission goes with
 /// the work, so a caller that gives up does not make room while its hash still runs.
-async fn hashing<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     let hashers = &*HASHERS;
     let Ok(admitted) = hashers.admitted.clone().try_acquire_owned() else {
         tracing::warn!("password hashing is saturated: request turned away");
@@ -166,7 +176,8 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 /// too when it differs.
 pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
     hashing(move || {
-        let parsed = PasswordHash::new(&stored).map_err(|e| AppError::internal("a stored password hash is malformed", e))?;
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| AppError::internal("a stored password hash is malformed", e))?;
         let form = normalized(&password);
         Ok(matches(form.as_bytes(), &parsed)? || (form != password && matches(password.as_bytes(), &parsed)?))
     })
@@ -203,11 +214,16 @@ mod tests {
     async fn hashes_of_the_argon2_crate_verify_and_ours_verify_with_it() {
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
-        let theirs = reference.hash_password(b"correct horse battery", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        let theirs = reference
+            .hash_password(b"correct horse battery", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
         assert!(verify("correct horse battery".into(), theirs.clone()).await.unwrap());
         assert!(!verify("correct horse batterz".into(), theirs).await.unwrap());
         let ours = hash("correct horse battery".into()).await.unwrap();
-        assert!(reference.verify_password(b"correct horse battery", &PasswordHash::new(&ours).unwrap()).is_ok());
+        assert!(reference
+            .verify_password(b"correct horse battery", &PasswordHash::new(&ours).unwrap())
+            .is_ok());
     }
 
     #[tokio::test]
@@ -221,7 +237,11 @@ mod tests {
         assert_eq!(check_new("Tr0ub4dor&3", "a@example.org"), Err(AppError::PasswordTooShort { min: 12 }));
         assert_eq!(check_new(&"x7".repeat(65), "a@example.org"), Err(AppError::PasswordTooLong { max: 128 }));
         for weak in ["password1234", "123456789012", "qwertyuiopas", "adalovelace1815", "aaaaaaaaaaaaaaaa"] {
-            assert_eq!(check_new(weak, "adalovelace@example.org"), Err(AppError::PasswordTooCommon), "{weak}");
+            assert_eq!(
+                check_new(weak, "adalovelace@example.org"),
+                Err(AppError::PasswordTooCommon),
+                "{weak}"
+            );
         }
         assert_eq!(check_new("correct horse battery staple", "a@example.org"), Ok(()));
         assert_eq!(check_new("gR7#vq!2Lp9@xZ", "a@example.org"), Ok(()));

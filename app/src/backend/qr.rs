@@ -27,7 +27,8 @@ mod tests {
 
     #[test]
     fn the_svg_is_dark_on_light_and_large_enough() {
-        let svg = svg_of("otpauth://totp/WebApp:ada@example.org?secret=JBSWY3DPEHPK3PXP&issuer=WebApp").unwrap();
+        let svg =
+            svg_of("otpauth://totp/WebApp:ada@example.org?secret=JBSWY3DPEHPK3PXP&issuer=WebApp").unwrap();
         assert!(svg.contains("<svg"));
         assert!(svg.contains("#000000") && svg.contains("#ffffff"));
         let width: u32 = svg

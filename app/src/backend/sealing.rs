@@ -59,7 +59,8 @@ impl DataKey {
     /// key file serves sealing and signing without one use weakening the other.
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
         use hmac::{Hmac, Mac};
-        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
+        let mut mac =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
         mac.update(purpose.as_bytes());
         mac.finalize().into_bytes().into()
     }

@@ -3,9 +3,9 @@
 //! confirm changes to 2FA itself.
 
 use super::caller::Caller;
+use super::db_error;
 use super::sessions::Session;
 use super::{audit, backup_codes, sealing, throttle, totp, AppState};
-use super::db_error;
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::normalize_code;
@@ -33,7 +33,12 @@ impl<'a> Proof<'a> {
 }
 
 /// Accepts the proof for the session's account; for a backup code, returns how many are left.
-pub async fn consume(state: &AppState, session: &Session, proof: Proof<'_>, caller: &Caller) -> Result<Option<u32>, AppError> {
+pub async fn consume(
+    state: &AppState,
+    session: &Session,
+    proof: Proof<'_>,
+    caller: &Caller,
+) -> Result<Option<u32>, AppError> {
     match proof {
         Proof::AppCode(code) => consume_app_code(state, session, code, caller).await.map(|_| None),
         Proof::BackupCode(code) => consume_backup_code(state, session, code, caller).await.map(Some),
@@ -42,16 +47,22 @@ pub async fn consume(state: &AppState, session: &Session, proof: Proof<'_>, call
 
 /// Accepts `code` when it is valid at `now` and of a later time step than every code this
 /// account had accepted before.
-pub async fn consume_app_code(state: &AppState, session: &Session, code: &str, caller: &Caller) -> Result<(), AppError> {
+pub async fn consume_app_code(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+    caller: &Caller,
+) -> Result<(), AppError> {
     let code = normalize_code(code)?;
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
     let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let row: Option<(Vec<u8>, i64)> = sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await
-        .map_err(db_error("loading the authenticator"))?;
+    let row: Option<(Vec<u8>, i64)> =
+        sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await
+            .map_err(db_error("loading the authenticator"))?;
     let Some((sealed, _)) = row else {
         return Err(AppError::TwoFactorOff);
     };
@@ -62,12 +73,13 @@ pub async fn consume_app_code(state: &AppState, session: &Session, code: &str, c
     };
     // The check and the update are one statement: of two parallel submissions of one code,
     // exactly one moves `last_step`.
-    let accepted = sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
-        .bind(step)
-        .bind(user_id)
-        .execute(db)
-        .await
-        .map_err(db_error("recording a used code"))?;
+    let accepted =
+        sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+            .bind(step)
+            .bind(user_id)
+            .execute(db)
+            .await
+            .map_err(db_error("recording a used code"))?;
     if accepted.rows_affected() != 1 {
         tracing::info!(user_id, "a code of an already used time step was refused");
         audit::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
@@ -77,7 +89,12 @@ pub async fn consume_app_code(state: &AppState, session: &Session, code: &str, c
 }
 
 /// Marks an unused backup code as used and returns how many are left.
-pub async fn consume_backup_code(state: &AppState, session: &Session, typed: &str, caller: &Caller) -> Result<u32, AppError> {
+pub async fn consume_backup_code(
+    state: &AppState,
+    session: &Session,
+    typed: &str,
+    caller: &Caller,
+) -> Result<u32, AppError> {
     let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
     let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
@@ -89,7 +106,9 @@ pub async fn consume_backup_code(state: &AppState, session: &Session, typed: &st
             .await
             .map_err(db_error("loading backup codes"))?;
     let hashes: Vec<String> = unused.iter().map(|(_, hash)| hash.clone()).collect();
-    let matched = throttle::refund_if_busy(db, &scopes, now, backup_codes::find_match(&canonical, &hashes).await).await?;
+    let matched =
+        throttle::refund_if_busy(db, &scopes, now, backup_codes::find_match(&canonical, &hashes).await)
+            .await?;
     let Some(index) = matched else {
         audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);

@@ -65,7 +65,13 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
 /// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
 /// together with what decided `level`; returns the token for the cookie. Should the epoch have
 /// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.
-pub async fn start<'e, E>(db: E, user_id: i64, level: AuthLevel, epoch: i64, now: i64) -> Result<String, AppError>
+pub async fn start<'e, E>(
+    db: E,
+    user_id: i64,
+    level: AuthLevel,
+    epoch: i64,
+    now: i64,
+) -> Result<String, AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -89,7 +95,8 @@ where
 /// The live session behind `token`, if any. Expired sessions, and sessions of an earlier
 /// authentication epoch than their account's, are deleted on sight.
 pub async fn find(db: &AnyPool, token: &str, now: i64) -> Result<Option<Session>, AppError> {
-    let well_formed = token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let well_formed =
+        token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !well_formed {
         return Ok(None);
     }
@@ -143,13 +150,14 @@ where
 /// with `LoginRequired` and must roll back. Answers how many other sessions ended.
 pub async fn new_epoch(conn: &mut AnyConnection, session: &Session) -> Result<u64, AppError> {
     let fail = |e| AppError::internal("starting a new authentication epoch failed", e);
-    let epoch: Option<i64> =
-        sqlx::query_scalar("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch")
-            .bind(session.user_id)
-            .bind(session.epoch)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(fail)?;
+    let epoch: Option<i64> = sqlx::query_scalar(
+        "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch",
+    )
+    .bind(session.user_id)
+    .bind(session.epoch)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(fail)?;
     let Some(epoch) = epoch else {
         return Err(AppError::LoginRequired);
     };

@@ -175,7 +175,8 @@ pub fn admit(policy: Policy, counter: Counter, now: i64) -> Result<Counter, i64>
         return Err(counter.locked_until - now);
     }
     let new_day = now - counter.day_start >= DAY_SECS;
-    let (day_start, day_failures) = if new_day { (now, 1) } else { (counter.day_start, counter.day_failures + 1) };
+    let (day_start, day_failures) =
+        if new_day { (now, 1) } else { (counter.day_start, counter.day_failures + 1) };
     let failures = if new_day && policy.fresh_each_day { 1 } else { counter.failures + 1 };
     let mut locked_until = match delay_after(policy, failures) {
         0 => 0,
@@ -237,7 +238,12 @@ pub async fn succeeded(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), A
 /// Gives back the attempt begun in `scopes` when `checked` is `ServerBusy`: a request the
 /// server turned away checked nothing, and must not count against anyone (else a flood would
 /// lock the owner out).
-pub async fn refund_if_busy<T>(db: &AnyPool, scopes: &[Scope], now: i64, checked: Result<T, AppError>) -> Result<T, AppError> {
+pub async fn refund_if_busy<T>(
+    db: &AnyPool,
+    scopes: &[Scope],
+    now: i64,
+    checked: Result<T, AppError>,
+) -> Result<T, AppError> {
     if let Err(AppError::ServerBusy { .. }) = &checked {
         for scope in scopes {
             update(db, scope, now, |counter| Ok(after_refund(scope.policy, counter))).await?;
@@ -278,7 +284,11 @@ async fn update(
         };
         let counter = Counter { failures, locked_until, day_start, day_failures };
         let next = change(counter).map_err(|wait| {
-            tracing::info!(scope = key.split(':').next().unwrap_or_default(), wait, "attempt refused: too many failures");
+            tracing::info!(
+                scope = key.split(':').next().unwrap_or_default(),
+                wait,
+                "attempt refused: too many failures"
+            );
             AppError::TooManyAttempts { retry_after_secs: wait }
         })?;
         let swapped = sqlx::query(
@@ -378,7 +388,10 @@ mod tests {
         assert_eq!(counted_address("::ffff:192.0.2.1"), "192.0.2.1");
         assert_eq!(counted_address("192.0.2.1"), "192.0.2.1");
         let keys = |scopes: Vec<Scope>| scopes.into_iter().map(|s| s.key).collect::<Vec<_>>();
-        assert_eq!(keys(client_scopes("2001:db8:1:2::9")), ["ip:2001:db8:1:2::/64", "ip-site:2001:db8:1::/48"]);
+        assert_eq!(
+            keys(client_scopes("2001:db8:1:2::9")),
+            ["ip:2001:db8:1:2::/64", "ip-site:2001:db8:1::/48"]
+        );
         assert_eq!(keys(client_scopes("192.0.2.1")), ["ip:192.0.2.1"]);
         assert_eq!(keys(sign_up_scopes("2001:db8:1:2::9"))[1], "sign-up-site:2001:db8:1::/48");
     }

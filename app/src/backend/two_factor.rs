@@ -8,14 +8,15 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::accounts::Account;
 use super::caller::Caller;
+use super::db_error;
 use super::second_factor::{self, secret_context, Proof};
 use super::sessions::{self, Session};
 use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
-use super::db_error;
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
-    backup_file_name, group_key, normalize_code, BackupCodes, PendingSetup, TwoFactorStatus, PENDING_SECRET_SECS,
+    backup_file_name, group_key, normalize_code, BackupCodes, PendingSetup, TwoFactorStatus,
+    PENDING_SECRET_SECS,
 };
 
 /// How long after making them the session that made the backup codes may download them.
@@ -50,7 +51,12 @@ pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppEr
 
 /// Re-checks the password of the session's account before a change to how it logs in.
 /// It counts against the same limit as password logins.
-async fn check_password(db: &AnyPool, session: &Session, password: &str, caller: &Caller) -> Result<Account, AppError> {
+async fn check_password(
+    db: &AnyPool,
+    session: &Session,
+    password: &str,
+    caller: &Caller,
+) -> Result<Account, AppError> {
     let account = accounts::find_by_id(db, session.user_id).await?;
     let scopes = throttle::password_scopes(&account.email, Some((account.id, session.epoch)), caller);
     throttle::begin_attempt(db, &scopes, caller.now).await?;
@@ -64,7 +70,12 @@ async fn check_password(db: &AnyPool, session: &Session, password: &str, caller:
 }
 
 /// The QR code, URI and key of `secret`, as an authenticator app takes them.
-fn authenticator_key(state: &AppState, email: String, secret: &[u8], expires_at: Option<i64>) -> Result<PendingSetup, AppError> {
+fn authenticator_key(
+    state: &AppState,
+    email: String,
+    secret: &[u8],
+    expires_at: Option<i64>,
+) -> Result<PendingSetup, AppError> {
     let key = totp::base32(secret);
     let uri = totp::otpauth_uri(&state.settings.issuer, &email, &key);
     Ok(PendingSetup {
@@ -81,7 +92,12 @@ fn authenticator_key(state: &AppState, email: String, secret: &[u8], expires_at:
 /// one until it is confirmed or expires, so a key already saved for other phones stays valid.
 /// The secret belongs to this session alone: another session of the account, such as a
 /// password thief's, gets a key of its own and never sees this one.
-pub async fn begin_setup(state: &AppState, session: &Session, password: &str, caller: &Caller) -> Result<PendingSetup, AppError> {
+pub async fn begin_setup(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    caller: &Caller,
+) -> Result<PendingSetup, AppError> {
     let (db, now) = (&state.db, caller.now);
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
@@ -96,7 +112,8 @@ pub async fn begin_setup(state: &AppState, session: &Session, password: &str, ca
         .execute(&mut *tx)
         .await
         .map_err(&fail)?;
-    let fresh = sealing::seal(&state.settings.data_key, &totp::new_secret(), &secret_context(session.user_id))?;
+    let fresh =
+        sealing::seal(&state.settings.data_key, &totp::new_secret(), &secret_context(session.user_id))?;
     // Two tabs of one session beginning at once both end up with the one row that won.
     let made = sqlx::query(
         "INSERT INTO totp_pending (session_id, user_id, secret, created_at) VALUES ($1, $2, $3, $4)
@@ -112,7 +129,8 @@ pub async fn begin_setup(state: &AppState, session: &Session, password: &str, ca
     .rows_affected()
         == 1;
     if made {
-        audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorSetupStarted, caller.ip(), now).await?;
+        audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorSetupStarted, caller.ip(), now)
+            .await?;
     }
     tx.commit().await.map_err(&fail)?;
     let (sealed, created_at) = pending_secret(db, session, now)
@@ -122,7 +140,11 @@ pub async fn begin_setup(state: &AppState, session: &Session, password: &str, ca
     authenticator_key(state, account.email, &secret, Some(created_at + PENDING_SECRET_SECS))
 }
 
-async fn pending_secret(db: &AnyPool, session: &Session, now: i64) -> Result<Option<(Vec<u8>, i64)>, AppError> {
+async fn pending_secret(
+    db: &AnyPool,
+    session: &Session,
+    now: i64,
+) -> Result<Option<(Vec<u8>, i64)>, AppError> {
     sqlx::query_as("SELECT secret, created_at FROM totp_pending WHERE session_id = $1 AND user_id = $2 AND created_at > $3")
         .bind(&session.id)
         .bind(session.user_id)
@@ -137,7 +159,12 @@ async fn pending_secret(db: &AnyPool, session: &Session, now: i64) -> Result<Opt
 /// as used (it cannot log in afterwards), ten backup codes are made, the event is recorded and
 /// every other session ends, all in one transaction: a crash leaves the account either without
 /// 2FA or with all of it.
-pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, caller: &Caller) -> Result<BackupCodes, AppError> {
+pub async fn confirm_setup(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+    caller: &Caller,
+) -> Result<BackupCodes, AppError> {
     let code = normalize_code(code)?;
     let (db, now, ip) = (&state.db, caller.now, caller.ip());
     if is_enabled(db, session.user_id).await? {
@@ -161,7 +188,9 @@ pub async fn confirm_setup(state: &AppState, session: &Session, code: &str, call
     // second factor. First, so that a session that has ended meanwhile changes nothing.
     let other_sessions_ended = match sessions::new_epoch(&mut tx, session).await {
         // A parallel confirmation of this same session won.
-        Err(AppError::LoginRequired) if is_enabled(db, session.user_id).await? => return Err(AppError::TwoFactorAlreadyOn),
+        Err(AppError::LoginRequired) if is_enabled(db, session.user_id).await? => {
+            return Err(AppError::TwoFactorAlreadyOn)
+        }
         ended => ended?,
     };
     let inserted = sqlx::query(
@@ -204,7 +233,8 @@ impl FreshBackupCodes {
         let codes = backup_codes::generate();
         let hashes = backup_codes::hash_all(&codes).await?;
         let plain = serde_json::to_vec(&codes).map_err(|e| AppError::internal("sealing backup codes", e))?;
-        let sealed_for_download = sealing::seal(&state.settings.data_key, &plain, &downloads_context(&session.id))?;
+        let sealed_for_download =
+            sealing::seal(&state.settings.data_key, &plain, &downloads_context(&session.id))?;
         Ok(FreshBackupCodes { codes, hashes, sealed_for_download })
     }
 
@@ -274,14 +304,21 @@ pub async fn regenerate_backup_codes(
     let mut tx = db.begin().await.map_err(&fail)?;
     sessions::new_epoch(&mut tx, session).await?;
     fresh.store(&mut tx, session, now).await?;
-    audit::record(&mut *tx, session.user_id, SecurityEventKind::BackupCodesRegenerated, caller.ip(), now).await?;
+    audit::record(&mut *tx, session.user_id, SecurityEventKind::BackupCodesRegenerated, caller.ip(), now)
+        .await?;
     tx.commit().await.map_err(&fail)?;
     Ok(fresh.shown(state, now))
 }
 
 /// "Set up another smartphone": with the password and a current code, the active key is shown
 /// again (the article's shared-account case).
-pub async fn show_key_again(state: &AppState, session: &Session, password: &str, code: &str, caller: &Caller) -> Result<PendingSetup, AppError> {
+pub async fn show_key_again(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    code: &str,
+    caller: &Caller,
+) -> Result<PendingSetup, AppError> {
     let db = &state.db;
     let account = check_password(db, session, password, caller).await?;
     second_factor::consume_app_code(state, session, code, caller).await?;
@@ -298,7 +335,13 @@ pub async fn show_key_again(state: &AppState, session: &Session, password: &str,
 
 /// Turns 2FA off: with the password and a current code or a backup code, the secret and the
 /// backup codes are deleted together, with the event, and every other session ends.
-pub async fn disable(state: &AppState, session: &Session, password: &str, proof: Proof<'_>, caller: &Caller) -> Result<(), AppError> {
+pub async fn disable(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    proof: Proof<'_>,
+    caller: &Caller,
+) -> Result<(), AppError> {
     let (db, now) = (&state.db, caller.now);
     if !is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorOff);
@@ -328,7 +371,11 @@ pub struct BackupCodeFile {
     pub text: String,
 }
 
-pub async fn backup_code_file(state: &AppState, session: &Session, now: i64) -> Result<BackupCodeFile, AppError> {
+pub async fn backup_code_file(
+    state: &AppState,
+    session: &Session,
+    now: i64,
+) -> Result<BackupCodeFile, AppError> {
     let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
         "SELECT codes, created_at FROM backup_code_downloads WHERE session_id = $1 AND user_id = $2",
     )
@@ -341,8 +388,8 @@ pub async fn backup_code_file(state: &AppState, session: &Session, now: i64) -> 
         return Err(AppError::BackupCodesUnavailable);
     };
     let plain = sealing::open(&state.settings.data_key, &sealed, &downloads_context(&session.id))?;
-    let codes: Vec<String> =
-        serde_json::from_slice(&plain).map_err(|e| AppError::internal("reading backup codes for download", e))?;
+    let codes: Vec<String> = serde_json::from_slice(&plain)
+        .map_err(|e| AppError::internal("reading backup codes for download", e))?;
     let date = crate::dates::format_date(created_at);
     let issuer = &state.settings.issuer;
     Ok(BackupCodeFile {

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::app_shell::AppShell;
-use super::login::LoginPage;
 use super::code_prompt::CodePrompt;
+use super::login::LoginPage;
 use crate::account::{AuthLevel, Viewer};
 use crate::api::{current_viewer, LogIn, LogInWithBackupCode, LogInWithCode, LogOut, SignUp};
 use crate::error::AppError;

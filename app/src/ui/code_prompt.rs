@@ -8,7 +8,9 @@ use super::auth::Auth;
 
 fn focus_by_id(id: &'static str) {
     request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) =
+            document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
             let _ = el.focus();
         }
     });

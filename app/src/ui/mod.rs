@@ -28,7 +28,8 @@ pub use auth::Auth;
 fn set_content_security_policy() {
     use http::header::CONTENT_SECURITY_POLICY;
     use http::HeaderValue;
-    let (Some(response), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce())
+    let (Some(response), Some(nonce)) =
+        (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce())
     else {
         return;
     };

@@ -30,7 +30,9 @@ fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
         .collect();
     let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else { return };
     let active = document().active_element();
-    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    let at = |el: &web_sys::HtmlElement| {
+        active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+    };
     let outside = !active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
     if ev.shift_key() && (at(first) || outside) {
         ev.prevent_default();

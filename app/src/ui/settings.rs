@@ -6,9 +6,9 @@ use leptos_router::components::A;
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
 use crate::api::{get_account, get_security_events, get_two_factor_status};
+use crate::dates::{format_date, format_date_time};
 use crate::security_events::SecurityEvent;
 use crate::two_factor::{TwoFactorStatus, FEW_BACKUP_CODES};
-use crate::dates::{format_date, format_date_time};
 
 #[component]
 fn SettingsNav() -> impl IntoView {

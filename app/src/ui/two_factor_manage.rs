@@ -173,7 +173,9 @@ pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        form.submit(disable_two_factor(password.get_untracked(), code.get_untracked()), move |_| on_close.run(()));
+        form.submit(disable_two_factor(password.get_untracked(), code.get_untracked()), move |_| {
+            on_close.run(())
+        });
     };
     view! {
         <Modal

@@ -105,7 +105,8 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         view! { <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button> }
     };
 
-    let body = move || match step.get() {
+    let body = move || {
+        match step.get() {
         Step::Password => view! {
             <form on:submit=submit_password>
                 <p>"To change how you log in, confirm it is you."</p>
@@ -182,6 +183,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             <BackupCodesPanel codes notice error on_done=move || close()/>
         }
         .into_any(),
+    }
     };
 
     view! {

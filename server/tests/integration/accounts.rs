@@ -11,9 +11,7 @@ use app::backend::sessions;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
     let app = TestApp::new().await;
-    let reply = app
-        .call("signup", &[("email", " Ada@Example.org "), ("password", PASSWORD)], None)
-        .await;
+    let reply = app.call("signup", &[("email", " Ada@Example.org "), ("password", PASSWORD)], None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json()["email"], "ada@example.org");
     assert_eq!(reply.json()["level"], "fully_authenticated");
@@ -33,10 +31,8 @@ async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
 async fn the_stored_password_is_an_argon2id_hash() {
     let app = TestApp::new().await;
     app.sign_up("ada@example.org").await;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.state.db).await.unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert!(!stored.contains(PASSWORD));
 }
@@ -64,12 +60,9 @@ async fn sign_up_explains_each_kind_of_bad_input() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::new().await;
     app.sign_up("ada@example.org").await;
-    let wrong = app
-        .call("login", &[("email", "ada@example.org"), ("password", "wrong password!")], None)
-        .await;
-    let unknown = app
-        .call("login", &[("email", "nobody@example.org"), ("password", PASSWORD)], None)
-        .await;
+    let wrong =
+        app.call("login", &[("email", "ada@example.org"), ("password", "wrong password!")], None).await;
+    let unknown = app.call("login", &[("email", "nobody@example.org"), ("password", PASSWORD)], None).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
     assert_eq!(wrong.json()["message"], "Incorrect email or password.");
@@ -80,9 +73,8 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 async fn every_login_gets_a_new_session_id_and_the_old_one_ends() {
     let app = TestApp::new().await;
     let first = app.sign_up("ada@example.org").await;
-    let login = app
-        .call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], Some(&first))
-        .await;
+    let login =
+        app.call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], Some(&first)).await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);
     let second = login.session_cookie().unwrap();
     assert_ne!(first, second);
@@ -97,10 +89,8 @@ async fn logout_deletes_the_session_on_the_server() {
     let logout = app.call("logout", &[], Some(&cookie)).await;
     assert_eq!(logout.status, StatusCode::OK);
     assert!(logout.set_cookie().unwrap().contains("Max-Age=0"));
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(count, 0);
     // Replaying the old cookie gets nothing.
     let account = app.call("account", &[], Some(&cookie)).await;

@@ -67,19 +67,28 @@ async fn a_password_thief_does_not_learn_the_key_the_owner_enrols() {
 async fn new_backup_codes_need_a_current_code_not_just_the_password() {
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
-    let password_only =
-        app.call("two-factor/backup-codes/regenerate", &[("password", PASSWORD)], Some(&enrolled.cookie)).await;
+    let password_only = app
+        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD)], Some(&enrolled.cookie))
+        .await;
     assert_eq!(password_only.status, StatusCode::BAD_REQUEST, "{}", password_only.body);
     assert_eq!(password_only.json()["error"], "code_missing");
     let wrong = common::wrong_code(&enrolled.key, unix_now());
     let wrong = app
-        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &wrong)], Some(&enrolled.cookie))
+        .call(
+            "two-factor/backup-codes/regenerate",
+            &[("password", PASSWORD), ("code", &wrong)],
+            Some(&enrolled.cookie),
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
     // The owner's set still works after the refused attempt.
     let code = app_code(&enrolled.key, unix_now() + 30);
     let renewed = app
-        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &code)], Some(&enrolled.cookie))
+        .call(
+            "two-factor/backup-codes/regenerate",
+            &[("password", PASSWORD), ("code", &code)],
+            Some(&enrolled.cookie),
+        )
         .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
 }
@@ -98,14 +107,17 @@ async fn a_stranger_cannot_lock_the_owner_out_of_a_browser_that_logged_in_before
     let mut locked = false;
     for i in 0..12 {
         let ip = format!("203.0.113.{i}");
-        let reply = app.call_from(&ip, "login", &[("email", OWNER), ("password", "wrong password, wrong")], None).await;
+        let reply = app
+            .call_from(&ip, "login", &[("email", OWNER), ("password", "wrong password, wrong")], None)
+            .await;
         locked |= reply.status == StatusCode::TOO_MANY_REQUESTS;
     }
     assert!(locked, "the stranger was never slowed down");
     let untrusted = app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], None).await;
     assert_eq!(untrusted.status, StatusCode::TOO_MANY_REQUESTS, "untrusted clients stay locked out");
 
-    let trusted = app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], Some(&device)).await;
+    let trusted =
+        app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], Some(&device)).await;
     assert_eq!(trusted.status, StatusCode::OK, "{}", trusted.body);
 }
 
@@ -143,7 +155,11 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
         let app = &app;
         let key = enrolled.key.clone();
         async move {
-            let half = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+            let half = app
+                .call("login", &[("email", OWNER), ("password", PASSWORD)], None)
+                .await
+                .session_cookie()
+                .unwrap();
             let full = app.call("login/code", &[("code", &app_code(&key, at))], Some(&half)).await;
             assert_eq!(full.status, StatusCode::OK, "{}", full.body);
             full.session_cookie().unwrap()
@@ -153,7 +169,11 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
     let other = log_in(now).await;
     let code = enrolled.backup_codes[0].clone();
     let renewed = app
-        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &code)], Some(&enrolled.cookie))
+        .call(
+            "two-factor/backup-codes/regenerate",
+            &[("password", PASSWORD), ("code", &code)],
+            Some(&enrolled.cookie),
+        )
         .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
     assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
@@ -161,7 +181,9 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
 
     let other = log_in(now + 30).await;
     let codes: Vec<String> = serde_json::from_value(renewed.json()["codes"].clone()).unwrap();
-    let off = app.call("two-factor/disable", &[("password", PASSWORD), ("code", &codes[0])], Some(&enrolled.cookie)).await;
+    let off = app
+        .call("two-factor/disable", &[("password", PASSWORD), ("code", &codes[0])], Some(&enrolled.cookie))
+        .await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.body);
     assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
@@ -173,19 +195,30 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
 async fn a_success_from_an_address_does_not_reset_its_count_for_other_accounts() {
     let app = TestApp::new().await;
     let own = "attacker@example.org";
-    assert_eq!(app.call_from("192.0.2.1", "signup", &[("email", own), ("password", PASSWORD)], None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call_from("192.0.2.1", "signup", &[("email", own), ("password", PASSWORD)], None).await.status,
+        StatusCode::OK
+    );
     let mut refused_at = None;
     'spray: for round in 0..3 {
         for i in 0..45 {
             let victim = format!("victim-{round}-{i}@example.org");
-            let reply = app.call_from(ATTACKER_IP, "login", &[("email", &victim), ("password", "spring2026-password")], None).await;
+            let reply = app
+                .call_from(
+                    ATTACKER_IP,
+                    "login",
+                    &[("email", &victim), ("password", "spring2026-password")],
+                    None,
+                )
+                .await;
             if reply.status == StatusCode::TOO_MANY_REQUESTS {
                 refused_at = Some(round * 45 + i);
                 break 'spray;
             }
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
         }
-        let own_login = app.call_from(ATTACKER_IP, "login", &[("email", own), ("password", PASSWORD)], None).await;
+        let own_login =
+            app.call_from(ATTACKER_IP, "login", &[("email", own), ("password", PASSWORD)], None).await;
         assert_eq!(own_login.status, StatusCode::OK, "{}", own_login.body);
     }
     assert_eq!(refused_at, Some(100), "the address was not slowed down after 100 failures");
@@ -198,7 +231,9 @@ async fn ipv6_clients_are_counted_per_64_bit_prefix() {
     for i in 0..100 {
         let ip = format!("2001:db8:1:2::{:x}", i + 1);
         let victim = format!("victim-{i}@example.org");
-        let reply = app.call_from(&ip, "login", &[("email", &victim), ("password", "spring2026-password")], None).await;
+        let reply = app
+            .call_from(&ip, "login", &[("email", &victim), ("password", "spring2026-password")], None)
+            .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {i}: {}", reply.body);
     }
     let form = [("email", "someone@example.org"), ("password", "spring2026-password")];
@@ -215,7 +250,8 @@ async fn sign_ups_from_one_address_are_limited() {
     let mut refused = None;
     for i in 0..30 {
         let email = format!("new-{i}@example.org");
-        let reply = app.call_from(ATTACKER_IP, "signup", &[("email", &email), ("password", PASSWORD)], None).await;
+        let reply =
+            app.call_from(ATTACKER_IP, "signup", &[("email", &email), ("password", PASSWORD)], None).await;
         if reply.status == StatusCode::TOO_MANY_REQUESTS {
             assert!(reply.headers.contains_key("retry-after"));
             refused = Some(i);
@@ -224,7 +260,8 @@ async fn sign_ups_from_one_address_are_limited() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     }
     assert!(refused.is_some_and(|i| i <= 10), "sign-ups were never limited: {refused:?}");
-    let elsewhere = app.call_from(OWNER_IP, "signup", &[("email", OWNER), ("password", PASSWORD)], None).await;
+    let elsewhere =
+        app.call_from(OWNER_IP, "signup", &[("email", OWNER), ("password", PASSWORD)], None).await;
     assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
 }
 
@@ -249,7 +286,11 @@ async fn a_change_to_2fa_is_never_without_its_event() {
         sqlx::query(statement).execute(&app.state.db).await.unwrap();
     }
     let off = app
-        .call("two-factor/disable", &[("password", PASSWORD), ("code", &enrolled.backup_codes[0])], Some(&enrolled.cookie))
+        .call(
+            "two-factor/disable",
+            &[("password", PASSWORD), ("code", &enrolled.backup_codes[0])],
+            Some(&enrolled.cookie),
+        )
         .await;
     assert_eq!(off.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", off.body);
     let status = app.call("two-factor/status", &[], Some(&enrolled.cookie)).await.json();
@@ -283,7 +324,10 @@ async fn weak_passwords_are_refused_and_unicode_forms_are_one_password() {
     }
 
     // Full-width letters are the same password as their ASCII forms once NFKC-normalised.
-    let wide: String = PASSWORD.chars().map(|c| if c.is_ascii_alphabetic() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect();
+    let wide: String = PASSWORD
+        .chars()
+        .map(|c| if c.is_ascii_alphabetic() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+        .collect();
     let created = sign_up("wide@example.org", wide).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     let login = app.call("login", &[("email", "wide@example.org"), ("password", PASSWORD)], None).await;
@@ -302,7 +346,12 @@ async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_win
     app.call("login", &[("email", "nobody@example.org"), ("password", "wrong password, wrong")], None).await;
     let count = |table: &'static str| {
         let db = app.state.db.clone();
-        async move { sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db).await.unwrap() }
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(count("backup_code_downloads").await, 1);
 
@@ -345,7 +394,8 @@ async fn two_hundred_parallel_sign_ups_keep_memory_bounded_and_the_server_answer
     use common::process::{start_with, wait_until_up};
     let dir = tempfile::tempdir().unwrap();
     let database_url = common::fresh_database_url(dir.path()).await;
-    let mut instance = start_with(&database_url, dir.path(), "warn", &[("WEBAPP_TRUSTED_PROXIES", "127.0.0.1")]);
+    let mut instance =
+        start_with(&database_url, dir.path(), "warn", &[("WEBAPP_TRUSTED_PROXIES", "127.0.0.1")]);
     let client = reqwest::Client::new();
     wait_until_up(&client, &mut instance).await;
     let pid = instance.child.id();
@@ -375,7 +425,9 @@ async fn two_hundred_parallel_sign_ups_keep_memory_bounded_and_the_server_answer
         }
     }
     let peak = peak_memory_mib(pid);
-    println!("200 parallel sign-ups: {created} created, {busy} told to retry; peak memory {before} -> {peak} MiB");
+    println!(
+        "200 parallel sign-ups: {created} created, {busy} told to retry; peak memory {before} -> {peak} MiB"
+    );
     assert!(created >= 2, "{created}");
     assert!(peak <= 200, "peak memory {peak} MiB");
 
@@ -404,7 +456,8 @@ async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
     }
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&owner)).await.json();
     let key = key_of(&setup);
-    let confirmed = app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&owner)).await;
+    let confirmed =
+        app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&owner)).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
 
     let wrong = common::wrong_code(&key, unix_now());
@@ -412,7 +465,9 @@ async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
     for device in &stolen {
         let half = app.call_from(ATTACKER_IP, "login", &login, Some(device)).await.session_cookie().unwrap();
         for _ in 0..6 {
-            let reply = app.call_from(ATTACKER_IP, "login/code", &[("code", &wrong)], Some(&format!("{half}; {device}"))).await;
+            let reply = app
+                .call_from(ATTACKER_IP, "login/code", &[("code", &wrong)], Some(&format!("{half}; {device}")))
+                .await;
             if reply.status == StatusCode::UNAUTHORIZED {
                 checked += 1;
             }
@@ -428,22 +483,40 @@ async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
     use app::backend::{caller::Caller, second_factor::Proof, two_factor};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
-    let half = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
-    let hijacker = app.call("login/code", &[("code", &app_code(&enrolled.key, unix_now()))], Some(&half)).await;
+    let half =
+        app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let hijacker =
+        app.call("login/code", &[("code", &app_code(&enrolled.key, unix_now()))], Some(&half)).await;
     let hijacked = app.session_of(&hijacker.session_cookie().unwrap()).await;
 
     let renewed = app
-        .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &enrolled.backup_codes[0])], Some(&enrolled.cookie))
+        .call(
+            "two-factor/backup-codes/regenerate",
+            &[("password", PASSWORD), ("code", &enrolled.backup_codes[0])],
+            Some(&enrolled.cookie),
+        )
         .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
     let owners: Vec<String> = serde_json::from_value(renewed.json()["codes"].clone()).unwrap();
 
     let now = unix_now();
     let code = app_code(&enrolled.key, now + 30);
-    let late = two_factor::regenerate_backup_codes(&app.state, &hijacked, PASSWORD, Proof::AppCode(&code), &Caller::at(now)).await;
+    let late = two_factor::regenerate_backup_codes(
+        &app.state,
+        &hijacked,
+        PASSWORD,
+        Proof::AppCode(&code),
+        &Caller::at(now),
+    )
+    .await;
     assert_eq!(late.err(), Some(app::AppError::LoginRequired));
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK, "the owner stays logged in");
-    let half = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    assert_eq!(
+        app.call("account", &[], Some(&enrolled.cookie)).await.status,
+        StatusCode::OK,
+        "the owner stays logged in"
+    );
+    let half =
+        app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
     let with_owners = app.call("login/backup-code", &[("code", &owners[0])], Some(&half)).await;
     assert_eq!(with_owners.status, StatusCode::OK, "the owner's codes still work: {}", with_owners.body);
 }

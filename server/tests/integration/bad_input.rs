@@ -8,11 +8,8 @@ use common::{TestApp, PASSWORD};
 use http::{header, Request, StatusCode};
 use proptest::prelude::*;
 
-
 fn endpoints() -> Vec<String> {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_owned())
-        .collect()
+    leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect()
 }
 
 /// A fully authenticated session and a half-logged-in one (of an account with 2FA on).
@@ -27,7 +24,13 @@ async fn sessions(app: &TestApp) -> (String, String) {
     (full, half)
 }
 
-async fn post(app: &TestApp, path: &str, content_type: &str, body: Vec<u8>, cookie: Option<&str>) -> (StatusCode, String) {
+async fn post(
+    app: &TestApp,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, body.len());
@@ -84,7 +87,8 @@ fn no_input_makes_a_server_function_fail_with_a_5xx() {
     let paths = endpoints();
     assert!(paths.len() >= 15, "{paths:?}");
     let cookies = [None, Some(full.as_str()), Some(half.as_str())];
-    let content_types = ["application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data"];
+    let content_types =
+        ["application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data"];
 
     let config = ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |(body in form_body(), who in 0..3usize, kind in 0..4usize)| {

@@ -65,7 +65,8 @@ async fn server_functions_refuse_calls_from_other_sites() {
         assert_eq!(reply.json()["error"], "cross_site_request");
         assert!(reply.set_cookie().is_none());
     }
-    let same_site = call_from(&app, &[("origin", "https://app.example"), ("sec-fetch-site", "same-origin")]).await;
+    let same_site =
+        call_from(&app, &[("origin", "https://app.example"), ("sec-fetch-site", "same-origin")]).await;
     assert_eq!(same_site.status, StatusCode::OK, "{}", same_site.body);
     // Pages stay reachable from links on other sites.
     let page = Request::get("/").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();

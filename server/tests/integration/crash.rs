@@ -95,11 +95,18 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
     for (n, point) in points.iter().enumerate() {
         let email = format!("user{n}@example.org");
         // Each account's owner is a client of their own (sign-ups are limited per address).
-        let client = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 1, n as u8 + 1])).build().unwrap();
+        let client = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 1, n as u8 + 1]))
+            .build()
+            .unwrap();
         let server = up(&database_url, dir.path(), &client).await;
-        let signup = call(&client, &server.instance, "signup", &[("email", &email), ("password", PASSWORD)], None).await;
+        let signup =
+            call(&client, &server.instance, "signup", &[("email", &email), ("password", PASSWORD)], None)
+                .await;
         let cookie = signup.cookie.unwrap();
-        let setup = call(&client, &server.instance, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
+        let setup =
+            call(&client, &server.instance, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie))
+                .await;
         let key = setup.json["key"].as_str().unwrap().replace(' ', "");
         let code = app_code(&key, unix_now());
         let mut backup_codes: Vec<String> = Vec::new();
@@ -116,13 +123,22 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
                 server
             }
             _ => {
-                let confirmed = call(&client, &server.instance, "two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
+                let confirmed =
+                    call(&client, &server.instance, "two-factor/confirm", &[("code", &code)], Some(&cookie))
+                        .await;
                 assert_eq!(confirmed.status, StatusCode::OK);
                 backup_codes = serde_json::from_value(confirmed.json["codes"].clone()).unwrap();
                 match *point {
                     KillPoint::AfterConfirm => server,
                     KillPoint::AfterPasswordStep | KillPoint::DuringCodeLogin(_) => {
-                        let half = call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None).await;
+                        let half = call(
+                            &client,
+                            &server.instance,
+                            "login",
+                            &[("email", &email), ("password", PASSWORD)],
+                            None,
+                        )
+                        .await;
                         if let KillPoint::DuringCodeLogin(ms) = *point {
                             let next = app_code(&key, unix_now() + 30);
                             let request = client
@@ -163,11 +179,19 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
         // A change that happened has its event; one that did not, none.
         match *point {
             KillPoint::DuringDisable(_) => {
-                assert_eq!(events(&db, &email, "two_factor_disabled").await, i64::from(!enabled), "{point:?}");
+                assert_eq!(
+                    events(&db, &email, "two_factor_disabled").await,
+                    i64::from(!enabled),
+                    "{point:?}"
+                );
             }
             KillPoint::DuringRegenerate(_) => {
                 let renewed = backup_code_hashes(&db, &email).await != codes_before;
-                assert_eq!(events(&db, &email, "backup_codes_regenerated").await, i64::from(renewed), "{point:?}");
+                assert_eq!(
+                    events(&db, &email, "backup_codes_regenerated").await,
+                    i64::from(renewed),
+                    "{point:?}"
+                );
                 if renewed {
                     // The owner saw nothing of the new set; the phone still gets them in.
                     backup_codes.clear();
@@ -176,19 +200,24 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
             _ => assert_eq!(events(&db, &email, "two_factor_enabled").await, i64::from(enabled), "{point:?}"),
         }
         db.close().await;
-        let login = call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None).await;
+        let login =
+            call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None)
+                .await;
         assert_eq!(login.status, StatusCode::OK, "{point:?}");
         if enabled {
             assert_eq!(login.json["level"], "password_verified");
             // The phone's next code; a killed login may have used it up, and then a backup code
             // gets the owner in, as it would a person.
             let code = app_code(&key, unix_now() + 30);
-            let mut reply = call(&client, &server.instance, "login/code", &[("code", &code)], login.cookie.as_deref()).await;
+            let mut reply =
+                call(&client, &server.instance, "login/code", &[("code", &code)], login.cookie.as_deref())
+                    .await;
             if reply.status != StatusCode::OK {
                 assert!(matches!(point, KillPoint::DuringCodeLogin(_)), "{point:?}: {}", reply.json);
                 assert!(!backup_codes.is_empty(), "{point:?}");
                 let form = [("code", backup_codes[0].as_str())];
-                reply = call(&client, &server.instance, "login/backup-code", &form, login.cookie.as_deref()).await;
+                reply = call(&client, &server.instance, "login/backup-code", &form, login.cookie.as_deref())
+                    .await;
             }
             assert_eq!(reply.status, StatusCode::OK, "{point:?}: the owner could not complete the login");
         } else {

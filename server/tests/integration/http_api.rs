@@ -71,12 +71,8 @@ async fn malformed_requests_get_a_clear_4xx_never_a_500() {
     let base = format!("http://{addr}/api");
     let client = client();
 
-    let missing = client
-        .post(format!("{base}/login"))
-        .form(&[("email", "api@example.org")])
-        .send()
-        .await
-        .unwrap();
+    let missing =
+        client.post(format!("{base}/login")).form(&[("email", "api@example.org")]).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"], "bad_request");

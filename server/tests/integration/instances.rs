@@ -19,7 +19,12 @@ async fn password_step(client: &reqwest::Client, instance: &Instance, email: &st
 
 /// Signs up on `a`, begins setup on `a` and confirms it on `b`: returns the key, the backup
 /// codes and the code that confirmed the setup.
-async fn enroll(client: &reqwest::Client, a: &Instance, b: &Instance, email: &str) -> (String, Vec<String>, String) {
+async fn enroll(
+    client: &reqwest::Client,
+    a: &Instance,
+    b: &Instance,
+    email: &str,
+) -> (String, Vec<String>, String) {
     let signup = call(client, a, "signup", &[("email", email), ("password", PASSWORD)], None).await;
     assert_eq!(signup.status, StatusCode::OK);
     let cookie = signup.cookie.unwrap();
@@ -77,7 +82,12 @@ async fn two_instances_on_one_database_keep_every_promise() {
     }
     let successes = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     assert_eq!(successes, 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
+    assert!(statuses.iter().all(|s| [
+        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS
+    ]
+    .contains(s)));
 
     // Two parallel uses of one backup code, one on each instance: one success. (Another
     // account: the race above used up this one's guessing allowance for now.)
@@ -104,6 +114,8 @@ async fn two_instances_on_one_database_keep_every_promise() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {i}: {}", reply.json);
     }
     let half = password_step(&client, a, other).await;
-    let right = call(&client, a, "login/code", &[("code", &app_code(&other_key, unix_now() + 30))], Some(&half)).await;
+    let right =
+        call(&client, a, "login/code", &[("code", &app_code(&other_key, unix_now() + 30))], Some(&half))
+            .await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.json);
 }

@@ -57,9 +57,11 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
         .await
         .session_cookie()
         .unwrap();
-    let login = restarted.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
+    let login =
+        restarted.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);
     // The pending key, re-encrypted, still confirms Bob's setup.
-    let confirmed = restarted.call("two-factor/confirm", &[("code", &app_code(&bobs_key, unix_now()))], Some(&bob)).await;
+    let confirmed =
+        restarted.call("two-factor/confirm", &[("code", &app_code(&bobs_key, unix_now()))], Some(&bob)).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
 }

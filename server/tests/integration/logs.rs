@@ -27,7 +27,8 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
     let key = grouped.replace(' ', "");
     secrets.extend([grouped, key.clone(), setup.json["uri"].as_str().unwrap().to_owned()]);
     let setup_code = app_code(&key, unix_now());
-    let confirmed = call(&client, &server, "two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
+    let confirmed =
+        call(&client, &server, "two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
     assert_eq!(confirmed.status, StatusCode::OK);
     let codes: Vec<String> = serde_json::from_value(confirmed.json["codes"].clone()).unwrap();
     let download = client
@@ -44,9 +45,13 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
     }
     call(&client, &server, "logout", &[], Some(&cookie)).await;
 
-    let refused = call(&client, &server, "login", &[("email", email), ("password", wrong_password)], None).await;
+    let refused =
+        call(&client, &server, "login", &[("email", email), ("password", wrong_password)], None).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None).await.cookie.unwrap();
+    let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None)
+        .await
+        .cookie
+        .unwrap();
     let wrong_code = if app_code(&key, unix_now()) == "123456" { "654321" } else { "123456" };
     call(&client, &server, "login/code", &[("code", wrong_code)], Some(&half)).await;
     let code = app_code(&key, unix_now() + 30);
@@ -54,12 +59,24 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
     assert_eq!(full.status, StatusCode::OK);
     secrets.extend([half.trim_start_matches("session=").into(), code, full.cookie.unwrap()]);
 
-    let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None).await.cookie.unwrap();
+    let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None)
+        .await
+        .cookie
+        .unwrap();
     let backup = call(&client, &server, "login/backup-code", &[("code", &codes[1])], Some(&half)).await;
     assert_eq!(backup.status, StatusCode::OK);
     drop(server);
 
-    let log = std::fs::read_to_string(dir.path().read_dir().unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".log")).unwrap().path()).unwrap();
+    let log = std::fs::read_to_string(
+        dir.path()
+            .read_dir()
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().ends_with(".log"))
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
     assert!(log.lines().count() > 50, "trace logging was on: {} lines", log.lines().count());
     for secret in secrets.iter().filter(|s| s.len() >= 6) {
         let secret = secret.trim_start_matches("session=");

@@ -12,7 +12,12 @@ const STALLED: Duration = Duration::from_secs(10);
 
 /// Renders `PAGES` 4 at a time, `rounds` times over, while `meanwhile` runs on a blocking thread;
 /// returns how many renders stalled.
-async fn stalled_renders(app: &Arc<TestApp>, cookie: &str, rounds: usize, meanwhile: impl Fn() + Send + Sync + 'static) -> usize {
+async fn stalled_renders(
+    app: &Arc<TestApp>,
+    cookie: &str,
+    rounds: usize,
+    meanwhile: impl Fn() + Send + Sync + 'static,
+) -> usize {
     let meanwhile = Arc::new(meanwhile);
     let mut stalled = 0;
     for _ in 0..rounds {

@@ -9,9 +9,18 @@ use app::backend::{sealing, second_factor::secret_context, unix_now};
 
 /// Every server function but those open to anyone: sign-up, login, logout and "who am I".
 fn protected_endpoints() -> Vec<String> {
-    let open = ["/api/signup", "/api/login", "/api/logout", "/api/session", "/api/login/code", "/api/login/backup-code"];
-    let mut all: Vec<String> =
-        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).filter(|p| !open.contains(&p.as_str())).collect();
+    let open = [
+        "/api/signup",
+        "/api/login",
+        "/api/logout",
+        "/api/session",
+        "/api/login/code",
+        "/api/login/backup-code",
+    ];
+    let mut all: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|p| !open.contains(&p.as_str()))
+        .collect();
     all.sort();
     all.dedup();
     all
@@ -100,8 +109,12 @@ async fn with_secure_cookies_the_session_cookie_is_host_only_and_secure_and_hsts
     let app = secure_app().await;
     let reply = app.call("signup", &[("email", "ada@example.org"), ("password", PASSWORD)], None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let cookies: Vec<String> =
-        reply.headers.get_all(http::header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let cookies: Vec<String> = reply
+        .headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
     let session = cookies.iter().find(|c| c.starts_with("__Host-session=")).expect("a __Host-session cookie");
     for attribute in ["; Secure", "; HttpOnly", "; Path=/", "; SameSite=Strict"] {
         assert!(session.contains(attribute), "{session}");
@@ -124,14 +137,16 @@ async fn with_secure_cookies_the_session_cookie_is_host_only_and_secure_and_hsts
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_https_a_call_from_the_same_host_over_http_is_cross_site() {
     let app = secure_app().await;
-    let mut request = common::server_fn_request("login", &[("email", "a@example.org"), ("password", PASSWORD)], None);
+    let mut request =
+        common::server_fn_request("login", &[("email", "a@example.org"), ("password", PASSWORD)], None);
     request.headers_mut().insert("host", "app.example".parse().unwrap());
     request.headers_mut().insert("origin", "http://app.example".parse().unwrap());
     let reply = common::Reply::read(app.send(request).await).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
     assert_eq!(reply.json()["error"], "cross_site_request");
 
-    let mut request = common::server_fn_request("login", &[("email", "a@example.org"), ("password", PASSWORD)], None);
+    let mut request =
+        common::server_fn_request("login", &[("email", "a@example.org"), ("password", PASSWORD)], None);
     request.headers_mut().insert("host", "app.example".parse().unwrap());
     request.headers_mut().insert("origin", "https://app.example".parse().unwrap());
     let reply = common::Reply::read(app.send(request).await).await;

@@ -21,9 +21,15 @@ async fn enrolled(app: &TestApp) -> (Session, String) {
 }
 
 /// The owner, in the browser they always use: it logged in before, so it has a device cookie.
-async fn owner_login(app: &TestApp, session: &Session, code: &str, now: i64) -> Result<Option<u32>, AppError> {
+async fn owner_login(
+    app: &TestApp,
+    session: &Session,
+    code: &str,
+    now: i64,
+) -> Result<Option<u32>, AppError> {
     let key = &app.state.settings.data_key;
-    let device = devices::verify(key, &devices::issue(key, session.user_id, session.epoch, now, None)).unwrap();
+    let device =
+        devices::verify(key, &devices::issue(key, session.user_id, session.epoch, now, None)).unwrap();
     let caller = Caller { ip: Some("198.51.100.7".into()), now, devices: vec![device] };
     second_factor::consume(&app.state, session, Proof::AppCode(code), &caller).await
 }
@@ -67,13 +73,18 @@ async fn the_count_survives_new_sessions_and_covers_backup_codes_too() {
     let wrong = wrong_code(&key, unix_now());
     for attempt in 0..5 {
         // A fresh half-logged-in session for every guess changes nothing.
-        let half = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+        let half = app
+            .call("login", &[("email", EMAIL), ("password", PASSWORD)], None)
+            .await
+            .session_cookie()
+            .unwrap();
         let endpoint = if attempt % 2 == 0 { "login/code" } else { "login/backup-code" };
         let code = if attempt % 2 == 0 { wrong.clone() } else { "aaaaa-bbbbb".to_owned() };
         let reply = app.call(endpoint, &[("code", &code)], Some(&half)).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
     }
-    let half = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let half =
+        app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
     let right = app.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.body);
     assert_eq!(right.json()["error"], "too_many_attempts");
@@ -106,7 +117,9 @@ async fn parallel_guesses_cannot_outrun_the_count() {
         .map(|_| {
             let (state, session) = (app.state.clone(), session.clone());
             let wrong = wrong.clone();
-            tokio::spawn(async move { second_factor::consume(&state, &session, Proof::AppCode(&wrong), &Caller::at(now)).await })
+            tokio::spawn(async move {
+                second_factor::consume(&state, &session, Proof::AppCode(&wrong), &Caller::at(now)).await
+            })
         })
         .collect();
     let mut checked = 0;
@@ -138,7 +151,11 @@ async fn the_owners_logins_do_not_give_the_attacker_the_day_back() {
         let owner = guess(&app, &session, &app_code(&key, now + 10), now + 10).await;
         assert!(matches!(owner, Ok(None) | Err(AppError::TooManyAttempts { .. })), "{owner:?}");
     }
-    assert_eq!(failures, throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap(), "failures checked in one day");
+    assert_eq!(
+        failures,
+        throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap(),
+        "failures checked in one day"
+    );
 }
 
 /// RFC 6238 §5.2, RFC 4226 §7.3, ASVS 2.2.1: an attacker who knows the password guesses codes
@@ -168,7 +185,9 @@ async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
                 guesses.push(now);
                 now += 1;
             }
-            Err(AppError::TooManyAttempts { retry_after_secs }) => now += retry_after_secs.min((next_owner_login - now).max(1)),
+            Err(AppError::TooManyAttempts { retry_after_secs }) => {
+                now += retry_after_secs.min((next_owner_login - now).max(1))
+            }
             other => panic!("unexpected {other:?}"),
         }
     }

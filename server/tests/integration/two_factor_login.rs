@@ -46,16 +46,15 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
     let half = password_step(&app).await;
 
     // Every registered server function, so that one added later is covered too.
-    let open_to_all: BTreeSet<&str> = ["session", "signup", "login", "logout", "login/code", "login/backup-code"].into();
+    let open_to_all: BTreeSet<&str> =
+        ["session", "signup", "login", "logout", "login/code", "login/backup-code"].into();
     let mut tried = 0;
     for (path, _method) in leptos::server_fn::axum::server_fn_paths() {
         let endpoint = path.trim_start_matches("/api/");
         if open_to_all.contains(endpoint) {
             continue;
         }
-        let reply = app
-            .call(endpoint, &[("password", PASSWORD), ("code", "123456")], Some(&half))
-            .await;
+        let reply = app.call(endpoint, &[("password", PASSWORD), ("code", "123456")], Some(&half)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}: {}", reply.body);
         assert_eq!(reply.json()["error"], "second_factor_required", "{endpoint}");
         tried += 1;
@@ -103,10 +102,16 @@ async fn each_code_is_accepted_once_the_setup_code_included() {
     let next = app_code(&key, unix_now() + 30);
     assert_eq!(app.call("login/code", &[("code", &next)], Some(&half)).await.status, StatusCode::OK);
     let again = password_step(&app).await;
-    assert_eq!(app.call("login/code", &[("code", &next)], Some(&again)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call("login/code", &[("code", &next)], Some(&again)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // An older code, still inside the window, is refused too.
     let older = app_code(&key, unix_now() - 30);
-    assert_eq!(app.call("login/code", &[("code", &older)], Some(&again)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call("login/code", &[("code", &older)], Some(&again)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(count(&app, "SELECT COUNT(*) FROM security_events WHERE kind = 'code_reused'").await >= 2);
 }
 
@@ -119,7 +124,8 @@ async fn parallel_submissions_of_one_code_give_exactly_one_success() {
         halves.push(password_step(&app).await);
     }
     let code = app_code(&enrolled.key, unix_now() + 30);
-    let tasks: Vec<_> = halves.iter().map(|half| app.spawn_call("login/code", &[("code", &code)], half)).collect();
+    let tasks: Vec<_> =
+        halves.iter().map(|half| app.spawn_call("login/code", &[("code", &code)], half)).collect();
     let mut replies: Vec<Reply> = Vec::new();
     for task in tasks {
         replies.push(task.await.unwrap());
@@ -127,7 +133,12 @@ async fn parallel_submissions_of_one_code_give_exactly_one_success() {
     let successes = replies.iter().filter(|r| r.status == StatusCode::OK).count();
     assert_eq!(successes, 1, "{:?}", replies.iter().map(|r| (r.status, &r.body)).collect::<Vec<_>>());
     // The others were refused as a reused code, or by the guessing limit.
-    assert!(replies.iter().all(|r| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&r.status)));
+    assert!(replies.iter().all(|r| [
+        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS
+    ]
+    .contains(&r.status)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -204,9 +215,8 @@ async fn another_smartphone_gets_the_same_key_with_password_and_a_current_code()
         .call("two-factor/another-phone", &[("password", "wrong password"), ("code", &code)], Some(&full))
         .await;
     assert_eq!(no_password.status, StatusCode::UNAUTHORIZED);
-    let shown = app
-        .call("two-factor/another-phone", &[("password", PASSWORD), ("code", &code)], Some(&full))
-        .await;
+    let shown =
+        app.call("two-factor/another-phone", &[("password", PASSWORD), ("code", &code)], Some(&full)).await;
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
     assert_eq!(shown.json()["key"].as_str().unwrap().replace(' ', ""), enrolled.key);
     assert!(shown.json()["uri"].as_str().unwrap().contains(&enrolled.key));
@@ -249,4 +259,3 @@ async fn turning_2fa_off_deletes_the_secret_and_codes_and_the_history_shows_it_a
     assert!(sqlx::query("DELETE FROM security_events").execute(&app.state.db).await.is_err());
     assert!(sqlx::query("UPDATE security_events SET ip = 'x'").execute(&app.state.db).await.is_err());
 }
-

@@ -54,10 +54,8 @@ async fn begin_needs_a_session_and_the_right_password() {
     let wrong = app.call("two-factor/begin", &[("password", "not my password")], Some(&cookie)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["message"], "Incorrect password.");
-    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let pending: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(pending, 0);
 
     let missing = app.call("two-factor/begin", &[], Some(&cookie)).await;
@@ -101,7 +99,8 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
     assert_eq!(status["backup_codes_left"], 10);
 
     let db = &app.state.db;
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM backup_codes").fetch_all(db).await.unwrap();
+    let hashes: Vec<String> =
+        sqlx::query_scalar("SELECT code_hash FROM backup_codes").fetch_all(db).await.unwrap();
     assert_eq!(hashes.len(), 10);
     for (hash, code) in hashes.iter().zip(&codes) {
         assert!(hash.starts_with("$argon2id$"));
@@ -109,7 +108,8 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
     }
     let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending").fetch_one(db).await.unwrap();
     assert_eq!(pending, 0, "the pending secret became the credential");
-    let last_step: i64 = sqlx::query_scalar("SELECT last_step FROM totp_credentials").fetch_one(db).await.unwrap();
+    let last_step: i64 =
+        sqlx::query_scalar("SELECT last_step FROM totp_credentials").fetch_one(db).await.unwrap();
     assert!((last_step - unix_now() / 30).abs() <= 1, "the setup code's step is used up");
 
     // 2FA is on: no second setup, no second confirmation.
@@ -147,7 +147,8 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let t0 = unix_now();
     let first = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
     assert_eq!(first.expires_at, Some(t0 + 15 * 60));
-    let later = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
+    let later =
+        two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
@@ -156,7 +157,8 @@ async fn a_pending_secret_expires_after_15_minutes() {
         two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(expired_at)).await,
         Err(AppError::NoPendingSetup)
     );
-    let fresh = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
+    let fresh =
+        two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
     assert_ne!(fresh.key, first.key);
 }
 
@@ -220,7 +222,8 @@ async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
     let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
     app.state.db.close().await;
 
-    let db_path = app.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+    let db_path =
+        app.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&db_path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the database file is readable by others: {mode:o}");
@@ -242,7 +245,8 @@ async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
     let app = TestApp::new().await;
     let here = app.sign_up("ada@example.org").await;
     let login = app.call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None).await;
-    let elsewhere = login.session_cookie().expect("a second session, as another device or a thief would have");
+    let elsewhere =
+        login.session_cookie().expect("a second session, as another device or a thief would have");
     let someone_else = app.sign_up("bob@example.org").await;
 
     let setup = begin(&app, &here).await;
@@ -271,5 +275,9 @@ async fn two_parallel_confirmations_of_one_session_turn_2fa_on_once() {
     assert_eq!(replies[0].status, StatusCode::OK, "{}", replies[0].body);
     assert_eq!(replies[1].status, StatusCode::CONFLICT, "{}", replies[1].body);
     assert_eq!(replies[1].json()["error"], "two_factor_already_on");
-    assert_eq!(app.call("account", &[], Some(&cookie)).await.status, StatusCode::OK, "the session stays logged in");
+    assert_eq!(
+        app.call("account", &[], Some(&cookie)).await.status,
+        StatusCode::OK,
+        "the session stays logged in"
+    );
 }

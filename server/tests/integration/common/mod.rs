@@ -85,7 +85,12 @@ impl TestApp {
     }
 
     /// Calls on a task of its own, so that calls run truly in parallel.
-    pub fn spawn_call(&self, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> tokio::task::JoinHandle<Reply> {
+    pub fn spawn_call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: &str,
+    ) -> tokio::task::JoinHandle<Reply> {
         let request = server_fn_request(endpoint, form, Some(cookie));
         let router = self.router.clone();
         tokio::spawn(async move { Reply::read(router.oneshot(request).await.unwrap()).await })
@@ -117,7 +122,6 @@ pub fn server_fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&
 }
 
 impl TestApp {
-
     /// Signs up a new account and returns its session cookie (`session=...`).
     pub async fn sign_up(&self, email: &str) -> String {
         let reply = self.call("signup", &[("email", email), ("password", PASSWORD)], None).await;
@@ -150,9 +154,7 @@ impl Reply {
     }
 
     pub fn set_cookie(&self) -> Option<String> {
-        self.headers
-            .get(header::SET_COOKIE)
-            .map(|v| v.to_str().unwrap().to_owned())
+        self.headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned())
     }
 
     /// The `name=value` part of the Set-Cookie header, ready to send back.
@@ -216,7 +218,13 @@ pub fn app_code(key: &str, unix_time: i64) -> String {
 
 impl TestApp {
     /// Calls a server function as a client at `ip` (the router sees it as the TCP peer).
-    pub async fn call_from(&self, ip: &str, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+    pub async fn call_from(
+        &self,
+        ip: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
         let mut request = server_fn_request(endpoint, form, cookie);
         let peer = std::net::SocketAddr::new(ip.parse().unwrap(), 40_000);
         request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
@@ -256,15 +264,17 @@ impl TestApp {
             .unwrap();
             let mut all = Vec::new();
             for table in tables {
-                let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
-                    .fetch_all(&self.state.db)
-                    .await
-                    .unwrap();
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
+                        .fetch_all(&self.state.db)
+                        .await
+                        .unwrap();
                 all.extend(rows.join("\n").into_bytes());
             }
             return all;
         }
-        let path = self.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+        let path =
+            self.config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
         let mut raw = std::fs::read(&path).unwrap();
         if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
             raw.extend(wal);

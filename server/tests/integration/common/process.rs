@@ -30,7 +30,12 @@ pub fn start(database_url: &str, dir: &std::path::Path, log_filter: &str) -> Ins
 }
 
 /// Starts the server with extra environment variables (its configuration).
-pub fn start_with(database_url: &str, dir: &std::path::Path, log_filter: &str, env: &[(&str, &str)]) -> Instance {
+pub fn start_with(
+    database_url: &str,
+    dir: &std::path::Path,
+    log_filter: &str,
+    env: &[(&str, &str)],
+) -> Instance {
     let port = free_port();
     let log_path = dir.join(format!("server-{port}.log"));
     let log = std::fs::File::create(&log_path).unwrap();
@@ -55,7 +60,13 @@ pub struct Reply {
     pub cookie: Option<String>,
 }
 
-pub async fn call(client: &reqwest::Client, instance: &Instance, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+pub async fn call(
+    client: &reqwest::Client,
+    instance: &Instance,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Reply {
     let mut request = client.post(format!("{}/{endpoint}", instance.base)).form(form);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -89,4 +100,3 @@ pub async fn wait_until_up(client: &reqwest::Client, instance: &mut Instance) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
-
