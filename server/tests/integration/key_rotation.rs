@@ -28,7 +28,9 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let cookie = app.sign_up("ada@example.org").await;
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
     let key = setup["key"].as_str().unwrap().replace(' ', "");
-    app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&cookie)).await;
+    let confirmed =
+        app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&cookie)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     // Another account is in the middle of its setup: its pending key is rotated too.
     let bob = app.sign_up("bob@example.org").await;
     let bobs = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&bob)).await.json();

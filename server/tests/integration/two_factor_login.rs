@@ -4,23 +4,19 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use common::{app_code, Reply, TestApp, PASSWORD};
+use common::{app_code, spaced, wrong_code, Enrolled, Reply, TestApp, PASSWORD};
 use http::StatusCode;
 
 use app::backend::unix_now;
 
 const EMAIL: &str = "ada@example.org";
 
-/// An account with 2FA on, logged out: its key and backup codes.
-struct Enrolled {
-    key: String,
-    codes: Vec<String>,
-}
-
+/// An account with 2FA on, logged out.
 async fn enroll(app: &TestApp) -> Enrolled {
     let enrolled = app.enroll(EMAIL).await;
-    app.call("logout", &[], Some(&enrolled.cookie)).await;
-    Enrolled { key: enrolled.key, codes: enrolled.backup_codes }
+    let logout = app.call("logout", &[], Some(&enrolled.cookie)).await;
+    assert_eq!(logout.status, StatusCode::OK, "{}", logout.body);
+    enrolled
 }
 
 /// Logs in with the password only: a half-logged-in session.
@@ -29,10 +25,6 @@ async fn password_step(app: &TestApp) -> String {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json()["level"], "password_verified");
     reply.session_cookie().unwrap()
-}
-
-fn spaced(code: &str) -> String {
-    format!("{} {}", &code[..3], &code[3..])
 }
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
@@ -146,14 +138,14 @@ async fn a_backup_code_logs_in_once_and_tells_how_many_are_left() {
     let app = TestApp::new().await;
     let enrolled = enroll(&app).await;
     let half = password_step(&app).await;
-    let typed = enrolled.codes[0].to_uppercase();
+    let typed = enrolled.backup_codes[0].to_uppercase();
     let reply = app.call("login/backup-code", &[("code", &typed)], Some(&half)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json()["backup_codes_left"], 9);
     assert_eq!(reply.json()["viewer"]["level"], "fully_authenticated");
 
     let again = password_step(&app).await;
-    let reused = app.call("login/backup-code", &[("code", &enrolled.codes[0])], Some(&again)).await;
+    let reused = app.call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&again)).await;
     assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reused.json()["error"], "wrong_backup_code");
     let malformed = app.call("login/backup-code", &[("code", "not a code")], Some(&again)).await;
@@ -161,7 +153,7 @@ async fn a_backup_code_logs_in_once_and_tells_how_many_are_left() {
 
     // Two parallel uses of one code: one success.
     let (a, b) = (password_step(&app).await, password_step(&app).await);
-    let code = enrolled.codes[1].as_str();
+    let code = enrolled.backup_codes[1].as_str();
     let (ra, rb) = (
         app.spawn_call("login/backup-code", &[("code", code)], &a),
         app.spawn_call("login/backup-code", &[("code", code)], &b),
@@ -182,7 +174,7 @@ async fn regenerating_backup_codes_retires_the_old_set() {
         .await
         .session_cookie()
         .unwrap();
-    let form = |password| [("password", password), ("code", enrolled.codes[9].as_str())];
+    let form = |password| [("password", password), ("code", enrolled.backup_codes[9].as_str())];
     let wrong = app.call("two-factor/backup-codes/regenerate", &form("wrong password"), Some(&full)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let fresh = app.call("two-factor/backup-codes/regenerate", &form(PASSWORD), Some(&full)).await;
@@ -194,7 +186,7 @@ async fn regenerating_backup_codes_retires_the_old_set() {
     assert!(download.body.contains(&new_codes[0]));
 
     let half = password_step(&app).await;
-    let old = app.call("login/backup-code", &[("code", &enrolled.codes[2])], Some(&half)).await;
+    let old = app.call("login/backup-code", &[("code", &enrolled.backup_codes[2])], Some(&half)).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     let new = app.call("login/backup-code", &[("code", &new_codes[0])], Some(&half)).await;
     assert_eq!(new.status, StatusCode::OK, "{}", new.body);
@@ -228,16 +220,21 @@ async fn turning_2fa_off_deletes_the_secret_and_codes_and_the_history_shows_it_a
     let app = TestApp::new().await;
     let enrolled = enroll(&app).await;
     let half = password_step(&app).await;
-    let wrong = app.call("login/code", &[("code", "000000")], Some(&half)).await;
+    let wrong =
+        app.call("login/code", &[("code", &wrong_code(&enrolled.key, unix_now()))], Some(&half)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let full = app
-        .call("login/backup-code", &[("code", &enrolled.codes[0])], Some(&half))
+        .call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&half))
         .await
         .session_cookie()
         .unwrap();
 
     let off = app
-        .call("two-factor/disable", &[("password", PASSWORD), ("code", &enrolled.codes[1])], Some(&full))
+        .call(
+            "two-factor/disable",
+            &[("password", PASSWORD), ("code", &enrolled.backup_codes[1])],
+            Some(&full),
+        )
         .await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.body);
     for table in ["totp_credentials", "backup_codes", "totp_pending"] {

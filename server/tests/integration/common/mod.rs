@@ -149,6 +149,7 @@ impl Reply {
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
+    #[track_caller]
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -245,7 +246,12 @@ impl Reply {
     }
 }
 
-/// A code that is valid at none of the steps around `now`.
+/// A 6-digit code typed with a space in the middle, as the app shows it: "123 456".
+pub fn spaced(code: &str) -> String {
+    format!("{} {}", &code[..3], &code[3..])
+}
+
+/// A code that is valid at none of the three steps around `now` (the window a check accepts).
 pub fn wrong_code(key: &str, now: i64) -> String {
     let valid: Vec<String> = (-1..=1).map(|k| app_code(key, now + 30 * k)).collect();
     (0..1_000_000u32).map(|n| format!("{n:06}")).find(|c| !valid.contains(c)).unwrap()
