@@ -105,6 +105,15 @@ impl AppError {
     }
 }
 
+/// A database failure: logged with its cause, shown as the generic error. Lets the store's
+/// functions use `?`.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(cause: sqlx::Error) -> Self {
+        AppError::internal("database", cause)
+    }
+}
+
 /// The wait in whole minutes, rounded up: never "0 minutes".
 fn wait_text(secs: i64) -> String {
     match (secs.max(1) + 59) / 60 {

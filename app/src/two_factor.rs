@@ -29,9 +29,10 @@ pub fn group_key(key: &str) -> String {
     key.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
-/// What the setup modal shows for adding the account to an authenticator app.
+/// An authenticator key as an app takes it (QR code, URI, grouped key): the pending one of a setup,
+/// or the active one again for another smartphone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingSetup {
+pub struct AuthenticatorKey {
     /// The account name the app shows (the user's email).
     pub account_name: String,
     pub issuer: String,

@@ -9,8 +9,8 @@
 use std::fs;
 use std::io;
 
+use app::backend::crypto::sealing::DataKey;
 use app::backend::key_rotation;
-use app::backend::sealing::DataKey;
 
 use crate::config::Config;
 use crate::storage::{self, StorageError};

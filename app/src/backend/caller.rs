@@ -1,6 +1,7 @@
 //! Who is calling, as the domain layer needs it: built once per request.
 
-use super::devices::Device;
+use super::crypto::devices::{self, Device};
+use super::crypto::sealing::DataKey;
 
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
@@ -30,13 +31,8 @@ impl Caller {
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:
     /// its trusted one renewed, or a new one.
-    pub fn device_cookie_after_login(
-        &self,
-        key: &super::sealing::DataKey,
-        user_id: i64,
-        epoch: i64,
-    ) -> String {
+    pub fn device_cookie_after_login(&self, key: &DataKey, user_id: i64, epoch: i64) -> String {
         let known = self.devices.iter().find(|d| d.user_id == user_id);
-        super::devices::issue(key, user_id, epoch, self.now, known)
+        devices::issue(key, user_id, epoch, self.now, known)
     }
 }

@@ -1,10 +1,11 @@
 //! The login flows: sign up, log in, log out. Each takes the caller (address, clock, device).
 
 use super::caller::Caller;
-use super::db_error;
-use super::second_factor::{self, Proof};
+use super::crypto::passwords;
+use super::proofs::{self, Proof};
 use super::sessions::Session;
-use super::{accounts, audit, passwords, sessions, throttle, AppState};
+use super::store::{self, security_events};
+use super::{sessions, throttle, AppState};
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -39,7 +40,7 @@ pub async fn sign_up(
     let hash =
         throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await)
             .await?;
-    let user_id = accounts::insert(&state.db, &email, &hash, caller.now).await?;
+    let user_id = store::users::insert(&state.db, &email, &hash, caller.now).await?;
     tracing::info!(user_id, "account created");
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
@@ -70,7 +71,7 @@ pub async fn log_in(
     let (db, now) = (&state.db, caller.now);
     // Whether 2FA is on and the epoch are read in one statement: should 2FA be turned on
     // between this reading and the session's insert, the session is of a past epoch.
-    let account = accounts::find_by_email(db, &email).await?;
+    let account = store::users::find_by_email(db, &email).await?;
     // Counted by email, so that unknown and known addresses are throttled alike; a trusted
     // browser of the account is counted on its own.
     let scopes = throttle::password_scopes(&email, account.as_ref().map(|a| (a.id, a.auth_epoch)), caller);
@@ -85,7 +86,7 @@ pub async fn log_in(
         .await?;
         return Err(AppError::InvalidCredentials);
     };
-    let checked = passwords::verify(password.to_owned(), account.password_hash).await;
+    let checked = passwords::verify(password.to_owned(), account.password_hash.clone()).await;
     if !throttle::refund_if_busy(db, &scopes, now, checked).await? {
         tracing::info!(user_id = account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
@@ -95,13 +96,13 @@ pub async fn log_in(
         sessions::end(db, previous).await?;
     }
     let level =
-        if account.two_factor_on { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
-    let mut tx = db.begin().await.map_err(db_error("starting a session"))?;
+        if account.two_factor_on() { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
+    let mut tx = db.begin().await?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, now).await?;
     if level == AuthLevel::FullyAuthenticated {
-        audit::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
+        security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
     }
-    tx.commit().await.map_err(db_error("starting a session"))?;
+    tx.commit().await?;
     tracing::info!(user_id = account.id, ?level, "password accepted");
     let device_cookie = level
         .reaches_webapp()
@@ -121,14 +122,14 @@ pub async fn complete_login(
     if session.level != AuthLevel::PasswordVerified {
         return Err(AppError::AlreadyLoggedIn);
     }
-    let backup_codes_left = second_factor::consume(state, session, proof, caller).await?;
+    let backup_codes_left = proofs::consume(state, session, proof, caller).await?;
     let (db, now) = (&state.db, caller.now);
     let level = AuthLevel::FullyAuthenticated;
-    let mut tx = db.begin().await.map_err(db_error("completing a login"))?;
+    let mut tx = db.begin().await?;
     sessions::end_by_id(&mut *tx, &session.id).await?;
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, now).await?;
-    audit::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
-    tx.commit().await.map_err(db_error("completing a login"))?;
+    security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
+    tx.commit().await?;
     tracing::info!(user_id = session.user_id, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level };
     let device_cookie =

@@ -1,31 +1,30 @@
-//! Server-only domain layer: storage, hashing and session handling. Compiled only with `ssr`,
-//! so none of it reaches the WASM bundle.
+//! The server-only domain layer, compiled only with `ssr` so none of it reaches the WASM bundle.
+//! Three layers:
+//!
+//! - the flows, in this folder: `login` (sign up, log in, the second step, log out),
+//!   `enrolment` (2FA on, new backup codes, another phone, 2FA off), `proofs` (checking a code or
+//!   a backup code), `sessions` (lifetimes and the authentication epoch), `throttle` (guessing
+//!   limits), `cleanup` and `key_rotation`. A flow takes the `Caller` and calls the two layers
+//!   below, and owns the transactions.
+//! - `store/`: one module per table or group of tables, the only place their SQL lives.
+//! - `crypto/`: TOTP, sealing, password hashing, backup codes, session tokens, device cookies, QR.
+//!
+//! Request plumbing (cookies, client address, headers) lives beside the server functions, in
+//! `api::context`. `docs/architecture.md` has the map.
 
-pub mod accounts;
-pub mod audit;
-pub mod backup_codes;
 pub mod caller;
 pub mod cleanup;
-pub mod context;
-pub mod devices;
+pub mod crypto;
+pub mod enrolment;
 pub mod key_rotation;
 pub mod login;
-pub mod passwords;
-pub mod qr;
-pub mod sealing;
-pub mod second_factor;
+pub mod proofs;
 pub mod sessions;
 pub mod state;
+pub mod store;
 pub mod throttle;
-pub mod totp;
-pub mod two_factor;
 
 pub use state::{AppState, Settings};
-
-/// Maps a database failure to the generic error, logging it with `context`.
-pub(crate) fn db_error(context: &'static str) -> impl Fn(sqlx::Error) -> crate::error::AppError {
-    move |e| crate::error::AppError::internal(context, e)
-}
 
 /// Seconds since the Unix epoch: the clock every time-dependent rule takes as a parameter.
 pub fn unix_now() -> i64 {

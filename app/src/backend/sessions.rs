@@ -1,14 +1,11 @@
-//! Server-side sessions in the `sessions` table, shared by every server instance.
-//!
-//! The cookie carries a random 256-bit token; the table keeps only its SHA-256, so a copy of the
-//! database does not hand out live sessions.
+//! Server-side sessions, shared by every server instance: their lifetimes, the authentication
+//! epoch they carry, and the rules for finding, starting and ending them. The cookie carries a
+//! random token; the `sessions` table (see `store::sessions`) keeps only its SHA-256.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use rand::{rngs::OsRng, RngCore};
-use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 
+use super::crypto::tokens;
+use super::store::{self, Db};
 use crate::account::AuthLevel;
 use crate::error::AppError;
 
@@ -20,8 +17,6 @@ pub const PENDING_SECOND_FACTOR_SECS: i64 = 10 * 60;
 /// `last_seen_at` is written at most this often, to spare the database a write per request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
-const TOKEN_BYTES: usize = 32;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// SHA-256 of the token, hex: the row's key.
@@ -29,7 +24,7 @@ pub struct Session {
     pub user_id: i64,
     pub email: String,
     pub level: AuthLevel,
-    /// The account's authentication epoch this session was started under (see `accounts`).
+    /// The account's authentication epoch this session was started under (see `store::users`).
     pub epoch: i64,
 }
 
@@ -49,10 +44,6 @@ fn level_from_code(code: i64) -> Option<AuthLevel> {
     }
 }
 
-fn id_of(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Whether a session created at `created_at` and last used at `last_seen_at` is over at `now`.
 pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64) -> bool {
     let lifetime = match level {
@@ -65,82 +56,49 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
 /// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
 /// together with what decided `level`; returns the token for the cookie. Should the epoch have
 /// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.
-pub async fn start<'e, E>(
-    db: E,
+pub async fn start<'e>(
+    db: impl Db<'e>,
     user_id: i64,
     level: AuthLevel,
     epoch: i64,
     now: i64,
-) -> Result<String, AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let mut bytes = [0u8; TOKEN_BYTES];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    sqlx::query(
-        "INSERT INTO sessions (id, user_id, level, auth_epoch, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
-    )
-    .bind(id_of(&token))
-    .bind(user_id)
-    .bind(level_code(level))
-    .bind(epoch)
-    .bind(now)
-    .execute(db)
-    .await
-    .map_err(|e| AppError::internal("starting a session failed", e))?;
+) -> Result<String, AppError> {
+    let token = tokens::new_token();
+    store::sessions::insert(db, &tokens::id_of(&token), user_id, level_code(level), epoch, now).await?;
     Ok(token)
 }
 
 /// The live session behind `token`, if any. Expired sessions, and sessions of an earlier
 /// authentication epoch than their account's, are deleted on sight.
-pub async fn find(db: &AnyPool, token: &str, now: i64) -> Result<Option<Session>, AppError> {
-    let well_formed =
-        token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !well_formed {
+pub async fn find(db: &sqlx::AnyPool, token: &str, now: i64) -> Result<Option<Session>, AppError> {
+    if !tokens::is_well_formed(token) {
         return Ok(None);
     }
-    let id = id_of(token);
-    let row = sqlx::query_as::<_, (i64, i64, i64, i64, String, i64, i64)>(
-        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
-    )
-    .bind(&id)
-    .fetch_optional(db)
-    .await
-    .map_err(|e| AppError::internal("loading a session failed", e))?;
-    let Some((user_id, level, created_at, last_seen_at, email, epoch, account_epoch)) = row else {
+    let id = tokens::id_of(token);
+    let Some(row) = store::sessions::find(db, &id).await? else {
         return Ok(None);
     };
-    let Some(level) = level_from_code(level) else {
+    let Some(level) = level_from_code(row.level) else {
         return Ok(None);
     };
-    if is_expired(level, created_at, last_seen_at, now) || epoch != account_epoch {
-        delete(db, &id).await?;
+    if is_expired(level, row.created_at, row.last_seen_at, now) || row.auth_epoch != row.account_epoch {
+        store::sessions::delete(db, &id).await?;
         return Ok(None);
     }
-    if now - last_seen_at >= TOUCH_INTERVAL_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&id)
-            .execute(db)
-            .await
-            .map_err(|e| AppError::internal("refreshing a session failed", e))?;
+    if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
+        store::sessions::touch(db, &id, now).await?;
     }
-    Ok(Some(Session { id, user_id, email, level, epoch }))
+    Ok(Some(Session { id, user_id: row.user_id, email: row.email, level, epoch: row.auth_epoch }))
 }
 
 /// Ends the session behind `token` (logout). Unknown tokens are ignored.
-pub async fn end(db: &AnyPool, token: &str) -> Result<(), AppError> {
-    delete(db, &id_of(token)).await
+pub async fn end<'e>(db: impl Db<'e>, token: &str) -> Result<(), AppError> {
+    store::sessions::delete(db, &tokens::id_of(token)).await
 }
 
 /// Ends the session whose stored id is `id`.
-pub async fn end_by_id<'e, E>(db: E, id: &str) -> Result<(), AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    delete(db, id).await
+pub async fn end_by_id<'e>(db: impl Db<'e>, id: &str) -> Result<(), AppError> {
+    store::sessions::delete(db, id).await
 }
 
 /// Moves the account to a new authentication epoch, inside the transaction of a change to its
@@ -149,46 +107,13 @@ where
 /// moved on since `session` was checked (another change won the race), the change is refused
 /// with `LoginRequired` and must roll back. Answers how many other sessions ended.
 pub async fn new_epoch(conn: &mut AnyConnection, session: &Session) -> Result<u64, AppError> {
-    let fail = |e| AppError::internal("starting a new authentication epoch failed", e);
-    let epoch: Option<i64> = sqlx::query_scalar(
-        "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch",
-    )
-    .bind(session.user_id)
-    .bind(session.epoch)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(fail)?;
-    let Some(epoch) = epoch else {
+    let Some(epoch) = store::users::next_epoch(&mut *conn, session.user_id, session.epoch).await? else {
         return Err(AppError::LoginRequired);
     };
-    let moved = sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
-        .bind(epoch)
-        .bind(&session.id)
-        .execute(&mut *conn)
-        .await
-        .map_err(fail)?;
-    if moved.rows_affected() != 1 {
+    if !store::sessions::move_to_epoch(&mut *conn, &session.id, epoch).await? {
         return Err(AppError::LoginRequired);
     }
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-        .bind(session.user_id)
-        .bind(&session.id)
-        .execute(&mut *conn)
-        .await
-        .map_err(fail)?;
-    Ok(ended.rows_affected())
-}
-
-async fn delete<'e, E>(db: E, id: &str) -> Result<(), AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await
-        .map_err(|e| AppError::internal("deleting a session failed", e))?;
-    Ok(())
+    store::sessions::delete_others(&mut *conn, session.user_id, &session.id).await
 }
 
 #[cfg(test)]
@@ -226,12 +151,5 @@ mod tests {
             assert_eq!(level_from_code(level_code(level)), Some(level));
         }
         assert_eq!(level_from_code(level_code(AuthLevel::Anonymous)), None);
-    }
-
-    #[test]
-    fn the_stored_id_is_a_hash_not_the_token() {
-        let id = id_of("token");
-        assert_eq!(id.len(), 64);
-        assert_ne!(id, "token");
     }
 }

@@ -18,7 +18,7 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `client_address`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key that encrypts data at rest.
-    pub data_key: super::sealing::DataKey,
+    pub data_key: super::crypto::sealing::DataKey,
 }
 
 impl std::fmt::Debug for Settings {

@@ -22,7 +22,8 @@ use std::net::IpAddr;
 use sqlx::AnyPool;
 
 use super::caller::Caller;
-use super::db_error;
+use super::store::attempt_limits;
+pub use super::store::attempt_limits::Counter;
 use crate::error::AppError;
 
 pub const FIRST_DELAY_SECS: i64 = 30;
@@ -151,14 +152,6 @@ pub fn second_factor_scopes(user_id: i64, epoch: i64, caller: &Caller) -> Vec<Sc
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Counter {
-    pub failures: i64,
-    pub locked_until: i64,
-    pub day_start: i64,
-    pub day_failures: i64,
-}
-
 /// The delay after the `failures`-th failure in a row.
 pub fn delay_after(policy: Policy, failures: i64) -> i64 {
     if failures < policy.free_failures {
@@ -208,8 +201,6 @@ fn after(policy: Policy, counter: Counter, reset: bool) -> Counter {
     let locked_until = if still_limited { counter.locked_until } else { 0 };
     Counter { failures, locked_until, day_start: counter.day_start, day_failures }
 }
-
-const CONTEXT: &str = "updating attempt limits";
 
 /// The scopes of a guess: the client's address, when known, and the account's (given). The
 /// address comes first, so that a locked-out address stops before it counts on the account.
@@ -263,27 +254,11 @@ async fn update(
     let key = scope.key.as_str();
     loop {
         // The row may be missing, or deleted by the cleanup between two statements.
-        sqlx::query(
-            "INSERT INTO attempt_limits (scope, failures, locked_until, day_start, day_failures, version)
-             VALUES ($1, 0, 0, $2, 0, 0) ON CONFLICT (scope) DO NOTHING",
-        )
-        .bind(key)
-        .bind(now)
-        .execute(db)
-        .await
-        .map_err(db_error(CONTEXT))?;
-        let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT failures, locked_until, day_start, day_failures, version FROM attempt_limits WHERE scope = $1",
-        )
-        .bind(key)
-        .fetch_optional(db)
-        .await
-        .map_err(db_error(CONTEXT))?;
-        let Some((failures, locked_until, day_start, day_failures, version)) = row else {
+        attempt_limits::ensure(db, key, now).await?;
+        let Some(current) = attempt_limits::read(db, key).await? else {
             continue;
         };
-        let counter = Counter { failures, locked_until, day_start, day_failures };
-        let next = change(counter).map_err(|wait| {
+        let next = change(current.counter).map_err(|wait| {
             tracing::info!(
                 scope = key.split(':').next().unwrap_or_default(),
                 wait,
@@ -291,20 +266,7 @@ async fn update(
             );
             AppError::TooManyAttempts { retry_after_secs: wait }
         })?;
-        let swapped = sqlx::query(
-            "UPDATE attempt_limits SET failures = $1, locked_until = $2, day_start = $3, day_failures = $4,
-             version = version + 1 WHERE scope = $5 AND version = $6",
-        )
-        .bind(next.failures)
-        .bind(next.locked_until)
-        .bind(next.day_start)
-        .bind(next.day_failures)
-        .bind(key)
-        .bind(version)
-        .execute(db)
-        .await
-        .map_err(db_error(CONTEXT))?;
-        if swapped.rows_affected() == 1 {
+        if attempt_limits::swap(db, key, next, current.version).await? {
             return Ok(());
         }
     }

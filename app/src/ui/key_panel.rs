@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use super::browser;
-use crate::two_factor::PendingSetup;
+use crate::two_factor::AuthenticatorKey;
 
 #[component]
-pub fn KeyPanel(setup: PendingSetup, notice: RwSignal<Option<String>>) -> impl IntoView {
+pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> impl IntoView {
     let account = setup.account_name.clone();
     let key = setup.key.replace(' ', "");
     view! {

@@ -10,7 +10,7 @@ use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::api::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
 use crate::error::AppError;
-use crate::two_factor::{BackupCodes, PendingSetup};
+use crate::two_factor::{AuthenticatorKey, BackupCodes};
 
 /// The state every management modal shares: an error, a notice, a request in flight.
 #[derive(Clone, Copy)]
@@ -118,7 +118,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let key = RwSignal::new(None::<PendingSetup>);
+    let key = RwSignal::new(None::<AuthenticatorKey>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let call = show_key_for_another_phone(password.get_untracked(), code.get_untracked());

@@ -9,15 +9,15 @@ use super::backup_codes_panel::BackupCodesPanel;
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::api::{begin_two_factor_setup, confirm_two_factor_setup};
-use crate::two_factor::{normalize_code, BackupCodes, PendingSetup};
+use crate::two_factor::{normalize_code, AuthenticatorKey, BackupCodes};
 
 const STEP_COUNT: usize = 5;
 
 #[derive(Clone, PartialEq)]
 enum Step {
     Password,
-    Method(PendingSetup),
-    Scan(PendingSetup),
+    Method(AuthenticatorKey),
+    Scan(AuthenticatorKey),
     Code,
     Backup(BackupCodes),
 }

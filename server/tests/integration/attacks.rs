@@ -126,14 +126,14 @@ async fn a_stranger_cannot_lock_the_owner_out_of_a_browser_that_logged_in_before
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_racing_the_enrolment_keeps_no_session() {
     use app::account::AuthLevel;
-    use app::backend::{accounts, sessions};
+    use app::backend::{sessions, store::users as accounts};
     let app = TestApp::new().await;
     let owner = app.sign_up(OWNER).await;
     let user_id = app.session_of(&owner).await.user_id;
 
     // The racing login reads the account: 2FA off (and the epoch, in the same statement)...
     let seen = accounts::find_by_id(&app.state.db, user_id).await.unwrap();
-    assert!(!seen.two_factor_on);
+    assert!(!seen.two_factor_on());
     // ...the owner turns 2FA on meanwhile...
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&owner)).await.json();
     let code = app_code(&key_of(&setup), unix_now() - 30);
@@ -338,7 +338,7 @@ async fn weak_passwords_are_refused_and_unicode_forms_are_one_password() {
 /// download copy of backup codes after its window, and attempt counters with nothing left to count.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_window() {
-    use app::backend::{cleanup, two_factor::DOWNLOAD_WINDOW_SECS};
+    use app::backend::{cleanup, enrolment::DOWNLOAD_WINDOW_SECS};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
     let pending = app.sign_up("pending@example.org").await;
@@ -480,7 +480,7 @@ async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
 /// hijacker's request still running when the owner renews the codes) must not commit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
-    use app::backend::{caller::Caller, second_factor::Proof, two_factor};
+    use app::backend::{caller::Caller, enrolment as two_factor, proofs::Proof};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
     let half =

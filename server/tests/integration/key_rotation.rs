@@ -5,7 +5,7 @@ use crate::common;
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::sealing::DataKey;
+use app::backend::crypto::sealing::DataKey;
 use app::backend::unix_now;
 use server::storage;
 

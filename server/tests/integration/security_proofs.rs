@@ -5,7 +5,7 @@ use crate::common;
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::{sealing, second_factor::secret_context, unix_now};
+use app::backend::{crypto::sealing, proofs::secret_context, unix_now};
 
 /// Every server function but those open to anyone: sign-up, login, logout and "who am I".
 fn protected_endpoints() -> Vec<String> {

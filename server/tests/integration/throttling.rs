@@ -6,8 +6,8 @@ use common::{app_code, wrong_code, TestApp, PASSWORD};
 use http::StatusCode;
 
 use app::backend::caller::Caller;
-use app::backend::devices;
-use app::backend::second_factor::{self, Proof};
+use app::backend::crypto::devices;
+use app::backend::proofs::{self as second_factor, Proof};
 use app::backend::sessions::Session;
 use app::backend::{throttle, unix_now};
 use app::AppError;

@@ -5,7 +5,7 @@ use crate::common;
 use common::{app_code, spaced, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::{caller::Caller, two_factor, unix_now};
+use app::backend::{caller::Caller, enrolment, unix_now};
 use app::AppError;
 
 async fn begin(app: &TestApp, cookie: &str) -> serde_json::Value {
@@ -122,17 +122,17 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let now = unix_now();
-    let setup = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
+    let setup = enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
     for offset in [-60, 60] {
         let code = app_code(&setup.key, now + offset);
         assert_eq!(
-            two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await,
+            enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await,
             Err(AppError::WrongCode),
             "offset {offset}"
         );
     }
     let code = app_code(&setup.key, now - 30);
-    assert!(two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await.is_ok());
+    assert!(enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,20 +141,20 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
-    let first = two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
+    let first = enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
     assert_eq!(first.expires_at, Some(t0 + 15 * 60));
     let later =
-        two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
+        enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
     let code = app_code(&first.key, expired_at);
     assert_eq!(
-        two_factor::confirm_setup(&app.state, &session, &code, &Caller::at(expired_at)).await,
+        enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(expired_at)).await,
         Err(AppError::NoPendingSetup)
     );
     let fresh =
-        two_factor::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
+        enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
     assert_ne!(fresh.key, first.key);
 }
 
@@ -197,9 +197,9 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
 
     // Ten minutes later, not even the same session.
     let session = app.session_of(&cookie).await;
-    let later = unix_now() + two_factor::DOWNLOAD_WINDOW_SECS;
+    let later = unix_now() + enrolment::DOWNLOAD_WINDOW_SECS;
     assert!(matches!(
-        two_factor::backup_code_file(&app.state, &session, later).await,
+        enrolment::backup_code_file(&app.state, &session, later).await,
         Err(AppError::BackupCodesUnavailable)
     ));
 }

@@ -6,46 +6,39 @@
 
 use sqlx::{AnyConnection, AnyPool};
 
-use super::accounts::Account;
 use super::caller::Caller;
-use super::db_error;
-use super::second_factor::{self, secret_context, Proof};
+use super::crypto::totp::{self, TotpCredential, Verdict};
+use super::crypto::{backup_codes, passwords, qr, sealing};
+use super::proofs::{self, secret_context, Proof};
 use super::sessions::{self, Session};
-use super::{accounts, audit, backup_codes, passwords, qr, sealing, throttle, totp, AppState};
+use super::store::users::Account;
+use super::store::{self, security_events};
+use super::{throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
-    backup_file_name, group_key, normalize_code, BackupCodes, PendingSetup, TwoFactorStatus,
+    backup_file_name, group_key, normalize_code, AuthenticatorKey, BackupCodes, TwoFactorStatus,
     PENDING_SECRET_SECS,
 };
 
 /// How long after making them the session that made the backup codes may download them.
 pub const DOWNLOAD_WINDOW_SECS: i64 = 10 * 60;
 
+/// The associated data the download copy of a session's backup codes is sealed with.
 pub fn downloads_context(session_id: &str) -> String {
     format!("backup-codes:{session_id}")
 }
 
 pub async fn is_enabled(db: &AnyPool, user_id: i64) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT user_id FROM totp_credentials WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await
-        .map_err(db_error("checking 2FA"))?;
-    Ok(found.is_some())
+    Ok(store::totp::credential(db, user_id).await?.is_some())
 }
 
 pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppError> {
-    let enabled_since: Option<i64> =
-        sqlx::query_scalar("SELECT enabled_at FROM totp_credentials WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(db)
-            .await
-            .map_err(db_error("loading 2FA status"))?;
+    let enabled_since = store::totp::credential(db, user_id).await?.map(|c| c.enabled_at);
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
         enabled_since,
-        backup_codes_left: backup_codes::unused_count(db, user_id).await?,
+        backup_codes_left: store::backup_codes::unused_count(db, user_id).await?,
     })
 }
 
@@ -57,7 +50,7 @@ async fn check_password(
     password: &str,
     caller: &Caller,
 ) -> Result<Account, AppError> {
-    let account = accounts::find_by_id(db, session.user_id).await?;
+    let account = store::users::find_by_id(db, session.user_id).await?;
     let scopes = throttle::password_scopes(&account.email, Some((account.id, session.epoch)), caller);
     throttle::begin_attempt(db, &scopes, caller.now).await?;
     let checked = passwords::verify(password.to_owned(), account.password_hash.clone()).await;
@@ -75,10 +68,10 @@ fn authenticator_key(
     email: String,
     secret: &[u8],
     expires_at: Option<i64>,
-) -> Result<PendingSetup, AppError> {
+) -> Result<AuthenticatorKey, AppError> {
     let key = totp::base32(secret);
     let uri = totp::otpauth_uri(&state.settings.issuer, &email, &key);
-    Ok(PendingSetup {
+    Ok(AuthenticatorKey {
         qr_svg: qr::svg_of(&uri)?,
         uri,
         key: group_key(&key),
@@ -97,61 +90,29 @@ pub async fn begin_setup(
     session: &Session,
     password: &str,
     caller: &Caller,
-) -> Result<PendingSetup, AppError> {
+) -> Result<AuthenticatorKey, AppError> {
     let (db, now) = (&state.db, caller.now);
     if is_enabled(db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let account = check_password(db, session, password, caller).await?;
 
-    let fail = db_error("storing a pending secret");
-    let mut tx = db.begin().await.map_err(&fail)?;
-    sqlx::query("DELETE FROM totp_pending WHERE session_id = $1 AND created_at <= $2")
-        .bind(&session.id)
-        .bind(now - PENDING_SECRET_SECS)
-        .execute(&mut *tx)
-        .await
-        .map_err(&fail)?;
+    let expired_at = now - PENDING_SECRET_SECS;
+    let mut tx = db.begin().await?;
+    store::totp::delete_expired_pending_of_session(&mut *tx, &session.id, expired_at).await?;
     let fresh =
         sealing::seal(&state.settings.data_key, &totp::new_secret(), &secret_context(session.user_id))?;
     // Two tabs of one session beginning at once both end up with the one row that won.
-    let made = sqlx::query(
-        "INSERT INTO totp_pending (session_id, user_id, secret, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (session_id) DO NOTHING",
-    )
-    .bind(&session.id)
-    .bind(session.user_id)
-    .bind(fresh)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(&fail)?
-    .rows_affected()
-        == 1;
-    if made {
-        audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorSetupStarted, caller.ip(), now)
-            .await?;
+    if store::totp::insert_pending(&mut *tx, &session.id, session.user_id, &fresh, now).await? {
+        let kind = SecurityEventKind::TwoFactorSetupStarted;
+        security_events::record(&mut *tx, session.user_id, kind, caller.ip(), now).await?;
     }
-    tx.commit().await.map_err(&fail)?;
-    let (sealed, created_at) = pending_secret(db, session, now)
+    tx.commit().await?;
+    let pending = store::totp::pending_of_session(db, &session.id, session.user_id, expired_at)
         .await?
         .ok_or_else(|| AppError::internal("begin setup", "pending secret vanished"))?;
-    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    authenticator_key(state, account.email, &secret, Some(created_at + PENDING_SECRET_SECS))
-}
-
-async fn pending_secret(
-    db: &AnyPool,
-    session: &Session,
-    now: i64,
-) -> Result<Option<(Vec<u8>, i64)>, AppError> {
-    sqlx::query_as("SELECT secret, created_at FROM totp_pending WHERE session_id = $1 AND user_id = $2 AND created_at > $3")
-        .bind(&session.id)
-        .bind(session.user_id)
-        .bind(now - PENDING_SECRET_SECS)
-        .fetch_optional(db)
-        .await
-        .map_err(db_error("loading a pending secret"))
+    let secret = sealing::open(&state.settings.data_key, &pending.secret, &secret_context(session.user_id))?;
+    authenticator_key(state, account.email, &secret, Some(pending.created_at + PENDING_SECRET_SECS))
 }
 
 /// Step 2 of setup: a code from the app turns 2FA on. The session's pending secret, exactly the
@@ -166,57 +127,42 @@ pub async fn confirm_setup(
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
     let code = normalize_code(code)?;
-    let (db, now, ip) = (&state.db, caller.now, caller.ip());
-    if is_enabled(db, session.user_id).await? {
+    let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
+    if is_enabled(db, user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let (sealed, _) = pending_secret(db, session, now).await?.ok_or(AppError::NoPendingSetup)?;
-    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    let scopes = throttle::second_factor_scopes(session.user_id, session.epoch, caller);
+    let pending = store::totp::pending_of_session(db, &session.id, user_id, now - PENDING_SECRET_SECS)
+        .await?
+        .ok_or(AppError::NoPendingSetup)?;
+    let secret = sealing::open(&state.settings.data_key, &pending.secret, &secret_context(user_id))?;
+    let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let Some(step) = totp::matching_step(&secret, &code, now)? else {
-        audit::record(db, session.user_id, SecurityEventKind::WrongCode, ip, now).await?;
+    let Verdict::Accepted { step } = TotpCredential::fresh(secret).verify(&code, now)? else {
+        security_events::record(db, user_id, SecurityEventKind::WrongCode, ip, now).await?;
         return Err(AppError::WrongCode);
     };
     throttle::succeeded(db, &scopes, now).await?;
 
     let fresh = FreshBackupCodes::make(state, session).await?;
-    let fail = db_error("enabling 2FA");
-    let mut tx = db.begin().await.map_err(&fail)?;
+    let mut tx = db.begin().await?;
     // Whoever logged in elsewhere with the password alone (perhaps the reason for turning 2FA
     // on), or is logging in right now, is shut out: from now on every session has passed the
     // second factor. First, so that a session that has ended meanwhile changes nothing.
     let other_sessions_ended = match sessions::new_epoch(&mut tx, session).await {
         // A parallel confirmation of this same session won.
-        Err(AppError::LoginRequired) if is_enabled(db, session.user_id).await? => {
+        Err(AppError::LoginRequired) if is_enabled(db, user_id).await? => {
             return Err(AppError::TwoFactorAlreadyOn)
         }
         ended => ended?,
     };
-    let inserted = sqlx::query(
-        "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id) DO NOTHING",
-    )
-    .bind(session.user_id)
-    .bind(&sealed)
-    .bind(now)
-    .bind(step)
-    .execute(&mut *tx)
-    .await
-    .map_err(&fail)?;
-    if inserted.rows_affected() != 1 {
-        // A parallel confirmation won.
+    if !store::totp::insert_credential(&mut *tx, user_id, &pending.secret, now, step).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    sqlx::query("DELETE FROM totp_pending WHERE user_id = $1")
-        .bind(session.user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(&fail)?;
+    store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
     fresh.store(&mut tx, session, now).await?;
-    audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
-    tx.commit().await.map_err(&fail)?;
-    tracing::info!(user_id = session.user_id, other_sessions_ended, "2FA turned on");
+    security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, other_sessions_ended, "2FA turned on");
     Ok(fresh.shown(state, now))
 }
 
@@ -250,34 +196,19 @@ impl FreshBackupCodes {
     /// Replaces the account's backup codes (the old set stops working) and offers the new set
     /// for download to this session.
     async fn store(&self, tx: &mut AnyConnection, session: &Session, now: i64) -> Result<(), AppError> {
-        let fail = db_error("storing backup codes");
-        sqlx::query("DELETE FROM backup_codes WHERE user_id = $1")
-            .bind(session.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(&fail)?;
+        store::backup_codes::delete_all(&mut *tx, session.user_id).await?;
         for hash in &self.hashes {
-            sqlx::query("INSERT INTO backup_codes (user_id, code_hash) VALUES ($1, $2)")
-                .bind(session.user_id)
-                .bind(hash)
-                .execute(&mut *tx)
-                .await
-                .map_err(&fail)?;
+            store::backup_codes::insert(&mut *tx, session.user_id, hash).await?;
         }
-        sqlx::query("DELETE FROM backup_code_downloads WHERE session_id = $1")
-            .bind(&session.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(&fail)?;
-        sqlx::query("INSERT INTO backup_code_downloads (session_id, user_id, codes, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&session.id)
-            .bind(session.user_id)
-            .bind(&self.sealed_for_download)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(&fail)?;
-        Ok(())
+        store::backup_codes::delete_download_of_session(&mut *tx, &session.id).await?;
+        store::backup_codes::insert_download(
+            &mut *tx,
+            &session.id,
+            session.user_id,
+            &self.sealed_for_download,
+            now,
+        )
+        .await
     }
 }
 
@@ -299,14 +230,13 @@ pub async fn regenerate_backup_codes(
     // Made before the proof is used up: should the server be too busy to hash them, the owner's
     // code or backup code is still theirs.
     let fresh = FreshBackupCodes::make(state, session).await?;
-    second_factor::consume(state, session, proof, caller).await?;
-    let fail = db_error("regenerating backup codes");
-    let mut tx = db.begin().await.map_err(&fail)?;
+    proofs::consume(state, session, proof, caller).await?;
+    let mut tx = db.begin().await?;
     sessions::new_epoch(&mut tx, session).await?;
     fresh.store(&mut tx, session, now).await?;
-    audit::record(&mut *tx, session.user_id, SecurityEventKind::BackupCodesRegenerated, caller.ip(), now)
-        .await?;
-    tx.commit().await.map_err(&fail)?;
+    let kind = SecurityEventKind::BackupCodesRegenerated;
+    security_events::record(&mut *tx, session.user_id, kind, caller.ip(), now).await?;
+    tx.commit().await?;
     Ok(fresh.shown(state, now))
 }
 
@@ -318,18 +248,14 @@ pub async fn show_key_again(
     password: &str,
     code: &str,
     caller: &Caller,
-) -> Result<PendingSetup, AppError> {
+) -> Result<AuthenticatorKey, AppError> {
     let db = &state.db;
     let account = check_password(db, session, password, caller).await?;
-    second_factor::consume_app_code(state, session, code, caller).await?;
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM totp_credentials WHERE user_id = $1")
-        .bind(session.user_id)
-        .fetch_optional(db)
-        .await
-        .map_err(db_error("loading the authenticator"))?
-        .ok_or(AppError::TwoFactorOff)?;
-    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(session.user_id))?;
-    audit::record(db, session.user_id, SecurityEventKind::AnotherPhoneAdded, caller.ip(), caller.now).await?;
+    proofs::consume_app_code(state, session, code, caller).await?;
+    let stored = store::totp::credential(db, session.user_id).await?.ok_or(AppError::TwoFactorOff)?;
+    let secret = sealing::open(&state.settings.data_key, &stored.secret, &secret_context(session.user_id))?;
+    let kind = SecurityEventKind::AnotherPhoneAdded;
+    security_events::record(db, session.user_id, kind, caller.ip(), caller.now).await?;
     authenticator_key(state, account.email, &secret, None)
 }
 
@@ -342,26 +268,22 @@ pub async fn disable(
     proof: Proof<'_>,
     caller: &Caller,
 ) -> Result<(), AppError> {
-    let (db, now) = (&state.db, caller.now);
-    if !is_enabled(db, session.user_id).await? {
+    let (db, now, user_id) = (&state.db, caller.now, session.user_id);
+    if !is_enabled(db, user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
     check_password(db, session, password, caller).await?;
-    second_factor::consume(state, session, proof, caller).await?;
-    let fail = db_error("turning 2FA off");
-    let mut tx = db.begin().await.map_err(&fail)?;
+    proofs::consume(state, session, proof, caller).await?;
+    let mut tx = db.begin().await?;
     sessions::new_epoch(&mut tx, session).await?;
-    for statement in [
-        "DELETE FROM totp_credentials WHERE user_id = $1",
-        "DELETE FROM totp_pending WHERE user_id = $1",
-        "DELETE FROM backup_codes WHERE user_id = $1",
-        "DELETE FROM backup_code_downloads WHERE user_id = $1",
-    ] {
-        sqlx::query(statement).bind(session.user_id).execute(&mut *tx).await.map_err(&fail)?;
-    }
-    audit::record(&mut *tx, session.user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now).await?;
-    tx.commit().await.map_err(&fail)?;
-    tracing::info!(user_id = session.user_id, "2FA turned off");
+    store::totp::delete_credential(&mut *tx, user_id).await?;
+    store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
+    store::backup_codes::delete_all(&mut *tx, user_id).await?;
+    store::backup_codes::delete_downloads_of_account(&mut *tx, user_id).await?;
+    security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id, "2FA turned off");
     Ok(())
 }
 
@@ -376,21 +298,14 @@ pub async fn backup_code_file(
     session: &Session,
     now: i64,
 ) -> Result<BackupCodeFile, AppError> {
-    let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT codes, created_at FROM backup_code_downloads WHERE session_id = $1 AND user_id = $2",
-    )
-    .bind(&session.id)
-    .bind(session.user_id)
-    .fetch_optional(&state.db)
-    .await
-    .map_err(db_error("loading backup codes for download"))?;
-    let Some((sealed, created_at)) = row.filter(|(_, created)| now - created < DOWNLOAD_WINDOW_SECS) else {
+    let download = store::backup_codes::download_of_session(&state.db, &session.id, session.user_id).await?;
+    let Some(download) = download.filter(|d| now - d.created_at < DOWNLOAD_WINDOW_SECS) else {
         return Err(AppError::BackupCodesUnavailable);
     };
-    let plain = sealing::open(&state.settings.data_key, &sealed, &downloads_context(&session.id))?;
+    let plain = sealing::open(&state.settings.data_key, &download.codes, &downloads_context(&session.id))?;
     let codes: Vec<String> = serde_json::from_slice(&plain)
         .map_err(|e| AppError::internal("reading backup codes for download", e))?;
-    let date = crate::dates::format_date(created_at);
+    let date = crate::dates::format_date(download.created_at);
     let issuer = &state.settings.issuer;
     Ok(BackupCodeFile {
         file_name: backup_file_name(issuer, &date),

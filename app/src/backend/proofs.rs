@@ -1,15 +1,19 @@
 //! Checking the second factor: a code from the authenticator app, whose time step is accepted
 //! once per account (RFC 6238 §5.2), or a backup code, accepted once. Used at login and to
-//! confirm changes to 2FA itself.
+//! confirm changes to 2FA itself; each attempt counts against the guessing limits.
 
 use super::caller::Caller;
-use super::db_error;
+use super::crypto::totp::{TotpCredential, Verdict};
+use super::crypto::{backup_codes, sealing};
 use super::sessions::Session;
-use super::{audit, backup_codes, sealing, throttle, totp, AppState};
+use super::store::{self, security_events};
+use super::{throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::normalize_code;
 
+/// The associated data a TOTP secret of `user_id` is sealed with: a secret copied onto another
+/// account's row does not open.
 pub fn secret_context(user_id: i64) -> String {
     format!("totp-secret:{user_id}")
 }
@@ -57,32 +61,21 @@ pub async fn consume_app_code(
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
     let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let row: Option<(Vec<u8>, i64)> =
-        sqlx::query_as("SELECT secret, last_step FROM totp_credentials WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(db)
-            .await
-            .map_err(db_error("loading the authenticator"))?;
-    let Some((sealed, _)) = row else {
-        return Err(AppError::TwoFactorOff);
+    let stored = store::totp::credential(db, user_id).await?.ok_or(AppError::TwoFactorOff)?;
+    let secret = sealing::open(&state.settings.data_key, &stored.secret, &secret_context(user_id))?;
+    let credential = TotpCredential::new(secret, stored.last_step);
+    let reused = match credential.verify(&code, now)? {
+        Verdict::Wrong => {
+            security_events::record(db, user_id, SecurityEventKind::WrongCode, ip, now).await?;
+            return Err(AppError::WrongCode);
+        }
+        Verdict::Reused => true,
+        // The database decides between parallel submissions of one code.
+        Verdict::Accepted { step } => !store::totp::use_step(db, user_id, step).await?,
     };
-    let secret = sealing::open(&state.settings.data_key, &sealed, &secret_context(user_id))?;
-    let Some(step) = totp::matching_step(&secret, &code, now)? else {
-        audit::record(db, user_id, SecurityEventKind::WrongCode, ip, now).await?;
-        return Err(AppError::WrongCode);
-    };
-    // The check and the update are one statement: of two parallel submissions of one code,
-    // exactly one moves `last_step`.
-    let accepted =
-        sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
-            .bind(step)
-            .bind(user_id)
-            .execute(db)
-            .await
-            .map_err(db_error("recording a used code"))?;
-    if accepted.rows_affected() != 1 {
+    if reused {
         tracing::info!(user_id, "a code of an already used time step was refused");
-        audit::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
+        security_events::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
         return Err(AppError::WrongCode);
     }
     throttle::succeeded(db, &scopes, now).await
@@ -99,37 +92,24 @@ pub async fn consume_backup_code(
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
     let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let unused: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
-            .bind(user_id)
-            .fetch_all(db)
-            .await
-            .map_err(db_error("loading backup codes"))?;
-    let hashes: Vec<String> = unused.iter().map(|(_, hash)| hash.clone()).collect();
+    let unused = store::backup_codes::unused(db, user_id).await?;
+    let hashes: Vec<String> = unused.iter().map(|code| code.code_hash.clone()).collect();
     let matched =
         throttle::refund_if_busy(db, &scopes, now, backup_codes::find_match(&canonical, &hashes).await)
             .await?;
     let Some(index) = matched else {
-        audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
+        security_events::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);
     };
     // The code is used and its event recorded together.
-    let mut tx = db.begin().await.map_err(db_error("using a backup code"))?;
-    let used = sqlx::query("UPDATE backup_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(unused[index].0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error("using a backup code"))?
-        .rows_affected()
-        == 1;
-    if !used {
+    let mut tx = db.begin().await?;
+    if !store::backup_codes::mark_used(&mut *tx, unused[index].id, now).await? {
         drop(tx);
-        audit::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
+        security_events::record(db, user_id, SecurityEventKind::WrongBackupCode, ip, now).await?;
         return Err(AppError::WrongBackupCode);
     }
-    audit::record(&mut *tx, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
-    tx.commit().await.map_err(db_error("using a backup code"))?;
+    security_events::record(&mut *tx, user_id, SecurityEventKind::BackupCodeUsed, ip, now).await?;
+    tx.commit().await?;
     throttle::succeeded(db, &scopes, now).await?;
-    super::backup_codes::unused_count(db, user_id).await
+    store::backup_codes::unused_count(db, user_id).await
 }

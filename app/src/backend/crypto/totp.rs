@@ -40,6 +40,49 @@ pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Result<Option<i64>,
     Ok(totp(secret)?.check(code, now).map(|step| step as i64))
 }
 
+/// An authenticator as an account holds it, after kanidm's `Totp`: the secret and the last time
+/// step it accepted. It owns the rule of RFC 6238 §5.2: a code is accepted once.
+pub struct TotpCredential {
+    secret: Vec<u8>,
+    last_step: i64,
+}
+
+/// What a typed code is worth against a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Valid now, of a later time step than any accepted before: `step` is to be recorded.
+    Accepted {
+        step: i64,
+    },
+    /// Valid now, but its time step was already used.
+    Reused,
+    Wrong,
+}
+
+impl TotpCredential {
+    pub fn new(secret: Vec<u8>, last_step: i64) -> Self {
+        TotpCredential { secret, last_step }
+    }
+
+    /// A secret that has accepted no code yet (a setup's pending one).
+    pub fn fresh(secret: Vec<u8>) -> Self {
+        TotpCredential { secret, last_step: i64::MIN }
+    }
+
+    /// Checks `code` (normalised to its 6 digits) at `now`, one step of drift either side.
+    pub fn verify(&self, code: &str, now: i64) -> Result<Verdict, AppError> {
+        Ok(match matching_step(&self.secret, code, now)? {
+            None => Verdict::Wrong,
+            Some(step) if step <= self.last_step => Verdict::Reused,
+            Some(step) => Verdict::Accepted { step },
+        })
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+}
+
 /// The code an app shows at `now`; for tests and for nothing else.
 pub fn code_at(secret: &[u8], now: i64) -> Result<String, AppError> {
     Ok(totp(secret)?.generate(now as u64).to_string())
@@ -100,6 +143,21 @@ mod tests {
             let code = code_at(RFC_SEED, now + offset * STEP_SECS).unwrap();
             assert_eq!(matching_step(RFC_SEED, &code, now).unwrap(), None, "offset {offset}");
         }
+    }
+
+    #[test]
+    fn a_credential_accepts_each_time_step_once() {
+        let now = 1_800_000_015;
+        let step = now / STEP_SECS;
+        let code = code_at(RFC_SEED, now).unwrap();
+        let fresh = TotpCredential::fresh(RFC_SEED.to_vec());
+        assert_eq!(fresh.verify(&code, now).unwrap(), Verdict::Accepted { step });
+        let used = TotpCredential::new(RFC_SEED.to_vec(), step);
+        assert_eq!(used.verify(&code, now).unwrap(), Verdict::Reused);
+        let next = code_at(RFC_SEED, now + STEP_SECS).unwrap();
+        assert_eq!(used.verify(&next, now).unwrap(), Verdict::Accepted { step: step + 1 });
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        assert_eq!(used.verify(wrong, now).unwrap(), Verdict::Wrong);
     }
 
     #[test]

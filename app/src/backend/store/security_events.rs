@@ -1,7 +1,6 @@
 //! The append-only `security_events` table.
 
-use sqlx::AnyPool;
-
+use super::Db;
 use crate::error::AppError;
 use crate::security_events::{SecurityEvent, SecurityEventKind};
 
@@ -10,40 +9,46 @@ pub const RECENT_EVENTS: i64 = 20;
 
 /// Records an event through `db`: the pool, or the transaction of the change it records, so
 /// that the change and its event are committed together or not at all.
-pub async fn record<'e, E>(
-    db: E,
+pub async fn record<'e>(
+    db: impl Db<'e>,
     user_id: i64,
     kind: SecurityEventKind,
     ip: Option<&str>,
     now: i64,
-) -> Result<(), AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO security_events (user_id, kind, ip, created_at) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
         .bind(kind.as_str())
         .bind(ip)
         .bind(now)
         .execute(db)
-        .await
-        .map_err(|e| AppError::internal("recording a security event", e))?;
+        .await?;
     Ok(())
 }
 
-pub async fn recent(db: &AnyPool, user_id: i64) -> Result<Vec<SecurityEvent>, AppError> {
-    let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    kind: String,
+    created_at: i64,
+    ip: Option<String>,
+}
+
+pub async fn recent<'e>(db: impl Db<'e>, user_id: i64) -> Result<Vec<SecurityEvent>, AppError> {
+    let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT kind, created_at, ip FROM security_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user_id)
     .bind(RECENT_EVENTS)
     .fetch_all(db)
-    .await
-    .map_err(|e| AppError::internal("loading security events", e))?;
+    .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(kind, at, ip)| {
-            SecurityEventKind::parse(&kind).map(|kind| SecurityEvent { kind, at, ip })
+        .filter_map(|row| {
+            SecurityEventKind::parse(&row.kind).map(|kind| SecurityEvent {
+                kind,
+                at: row.created_at,
+                ip: row.ip,
+            })
         })
         .collect())
 }

@@ -3,16 +3,18 @@
 
 use leptos::server;
 
+#[cfg(feature = "ssr")]
+pub mod context;
+
 use crate::account::{AccountOverview, Viewer};
 use crate::error::AppError;
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
-use crate::two_factor::{BackupCodeLogin, BackupCodes, PendingSetup, TwoFactorStatus};
+use crate::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, TwoFactorStatus};
 
 /// Who is logged in on this session, if anyone. Open to every caller.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::backend::context;
     let state = context::app_state()?;
     Ok(context::current_session(&state).await?.map(|s| Viewer { email: s.email, level: s.level }))
 }
@@ -20,7 +22,8 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 /// Creates an account and logs it in. Limited per client address.
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login};
+    use crate::api::context;
+    use crate::backend::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let started =
@@ -32,7 +35,8 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login};
+    use crate::api::context;
+    use crate::backend::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let started =
@@ -44,7 +48,8 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::backend::{context, login};
+    use crate::api::context;
+    use crate::backend::login;
     let state = context::app_state()?;
     let token = context::session_token(&state.settings);
     login::log_out(&state, token.as_deref()).await?;
@@ -55,51 +60,56 @@ pub async fn log_out() -> Result<(), AppError> {
 /// The logged-in account's details. Fully authenticated sessions only.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
-    use crate::backend::{accounts, context};
+    use crate::api::context;
+    use crate::backend::store;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    accounts::overview(&state.db, session.user_id).await
+    store::users::overview(&state.db, session.user_id).await
 }
 
 /// Whether 2FA is on, since when, and how many backup codes are left. Fully authenticated.
 #[server(prefix = "/api", endpoint = "two-factor/status")]
 pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
-    use crate::backend::{context, two_factor};
+    use crate::api::context;
+    use crate::backend::enrolment;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    two_factor::status(&state.db, session.user_id).await
+    enrolment::status(&state.db, session.user_id).await
 }
 
 /// Setup step 1: re-checks the password and issues this session's pending secret (the same one
 /// until it is confirmed or expires after 15 minutes; other sessions get their own). Fully
 /// authenticated; refused while 2FA is on.
 #[server(prefix = "/api", endpoint = "two-factor/begin")]
-pub async fn begin_two_factor_setup(password: String) -> Result<PendingSetup, AppError> {
-    use crate::backend::{context, two_factor};
+pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey, AppError> {
+    use crate::api::context;
+    use crate::backend::enrolment;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::begin_setup(&state, &session, &password, &context::caller(&state)).await
+    enrolment::begin_setup(&state, &session, &password, &context::caller(&state)).await
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
 #[server(prefix = "/api", endpoint = "two-factor/confirm")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppError> {
-    use crate::backend::{context, two_factor};
+    use crate::api::context;
+    use crate::backend::enrolment;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::confirm_setup(&state, &session, &code, &context::caller(&state)).await
+    enrolment::confirm_setup(&state, &session, &code, &context::caller(&state)).await
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
 #[server(prefix = "/api", endpoint = "two-factor/backup-codes", output = PlainText)]
 pub async fn download_backup_codes() -> Result<String, AppError> {
-    use crate::backend::{context, two_factor, unix_now};
+    use crate::api::context;
+    use crate::backend::{enrolment, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    let file = two_factor::backup_code_file(&state, &session, unix_now()).await?;
+    let file = enrolment::backup_code_file(&state, &session, unix_now()).await?;
     context::attach_as(&file.file_name);
     Ok(file.text)
 }
@@ -108,7 +118,8 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
 /// starts a fully authenticated session under a new id.
 #[server(prefix = "/api", endpoint = "login/code")]
 pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
-    use crate::backend::{context, login, second_factor::Proof};
+    use crate::api::context;
+    use crate::backend::{login, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
     let done =
@@ -121,7 +132,8 @@ pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
 /// Login step 2 with a backup code instead; answers how many codes are left.
 #[server(prefix = "/api", endpoint = "login/backup-code")]
 pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, AppError> {
-    use crate::backend::{context, login, second_factor::Proof};
+    use crate::api::context;
+    use crate::backend::{login, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
     let done =
@@ -141,38 +153,45 @@ pub async fn regenerate_backup_codes(
     password: String,
     code: Option<String>,
 ) -> Result<BackupCodes, AppError> {
-    use crate::backend::{context, second_factor::Proof, two_factor};
+    use crate::api::context;
+    use crate::backend::{enrolment, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
     let proof = Proof::guess(code.as_deref().unwrap_or_default())?;
-    two_factor::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
+    enrolment::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
 }
 
 /// The active key again, as QR code and text, for another smartphone: password and a current code.
 #[server(prefix = "/api", endpoint = "two-factor/another-phone")]
-pub async fn show_key_for_another_phone(password: String, code: String) -> Result<PendingSetup, AppError> {
-    use crate::backend::{context, two_factor};
+pub async fn show_key_for_another_phone(
+    password: String,
+    code: String,
+) -> Result<AuthenticatorKey, AppError> {
+    use crate::api::context;
+    use crate::backend::enrolment;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    two_factor::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
+    enrolment::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
 }
 
 /// Turns 2FA off: password and a current code or an unused backup code (in `code`).
 #[server(prefix = "/api", endpoint = "two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
-    use crate::backend::{context, second_factor::Proof, two_factor};
+    use crate::api::context;
+    use crate::backend::{enrolment, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    two_factor::disable(&state, &session, &password, Proof::guess(&code)?, &context::caller(&state)).await
+    enrolment::disable(&state, &session, &password, Proof::guess(&code)?, &context::caller(&state)).await
 }
 
 /// The account's latest security events, newest first.
 #[server(prefix = "/api", endpoint = "security/events")]
 pub async fn get_security_events() -> Result<Vec<SecurityEvent>, AppError> {
-    use crate::backend::{audit, context};
+    use crate::api::context;
+    use crate::backend::store;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    audit::recent(&state.db, session.user_id).await
+    store::security_events::recent(&state.db, session.user_id).await
 }

@@ -40,17 +40,6 @@ pub fn normalize(input: &str) -> Option<String> {
     (code.len() == CODE_CHARS && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
-/// How many of the account's backup codes are still unused.
-pub async fn unused_count(db: &sqlx::AnyPool, user_id: i64) -> Result<u32, AppError> {
-    let left: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
-            .bind(user_id)
-            .fetch_one(db)
-            .await
-            .map_err(super::db_error("counting backup codes"))?;
-    Ok(left as u32)
-}
-
 /// Salted argon2id hashes of the codes, on a blocking thread.
 pub async fn hash_all(codes: &[String]) -> Result<Vec<String>, AppError> {
     let mut hashes = Vec::with_capacity(codes.len());

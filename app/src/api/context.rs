@@ -1,5 +1,5 @@
 //! Plumbing between a server function and the HTTP request it serves: the app state, the
-//! session cookie, the caller's session.
+//! cookies, the client's address, the caller's session, headers of the answer.
 
 use std::net::IpAddr;
 
@@ -8,11 +8,11 @@ use http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::caller::Caller;
-use super::devices::{self, DEVICE_COOKIE_SECS};
-use super::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
-use super::{unix_now, AppState, Settings};
 use crate::account::AuthLevel;
+use crate::backend::caller::Caller;
+use crate::backend::crypto::devices::{self, DEVICE_COOKIE_SECS};
+use crate::backend::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
+use crate::backend::{unix_now, AppState, Settings};
 use crate::error::AppError;
 
 pub fn app_state() -> Result<AppState, AppError> {

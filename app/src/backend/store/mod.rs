@@ -1,0 +1,17 @@
+//! The database, one module per table or group of tables: the only place their SQL lives.
+//!
+//! Each function is one statement and takes any executor, the pool or a transaction, so that a
+//! flow can run several in one transaction. A database failure becomes `AppError::Internal`
+//! through `From<sqlx::Error>` (logged, never shown); the few that a user can act on, such as
+//! a taken email, are mapped here.
+
+pub mod attempt_limits;
+pub mod backup_codes;
+pub mod security_events;
+pub mod sessions;
+pub mod totp;
+pub mod users;
+
+/// Any executor of the `Any` driver: `&AnyPool`, `&mut AnyConnection`, `&mut *tx`.
+pub trait Db<'e>: sqlx::Executor<'e, Database = sqlx::Any> {}
+impl<'e, E: sqlx::Executor<'e, Database = sqlx::Any>> Db<'e> for E {}

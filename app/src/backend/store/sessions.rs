@@ -1,0 +1,96 @@
+//! The `sessions` table. A row's id is the SHA-256 of the session token (see `sessions`).
+
+use super::Db;
+use crate::error::AppError;
+
+/// A session row joined with its account's email and current epoch.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub level: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub email: String,
+    pub auth_epoch: i64,
+    pub account_epoch: i64,
+}
+
+pub async fn insert<'e>(
+    db: impl Db<'e>,
+    id: &str,
+    user_id: i64,
+    level: i64,
+    epoch: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, level, auth_epoch, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(level)
+    .bind(epoch)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find<'e>(db: impl Db<'e>, id: &str) -> Result<Option<SessionRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+pub async fn touch<'e>(db: impl Db<'e>, id: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id).execute(db).await?;
+    Ok(())
+}
+
+pub async fn delete<'e>(db: impl Db<'e>, id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db).await?;
+    Ok(())
+}
+
+/// Moves one session to `epoch`; answers whether it still existed.
+pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &str, epoch: i64) -> Result<bool, AppError> {
+    let moved = sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
+        .bind(epoch)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
+/// Deletes every session of the account but `keep`; answers how many.
+pub async fn delete_others<'e>(db: impl Db<'e>, user_id: i64, keep: &str) -> Result<u64, AppError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(db)
+        .await?;
+    Ok(ended.rows_affected())
+}
+
+/// Deletes sessions idle since `idle_before`, started before `started_before`, or half logged in
+/// (level 1) and started before `pending_before`.
+pub async fn delete_expired<'e>(
+    db: impl Db<'e>,
+    idle_before: i64,
+    started_before: i64,
+    pending_before: i64,
+) -> Result<u64, AppError> {
+    let deleted = sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at <= $1 OR created_at <= $2 OR (level = 1 AND created_at <= $3)",
+    )
+    .bind(idle_before)
+    .bind(started_before)
+    .bind(pending_before)
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected())
+}

@@ -1,0 +1,79 @@
+//! The `users` table.
+//!
+//! `auth_epoch` counts the changes to how the account logs in; each session carries the epoch
+//! it was started under (see `sessions::new_epoch`).
+
+use super::Db;
+use crate::account::AccountOverview;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    /// Read in the same statement as `two_factor_on`: a session started from this reading
+    /// carries this epoch, so it cannot outlive a change that made the reading stale.
+    pub auth_epoch: i64,
+    credentials: i64,
+}
+
+impl Account {
+    pub fn two_factor_on(&self) -> bool {
+        self.credentials > 0
+    }
+}
+
+const SELECT_ACCOUNT: &str = "SELECT u.id, u.email, u.password_hash, u.auth_epoch,
+    (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id) AS credentials FROM users u";
+
+/// Inserts an account; an email already present is `EmailTaken`, decided by the database's
+/// unique index so that two simultaneous sign-ups cannot both succeed.
+pub async fn insert<'e>(
+    db: impl Db<'e>,
+    email: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(db)
+    .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::EmailTaken),
+        other => Ok(other?),
+    }
+}
+
+pub async fn find_by_email<'e>(db: impl Db<'e>, email: &str) -> Result<Option<Account>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE u.email = $1")).bind(email).fetch_optional(db).await?)
+}
+
+pub async fn find_by_id<'e>(db: impl Db<'e>, user_id: i64) -> Result<Account, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE u.id = $1")).bind(user_id).fetch_one(db).await?)
+}
+
+pub async fn overview<'e>(db: impl Db<'e>, user_id: i64) -> Result<AccountOverview, AppError> {
+    let (email, created_at) =
+        sqlx::query_as::<_, (String, i64)>("SELECT email, created_at FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db)
+            .await?;
+    Ok(AccountOverview { email, created_at })
+}
+
+/// Moves the account from epoch `from` to the next one and answers it; `None` when the account
+/// was not at `from` any more.
+pub async fn next_epoch<'e>(db: impl Db<'e>, user_id: i64, from: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch",
+    )
+    .bind(user_id)
+    .bind(from)
+    .fetch_optional(db)
+    .await?)
+}
