@@ -11,6 +11,7 @@ use leptos_axum::ResponseOptions;
 use crate::account::AuthLevel;
 use crate::backend::caller::Caller;
 use crate::backend::crypto::devices::{self, DEVICE_COOKIE_SECS};
+use crate::backend::ids::SessionToken;
 use crate::backend::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
 use crate::backend::{unix_now, AppState, Settings};
 use crate::error::AppError;
@@ -54,9 +55,9 @@ fn cookies(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// The session token the browser sent, if any.
-pub fn session_token(settings: &Settings) -> Option<String> {
-    cookies(cookie_name(settings)).into_iter().next()
+/// The session token the browser sent, if any (of the shape of ours).
+pub fn session_token(settings: &Settings) -> Option<SessionToken> {
+    cookies(cookie_name(settings)).iter().find_map(|value| SessionToken::parse(value))
 }
 
 /// Who is calling: address, clock, and the browser's device cookies whose signature holds.
@@ -131,7 +132,8 @@ fn set_cookie(value: String) {
     }
 }
 
-pub fn set_session_cookie(settings: &Settings, token: &str) {
+pub fn set_session_cookie(settings: &Settings, token: &SessionToken) {
+    let token = token.as_str();
     let secure = if settings.secure_cookies { "; Secure" } else { "" };
     set_cookie(format!(
         "{}={token}; Path=/; Max-Age={ABSOLUTE_TIMEOUT_SECS}; HttpOnly; SameSite=Strict{secure}",

@@ -27,7 +27,7 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let started =
-        login::sign_up(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
+        login::sign_up(&state, &email, &password, previous.as_ref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
@@ -40,7 +40,7 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let started =
-        login::log_in(&state, &email, &password, previous.as_deref(), &context::caller(&state)).await?;
+        login::log_in(&state, &email, &password, previous.as_ref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)
@@ -52,7 +52,7 @@ pub async fn log_out() -> Result<(), AppError> {
     use crate::backend::login;
     let state = context::app_state()?;
     let token = context::session_token(&state.settings);
-    login::log_out(&state, token.as_deref()).await?;
+    login::log_out(&state, token.as_ref()).await?;
     context::clear_session_cookie(&state.settings);
     Ok(())
 }

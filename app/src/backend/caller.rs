@@ -2,6 +2,7 @@
 
 use super::crypto::devices::{self, Device};
 use super::crypto::sealing::DataKey;
+use super::ids::UserId;
 
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
@@ -25,14 +26,14 @@ impl Caller {
 
     /// The caller's device, when it is a trusted browser of `user_id` at the account's epoch
     /// `epoch` (see `devices`).
-    pub fn trusted_device(&self, user_id: i64, epoch: i64) -> Option<&Device> {
-        self.devices.iter().find(|d| d.trusted_for(user_id, epoch, self.now))
+    pub fn trusted_device(&self, user_id: UserId, epoch: i64) -> Option<&Device> {
+        self.devices.iter().find(|d| d.trusted_for(user_id.0, epoch, self.now))
     }
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:
     /// its trusted one renewed, or a new one.
-    pub fn device_cookie_after_login(&self, key: &DataKey, user_id: i64, epoch: i64) -> String {
-        let known = self.devices.iter().find(|d| d.user_id == user_id);
-        devices::issue(key, user_id, epoch, self.now, known)
+    pub fn device_cookie_after_login(&self, key: &DataKey, user_id: UserId, epoch: i64) -> String {
+        let known = self.devices.iter().find(|d| d.user_id == user_id.0);
+        devices::issue(key, user_id.0, epoch, self.now, known)
     }
 }

@@ -9,6 +9,7 @@ use sqlx::{AnyConnection, AnyPool};
 use super::caller::Caller;
 use super::crypto::totp::{self, TotpCredential, Verdict};
 use super::crypto::{backup_codes, passwords, qr, sealing};
+use super::ids::{SessionId, UserId};
 use super::proofs::{self, secret_context, Proof};
 use super::sessions::{self, Session};
 use super::store::users::Account;
@@ -25,15 +26,15 @@ use crate::two_factor::{
 pub const DOWNLOAD_WINDOW_SECS: i64 = 10 * 60;
 
 /// The associated data the download copy of a session's backup codes is sealed with.
-pub fn downloads_context(session_id: &str) -> String {
+pub fn downloads_context(session_id: &SessionId) -> String {
     format!("backup-codes:{session_id}")
 }
 
-pub async fn is_enabled(db: &AnyPool, user_id: i64) -> Result<bool, AppError> {
+pub async fn is_enabled(db: &AnyPool, user_id: UserId) -> Result<bool, AppError> {
     Ok(store::totp::credential(db, user_id).await?.is_some())
 }
 
-pub async fn status(db: &AnyPool, user_id: i64) -> Result<TwoFactorStatus, AppError> {
+pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
     let enabled_since = store::totp::credential(db, user_id).await?.map(|c| c.enabled_at);
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
@@ -55,7 +56,7 @@ async fn check_password(
     throttle::begin_attempt(db, &scopes, caller.now).await?;
     let checked = passwords::verify(password.to_owned(), account.password_hash.clone()).await;
     if !throttle::refund_if_busy(db, &scopes, caller.now, checked).await? {
-        tracing::info!(user_id = session.user_id, "password re-check failed");
+        tracing::info!(user_id = %session.user_id, "password re-check failed");
         return Err(AppError::WrongPassword);
     }
     throttle::succeeded(db, &scopes, caller.now).await?;
@@ -162,7 +163,7 @@ pub async fn confirm_setup(
     fresh.store(&mut tx, session, now).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     tx.commit().await?;
-    tracing::info!(user_id, other_sessions_ended, "2FA turned on");
+    tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on");
     Ok(fresh.shown(state, now))
 }
 
@@ -283,7 +284,7 @@ pub async fn disable(
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now)
         .await?;
     tx.commit().await?;
-    tracing::info!(user_id, "2FA turned off");
+    tracing::info!(user_id = %user_id, "2FA turned off");
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 use super::caller::Caller;
 use super::crypto::passwords;
+use super::ids::SessionToken;
 use super::proofs::{self, Proof};
 use super::sessions::Session;
 use super::store::{self, security_events};
@@ -13,7 +14,7 @@ use crate::security_events::SecurityEventKind;
 /// A session just started: the token goes into the cookie, the viewer to the page. A login that
 /// is complete also gives the browser its device cookie, or renews it.
 pub struct StartedSession {
-    pub token: String,
+    pub token: SessionToken,
     pub viewer: Viewer,
     pub device_cookie: Option<String>,
 }
@@ -30,7 +31,7 @@ pub async fn sign_up(
     state: &AppState,
     email: &str,
     password: &str,
-    previous_token: Option<&str>,
+    previous_token: Option<&SessionToken>,
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     let email = normalize_email(email)?;
@@ -41,7 +42,7 @@ pub async fn sign_up(
         throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await)
             .await?;
     let user_id = store::users::insert(&state.db, &email, &hash, caller.now).await?;
-    tracing::info!(user_id, "account created");
+    tracing::info!(user_id = %user_id, "account created");
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }
@@ -59,7 +60,7 @@ pub async fn log_in(
     state: &AppState,
     email: &str,
     password: &str,
-    previous_token: Option<&str>,
+    previous_token: Option<&SessionToken>,
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     if password.chars().count() > MAX_LOGIN_PASSWORD_CHARS {
@@ -88,7 +89,7 @@ pub async fn log_in(
     };
     let checked = passwords::verify(password.to_owned(), account.password_hash.clone()).await;
     if !throttle::refund_if_busy(db, &scopes, now, checked).await? {
-        tracing::info!(user_id = account.id, "login refused: wrong password");
+        tracing::info!(user_id = %account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
     }
     throttle::succeeded(db, &scopes, now).await?;
@@ -103,7 +104,7 @@ pub async fn log_in(
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
     }
     tx.commit().await?;
-    tracing::info!(user_id = account.id, ?level, "password accepted");
+    tracing::info!(user_id = %account.id, ?level, "password accepted");
     let device_cookie = level
         .reaches_webapp()
         .then(|| caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));
@@ -130,14 +131,14 @@ pub async fn complete_login(
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, now).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
     tx.commit().await?;
-    tracing::info!(user_id = session.user_id, "logged in with a second factor");
+    tracing::info!(user_id = %session.user_id, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level };
     let device_cookie =
         Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
     Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
 }
 
-pub async fn log_out(state: &AppState, token: Option<&str>) -> Result<(), AppError> {
+pub async fn log_out(state: &AppState, token: Option<&SessionToken>) -> Result<(), AppError> {
     if let Some(token) = token {
         sessions::end(&state.db, token).await?;
     }

@@ -16,6 +16,7 @@ pub mod caller;
 pub mod cleanup;
 pub mod crypto;
 pub mod enrolment;
+pub mod ids;
 pub mod key_rotation;
 pub mod login;
 pub mod proofs;

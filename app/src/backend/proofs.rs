@@ -5,6 +5,7 @@
 use super::caller::Caller;
 use super::crypto::totp::{TotpCredential, Verdict};
 use super::crypto::{backup_codes, sealing};
+use super::ids::UserId;
 use super::sessions::Session;
 use super::store::{self, security_events};
 use super::{throttle, AppState};
@@ -14,7 +15,7 @@ use crate::two_factor::normalize_code;
 
 /// The associated data a TOTP secret of `user_id` is sealed with: a secret copied onto another
 /// account's row does not open.
-pub fn secret_context(user_id: i64) -> String {
+pub fn secret_context(user_id: UserId) -> String {
     format!("totp-secret:{user_id}")
 }
 
@@ -74,7 +75,7 @@ pub async fn consume_app_code(
         Verdict::Accepted { step } => !store::totp::use_step(db, user_id, step).await?,
     };
     if reused {
-        tracing::info!(user_id, "a code of an already used time step was refused");
+        tracing::info!(user_id = %user_id, "a code of an already used time step was refused");
         security_events::record(db, user_id, SecurityEventKind::CodeReused, ip, now).await?;
         return Err(AppError::WrongCode);
     }

@@ -5,6 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::crypto::tokens;
+use super::ids::{SessionId, SessionToken, UserId};
 use super::store::{self, Db};
 use crate::account::AuthLevel;
 use crate::error::AppError;
@@ -19,9 +20,8 @@ const TOUCH_INTERVAL_SECS: i64 = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    /// SHA-256 of the token, hex: the row's key.
-    pub id: String,
-    pub user_id: i64,
+    pub id: SessionId,
+    pub user_id: UserId,
     pub email: String,
     pub level: AuthLevel,
     /// The account's authentication epoch this session was started under (see `store::users`).
@@ -58,23 +58,20 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
 /// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.
 pub async fn start<'e>(
     db: impl Db<'e>,
-    user_id: i64,
+    user_id: UserId,
     level: AuthLevel,
     epoch: i64,
     now: i64,
-) -> Result<String, AppError> {
+) -> Result<SessionToken, AppError> {
     let token = tokens::new_token();
-    store::sessions::insert(db, &tokens::id_of(&token), user_id, level_code(level), epoch, now).await?;
+    store::sessions::insert(db, &token.id(), user_id, level_code(level), epoch, now).await?;
     Ok(token)
 }
 
 /// The live session behind `token`, if any. Expired sessions, and sessions of an earlier
 /// authentication epoch than their account's, are deleted on sight.
-pub async fn find(db: &sqlx::AnyPool, token: &str, now: i64) -> Result<Option<Session>, AppError> {
-    if !tokens::is_well_formed(token) {
-        return Ok(None);
-    }
-    let id = tokens::id_of(token);
+pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<Option<Session>, AppError> {
+    let id = token.id();
     let Some(row) = store::sessions::find(db, &id).await? else {
         return Ok(None);
     };
@@ -92,12 +89,12 @@ pub async fn find(db: &sqlx::AnyPool, token: &str, now: i64) -> Result<Option<Se
 }
 
 /// Ends the session behind `token` (logout). Unknown tokens are ignored.
-pub async fn end<'e>(db: impl Db<'e>, token: &str) -> Result<(), AppError> {
-    store::sessions::delete(db, &tokens::id_of(token)).await
+pub async fn end<'e>(db: impl Db<'e>, token: &SessionToken) -> Result<(), AppError> {
+    store::sessions::delete(db, &token.id()).await
 }
 
 /// Ends the session whose stored id is `id`.
-pub async fn end_by_id<'e>(db: impl Db<'e>, id: &str) -> Result<(), AppError> {
+pub async fn end_by_id<'e>(db: impl Db<'e>, id: &SessionId) -> Result<(), AppError> {
     store::sessions::delete(db, id).await
 }
 

@@ -22,6 +22,7 @@ use std::net::IpAddr;
 use sqlx::AnyPool;
 
 use super::caller::Caller;
+use super::ids::UserId;
 use super::store::attempt_limits;
 pub use super::store::attempt_limits::Counter;
 use crate::error::AppError;
@@ -62,7 +63,7 @@ pub struct Scope {
 }
 
 /// One account's second factor: app codes and backup codes.
-pub fn second_factor_scope(user_id: i64) -> Scope {
+pub fn second_factor_scope(user_id: UserId) -> Scope {
     Scope { key: format!("second-factor:{user_id}"), policy: ACCOUNT_POLICY }
 }
 
@@ -78,7 +79,7 @@ pub fn device_scope(nonce: &str) -> Scope {
 
 /// All trusted browsers of an account together: a backstop, should several of its device
 /// cookies be stolen at once.
-pub fn trusted_devices_scope(user_id: i64) -> Scope {
+pub fn trusted_devices_scope(user_id: UserId) -> Scope {
     Scope { key: format!("trusted-devices:{user_id}"), policy: TRUSTED_DEVICES_POLICY }
 }
 
@@ -136,7 +137,7 @@ pub fn sign_up_scopes(ip: &str) -> Vec<Scope> {
 /// The scopes of a password attempt on `email` (whose account, if any, is `account`: its id
 /// and authentication epoch): the caller's device when it is a trusted browser of that account,
 /// else the address and the email.
-pub fn password_scopes(email: &str, account: Option<(i64, i64)>, caller: &Caller) -> Vec<Scope> {
+pub fn password_scopes(email: &str, account: Option<(UserId, i64)>, caller: &Caller) -> Vec<Scope> {
     match account.and_then(|(id, epoch)| caller.trusted_device(id, epoch)) {
         Some(device) => vec![device_scope(&device.nonce)],
         None => scopes(password_scope(email), caller.ip()),
@@ -145,7 +146,7 @@ pub fn password_scopes(email: &str, account: Option<(i64, i64)>, caller: &Caller
 
 /// The scopes of a second-factor attempt on `user_id` at `epoch`: a trusted browser's own and
 /// the backstop of all trusted browsers, else the address and the account.
-pub fn second_factor_scopes(user_id: i64, epoch: i64, caller: &Caller) -> Vec<Scope> {
+pub fn second_factor_scopes(user_id: UserId, epoch: i64, caller: &Caller) -> Vec<Scope> {
     match caller.trusted_device(user_id, epoch) {
         Some(device) => vec![device_scope(&device.nonce), trusted_devices_scope(user_id)],
         None => scopes(second_factor_scope(user_id), caller.ip()),

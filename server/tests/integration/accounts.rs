@@ -6,6 +6,7 @@ use common::{TestApp, PASSWORD};
 use http::StatusCode;
 
 use app::account::AuthLevel;
+use app::backend::ids::UserId;
 use app::backend::sessions;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -115,7 +116,7 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
 async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let user_id: i64 = {
+    let user_id: UserId = {
         app.sign_up("ada@example.org").await;
         sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap()
     };
@@ -147,10 +148,10 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     let app = TestApp::new().await;
     let db = &app.state.db;
     app.sign_up("ada@example.org").await;
-    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap();
+    let user_id: UserId = sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap();
     let now = app::backend::unix_now();
     let token = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, now).await.unwrap();
-    let cookie = format!("session={token}");
+    let cookie = format!("session={}", token.as_str());
     let account = app.call("account", &[], Some(&cookie)).await;
     assert_eq!(account.status, StatusCode::FORBIDDEN);
     assert_eq!(account.json()["error"], "second_factor_required");

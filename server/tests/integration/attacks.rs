@@ -142,7 +142,7 @@ async fn a_login_racing_the_enrolment_keeps_no_session() {
     let level = AuthLevel::FullyAuthenticated;
     let token = sessions::start(&app.state.db, user_id, level, seen.auth_epoch, unix_now()).await.unwrap();
 
-    let reply = app.call("account", &[], Some(&format!("session={token}"))).await;
+    let reply = app.call("account", &[], Some(&format!("session={}", token.as_str()))).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "the racing login kept a session: {}", reply.body);
 }
 

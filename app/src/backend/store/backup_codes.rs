@@ -2,6 +2,7 @@
 //! sealed, downloadable for a few minutes by the session that made it).
 
 use super::Db;
+use crate::backend::ids::{SessionId, UserId};
 use crate::error::AppError;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -10,7 +11,7 @@ pub struct UnusedCode {
     pub code_hash: String,
 }
 
-pub async fn unused<'e>(db: impl Db<'e>, user_id: i64) -> Result<Vec<UnusedCode>, AppError> {
+pub async fn unused<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Vec<UnusedCode>, AppError> {
     Ok(sqlx::query_as("SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
         .bind(user_id)
         .fetch_all(db)
@@ -18,7 +19,7 @@ pub async fn unused<'e>(db: impl Db<'e>, user_id: i64) -> Result<Vec<UnusedCode>
 }
 
 /// How many of the account's backup codes are still unused.
-pub async fn unused_count<'e>(db: impl Db<'e>, user_id: i64) -> Result<u32, AppError> {
+pub async fn unused_count<'e>(db: impl Db<'e>, user_id: UserId) -> Result<u32, AppError> {
     let left: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)
@@ -37,12 +38,12 @@ pub async fn mark_used<'e>(db: impl Db<'e>, id: i64, now: i64) -> Result<bool, A
     Ok(used.rows_affected() == 1)
 }
 
-pub async fn delete_all<'e>(db: impl Db<'e>, user_id: i64) -> Result<(), AppError> {
+pub async fn delete_all<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM backup_codes WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }
 
-pub async fn insert<'e>(db: impl Db<'e>, user_id: i64, code_hash: &str) -> Result<(), AppError> {
+pub async fn insert<'e>(db: impl Db<'e>, user_id: UserId, code_hash: &str) -> Result<(), AppError> {
     sqlx::query("INSERT INTO backup_codes (user_id, code_hash) VALUES ($1, $2)")
         .bind(user_id)
         .bind(code_hash)
@@ -57,7 +58,7 @@ pub struct Download {
     pub created_at: i64,
 }
 
-pub async fn delete_download_of_session<'e>(db: impl Db<'e>, session_id: &str) -> Result<(), AppError> {
+pub async fn delete_download_of_session<'e>(db: impl Db<'e>, session_id: &SessionId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM backup_code_downloads WHERE session_id = $1")
         .bind(session_id)
         .execute(db)
@@ -67,8 +68,8 @@ pub async fn delete_download_of_session<'e>(db: impl Db<'e>, session_id: &str) -
 
 pub async fn insert_download<'e>(
     db: impl Db<'e>,
-    session_id: &str,
-    user_id: i64,
+    session_id: &SessionId,
+    user_id: UserId,
     sealed: &[u8],
     now: i64,
 ) -> Result<(), AppError> {
@@ -86,8 +87,8 @@ pub async fn insert_download<'e>(
 
 pub async fn download_of_session<'e>(
     db: impl Db<'e>,
-    session_id: &str,
-    user_id: i64,
+    session_id: &SessionId,
+    user_id: UserId,
 ) -> Result<Option<Download>, AppError> {
     Ok(sqlx::query_as(
         "SELECT codes, created_at FROM backup_code_downloads WHERE session_id = $1 AND user_id = $2",
@@ -98,7 +99,7 @@ pub async fn download_of_session<'e>(
     .await?)
 }
 
-pub async fn delete_downloads_of_account<'e>(db: impl Db<'e>, user_id: i64) -> Result<(), AppError> {
+pub async fn delete_downloads_of_account<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM backup_code_downloads WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }
@@ -113,7 +114,7 @@ pub async fn delete_expired_downloads<'e>(db: impl Db<'e>, expired_at: i64) -> R
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct DownloadRow {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub codes: Vec<u8>,
 }
 
@@ -121,7 +122,11 @@ pub async fn all_downloads<'e>(db: impl Db<'e>) -> Result<Vec<DownloadRow>, AppE
     Ok(sqlx::query_as("SELECT session_id, codes FROM backup_code_downloads").fetch_all(db).await?)
 }
 
-pub async fn set_download<'e>(db: impl Db<'e>, session_id: &str, sealed: &[u8]) -> Result<(), AppError> {
+pub async fn set_download<'e>(
+    db: impl Db<'e>,
+    session_id: &SessionId,
+    sealed: &[u8],
+) -> Result<(), AppError> {
     sqlx::query("UPDATE backup_code_downloads SET codes = $1 WHERE session_id = $2")
         .bind(sealed)
         .bind(session_id)

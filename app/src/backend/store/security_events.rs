@@ -1,6 +1,7 @@
 //! The append-only `security_events` table.
 
 use super::Db;
+use crate::backend::ids::UserId;
 use crate::error::AppError;
 use crate::security_events::{SecurityEvent, SecurityEventKind};
 
@@ -11,7 +12,7 @@ pub const RECENT_EVENTS: i64 = 20;
 /// that the change and its event are committed together or not at all.
 pub async fn record<'e>(
     db: impl Db<'e>,
-    user_id: i64,
+    user_id: UserId,
     kind: SecurityEventKind,
     ip: Option<&str>,
     now: i64,
@@ -33,7 +34,7 @@ struct EventRow {
     ip: Option<String>,
 }
 
-pub async fn recent<'e>(db: impl Db<'e>, user_id: i64) -> Result<Vec<SecurityEvent>, AppError> {
+pub async fn recent<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Vec<SecurityEvent>, AppError> {
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT kind, created_at, ip FROM security_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )

@@ -1,12 +1,13 @@
 //! The `sessions` table. A row's id is the SHA-256 of the session token (see `sessions`).
 
 use super::Db;
+use crate::backend::ids::{SessionId, UserId};
 use crate::error::AppError;
 
 /// A session row joined with its account's email and current epoch.
 #[derive(Debug, sqlx::FromRow)]
 pub struct SessionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub level: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
@@ -17,8 +18,8 @@ pub struct SessionRow {
 
 pub async fn insert<'e>(
     db: impl Db<'e>,
-    id: &str,
-    user_id: i64,
+    id: &SessionId,
+    user_id: UserId,
     level: i64,
     epoch: i64,
     now: i64,
@@ -36,7 +37,7 @@ pub async fn insert<'e>(
     Ok(())
 }
 
-pub async fn find<'e>(db: impl Db<'e>, id: &str) -> Result<Option<SessionRow>, AppError> {
+pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
@@ -46,18 +47,18 @@ pub async fn find<'e>(db: impl Db<'e>, id: &str) -> Result<Option<SessionRow>, A
     .await?)
 }
 
-pub async fn touch<'e>(db: impl Db<'e>, id: &str, now: i64) -> Result<(), AppError> {
+pub async fn touch<'e>(db: impl Db<'e>, id: &SessionId, now: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id).execute(db).await?;
     Ok(())
 }
 
-pub async fn delete<'e>(db: impl Db<'e>, id: &str) -> Result<(), AppError> {
+pub async fn delete<'e>(db: impl Db<'e>, id: &SessionId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
 }
 
 /// Moves one session to `epoch`; answers whether it still existed.
-pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &str, epoch: i64) -> Result<bool, AppError> {
+pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &SessionId, epoch: i64) -> Result<bool, AppError> {
     let moved = sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
         .bind(epoch)
         .bind(id)
@@ -67,7 +68,7 @@ pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &str, epoch: i64) -> Result<
 }
 
 /// Deletes every session of the account but `keep`; answers how many.
-pub async fn delete_others<'e>(db: impl Db<'e>, user_id: i64, keep: &str) -> Result<u64, AppError> {
+pub async fn delete_others<'e>(db: impl Db<'e>, user_id: UserId, keep: &SessionId) -> Result<u64, AppError> {
     let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep)

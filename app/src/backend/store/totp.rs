@@ -3,6 +3,7 @@
 //! hold secrets sealed under the data key.
 
 use super::Db;
+use crate::backend::ids::{SessionId, UserId};
 use crate::error::AppError;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -14,7 +15,7 @@ pub struct Pending {
 /// Deletes the session's pending secret when it was made at `expired_at` or before.
 pub async fn delete_expired_pending_of_session<'e>(
     db: impl Db<'e>,
-    session_id: &str,
+    session_id: &SessionId,
     expired_at: i64,
 ) -> Result<(), AppError> {
     sqlx::query("DELETE FROM totp_pending WHERE session_id = $1 AND created_at <= $2")
@@ -28,8 +29,8 @@ pub async fn delete_expired_pending_of_session<'e>(
 /// Stores a pending secret for the session unless it has one; answers whether this one was stored.
 pub async fn insert_pending<'e>(
     db: impl Db<'e>,
-    session_id: &str,
-    user_id: i64,
+    session_id: &SessionId,
+    user_id: UserId,
     sealed: &[u8],
     now: i64,
 ) -> Result<bool, AppError> {
@@ -49,8 +50,8 @@ pub async fn insert_pending<'e>(
 /// The session's pending secret, when made after `expired_at`.
 pub async fn pending_of_session<'e>(
     db: impl Db<'e>,
-    session_id: &str,
-    user_id: i64,
+    session_id: &SessionId,
+    user_id: UserId,
     expired_at: i64,
 ) -> Result<Option<Pending>, AppError> {
     Ok(sqlx::query_as("SELECT secret, created_at FROM totp_pending WHERE session_id = $1 AND user_id = $2 AND created_at > $3")
@@ -61,7 +62,7 @@ pub async fn pending_of_session<'e>(
         .await?)
 }
 
-pub async fn delete_pending_of_account<'e>(db: impl Db<'e>, user_id: i64) -> Result<(), AppError> {
+pub async fn delete_pending_of_account<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM totp_pending WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }
@@ -76,8 +77,8 @@ pub async fn delete_expired_pending<'e>(db: impl Db<'e>, expired_at: i64) -> Res
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct PendingRow {
-    pub session_id: String,
-    pub user_id: i64,
+    pub session_id: SessionId,
+    pub user_id: UserId,
     pub secret: Vec<u8>,
 }
 
@@ -87,7 +88,7 @@ pub async fn all_pending<'e>(db: impl Db<'e>) -> Result<Vec<PendingRow>, AppErro
 
 pub async fn set_pending_secret<'e>(
     db: impl Db<'e>,
-    session_id: &str,
+    session_id: &SessionId,
     sealed: &[u8],
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE totp_pending SET secret = $1 WHERE session_id = $2")
@@ -101,13 +102,13 @@ pub async fn set_pending_secret<'e>(
 /// The account's authenticator: its sealed secret and the last time step it accepted.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Credential {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub secret: Vec<u8>,
     pub enabled_at: i64,
     pub last_step: i64,
 }
 
-pub async fn credential<'e>(db: impl Db<'e>, user_id: i64) -> Result<Option<Credential>, AppError> {
+pub async fn credential<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Option<Credential>, AppError> {
     Ok(sqlx::query_as(
         "SELECT user_id, secret, enabled_at, last_step FROM totp_credentials WHERE user_id = $1",
     )
@@ -125,7 +126,7 @@ pub async fn all_credentials<'e>(db: impl Db<'e>) -> Result<Vec<Credential>, App
 /// Turns 2FA on with `sealed`, the code of `step` used; `false` when it already was on.
 pub async fn insert_credential<'e>(
     db: impl Db<'e>,
-    user_id: i64,
+    user_id: UserId,
     sealed: &[u8],
     now: i64,
     step: i64,
@@ -145,7 +146,7 @@ pub async fn insert_credential<'e>(
 
 /// Records `step` as used when it is later than every step used before, in one statement: of
 /// two parallel submissions of one code, exactly one gets `true` (RFC 6238 §5.2).
-pub async fn use_step<'e>(db: impl Db<'e>, user_id: i64, step: i64) -> Result<bool, AppError> {
+pub async fn use_step<'e>(db: impl Db<'e>, user_id: UserId, step: i64) -> Result<bool, AppError> {
     let accepted =
         sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
             .bind(step)
@@ -155,7 +156,11 @@ pub async fn use_step<'e>(db: impl Db<'e>, user_id: i64, step: i64) -> Result<bo
     Ok(accepted.rows_affected() == 1)
 }
 
-pub async fn set_credential_secret<'e>(db: impl Db<'e>, user_id: i64, sealed: &[u8]) -> Result<(), AppError> {
+pub async fn set_credential_secret<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    sealed: &[u8],
+) -> Result<(), AppError> {
     sqlx::query("UPDATE totp_credentials SET secret = $1 WHERE user_id = $2")
         .bind(sealed)
         .bind(user_id)
@@ -164,7 +169,7 @@ pub async fn set_credential_secret<'e>(db: impl Db<'e>, user_id: i64, sealed: &[
     Ok(())
 }
 
-pub async fn delete_credential<'e>(db: impl Db<'e>, user_id: i64) -> Result<(), AppError> {
+pub async fn delete_credential<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM totp_credentials WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }

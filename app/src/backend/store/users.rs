@@ -5,11 +5,12 @@
 
 use super::Db;
 use crate::account::AccountOverview;
+use crate::backend::ids::UserId;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Account {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     /// Read in the same statement as `two_factor_on`: a session started from this reading
@@ -34,8 +35,8 @@ pub async fn insert<'e>(
     email: &str,
     password_hash: &str,
     now: i64,
-) -> Result<i64, AppError> {
-    let inserted = sqlx::query_scalar::<_, i64>(
+) -> Result<UserId, AppError> {
+    let inserted = sqlx::query_scalar::<_, UserId>(
         "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(email)
@@ -53,11 +54,11 @@ pub async fn find_by_email<'e>(db: impl Db<'e>, email: &str) -> Result<Option<Ac
     Ok(sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE u.email = $1")).bind(email).fetch_optional(db).await?)
 }
 
-pub async fn find_by_id<'e>(db: impl Db<'e>, user_id: i64) -> Result<Account, AppError> {
+pub async fn find_by_id<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Account, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE u.id = $1")).bind(user_id).fetch_one(db).await?)
 }
 
-pub async fn overview<'e>(db: impl Db<'e>, user_id: i64) -> Result<AccountOverview, AppError> {
+pub async fn overview<'e>(db: impl Db<'e>, user_id: UserId) -> Result<AccountOverview, AppError> {
     let (email, created_at) =
         sqlx::query_as::<_, (String, i64)>("SELECT email, created_at FROM users WHERE id = $1")
             .bind(user_id)
@@ -68,7 +69,7 @@ pub async fn overview<'e>(db: impl Db<'e>, user_id: i64) -> Result<AccountOvervi
 
 /// Moves the account from epoch `from` to the next one and answers it; `None` when the account
 /// was not at `from` any more.
-pub async fn next_epoch<'e>(db: impl Db<'e>, user_id: i64, from: i64) -> Result<Option<i64>, AppError> {
+pub async fn next_epoch<'e>(db: impl Db<'e>, user_id: UserId, from: i64) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
         "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch",
     )

@@ -176,8 +176,9 @@ pub fn urlencode(s: &str) -> String {
 impl TestApp {
     /// The server-side session behind a `session=...` cookie.
     pub async fn session_of(&self, cookie: &str) -> app::backend::sessions::Session {
-        let token = cookie.trim_start_matches("session=");
-        app::backend::sessions::find(&self.state.db, token, app::backend::unix_now())
+        let value = cookie.split_once('=').map_or(cookie, |(_, value)| value);
+        let token = app::backend::ids::SessionToken::parse(value).expect("a session token");
+        app::backend::sessions::find(&self.state.db, &token, app::backend::unix_now())
             .await
             .unwrap()
             .expect("live session")
@@ -186,7 +187,7 @@ impl TestApp {
 
 /// An account with 2FA on.
 pub struct Enrolled {
-    pub user_id: i64,
+    pub user_id: app::backend::ids::UserId,
     /// A fully authenticated session.
     pub cookie: String,
     /// The base32 key, without spaces.
