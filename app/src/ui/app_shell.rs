@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::auth::Auth;
+use super::session::Auth;
 use crate::account::Viewer;
 use crate::two_factor::FEW_BACKUP_CODES;
 

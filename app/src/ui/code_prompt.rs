@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::auth::Auth;
+use super::form::{action_error, FormError};
+use super::session::Auth;
 
 fn focus_by_id(id: &'static str) {
     request_animation_frame(move || {
@@ -32,8 +33,6 @@ pub fn CodePrompt() -> impl IntoView {
             focus_by_id("login-backup-code");
         }
     });
-    let code_error = move || auth.log_in_code.value().get().and_then(|r| r.err());
-    let backup_error = move || auth.log_in_backup.value().get().and_then(|r| r.err());
 
     view! {
         <main class="auth-page">
@@ -55,7 +54,7 @@ pub fn CodePrompt() -> impl IntoView {
                                 autofocus
                                 required
                             />
-                            {move || code_error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                            <FormError error=action_error(auth.log_in_code)/>
                             <button type="submit" disabled=move || auth.log_in_code.pending().get()>"Verify"</button>
                         </ActionForm>
                         <p class="switch-page">
@@ -79,7 +78,7 @@ pub fn CodePrompt() -> impl IntoView {
                             maxlength="20"
                             required
                         />
-                        {move || backup_error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                        <FormError error=action_error(auth.log_in_backup)/>
                         <button type="submit" disabled=move || auth.log_in_backup.pending().get()>"Verify"</button>
                     </ActionForm>
                     <p class="switch-page">

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::auth::Auth;
+use super::form::{action_error, FormError};
+use super::session::Auth;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
-    let error = move || auth.log_in.value().get().and_then(|result| result.err());
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         required
                     />
-                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    <FormError error=action_error(auth.log_in)/>
                     <button type="submit" disabled=move || auth.log_in.pending().get()>"Log in"</button>
                 </ActionForm>
                 <p class="switch-page">"New here? " <A href="/signup">"Create account"</A></p>

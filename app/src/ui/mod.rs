@@ -1,15 +1,16 @@
 //! The pages and components of the WebApp, rendered on the server and hydrated in the browser.
 
 mod app_shell;
-mod auth;
 mod backup_codes_panel;
 mod browser;
 mod code_prompt;
+mod form;
 mod inbox;
 mod key_panel;
 mod login;
 mod modal;
 mod not_found;
+mod session;
 mod settings;
 mod signup;
 mod two_factor_manage;
@@ -20,7 +21,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-pub use auth::Auth;
+pub use session::Auth;
+
+use crate::account::AuthLevel;
 
 /// The page's Content-Security-Policy: the WebApp's own origin, the nonce of the inline
 /// hydration script, and WASM compilation; no framing.
@@ -82,17 +85,43 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=signup::SignupPage/>
                 <Route
                     path=path!("/")
-                    view=|| view! { <auth::Protected><inbox::InboxPage/></auth::Protected> }
+                    view=|| view! { <Protected><inbox::InboxPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings")
-                    view=|| view! { <auth::Protected><settings::SettingsPage/></auth::Protected> }
+                    view=|| view! { <Protected><settings::SettingsPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings/security")
-                    view=|| view! { <auth::Protected><settings::SecurityPage/></auth::Protected> }
+                    view=|| view! { <Protected><settings::SecurityPage/></Protected> }
                 />
             </Routes>
         </Router>
+    }
+}
+
+/// The gate in front of every page behind the login: its children inside the WebApp shell for a
+/// fully authenticated session, the code prompt for a password-verified one, and the login page
+/// for everyone else.
+#[component]
+fn Protected(children: ChildrenFn) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.viewer.await {
+                        Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
+                            view! { <app_shell::AppShell viewer>{children()}</app_shell::AppShell> }.into_any()
+                        }
+                        Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
+                            view! { <code_prompt::CodePrompt/> }.into_any()
+                        }
+                        _ => view! { <login::LoginPage/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use super::auth::Auth;
+use super::form::{action_error, FormError};
+use super::session::Auth;
 use crate::account::MIN_PASSWORD_CHARS;
 
 #[component]
@@ -14,7 +15,6 @@ pub fn SignupPage() -> impl IntoView {
             navigate("/", Default::default());
         }
     });
-    let error = move || auth.sign_up.value().get().and_then(|result| result.err());
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
@@ -34,7 +34,7 @@ pub fn SignupPage() -> impl IntoView {
                     <p id="signup-password-hint" class="hint">
                         {format!("At least {MIN_PASSWORD_CHARS} characters.")}
                     </p>
-                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    <FormError error=action_error(auth.sign_up)/>
                     <button type="submit" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
                 </ActionForm>
                 <p class="switch-page">"Already have an account? " <A href="/">"Log in"</A></p>

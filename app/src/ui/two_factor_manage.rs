@@ -2,58 +2,14 @@
 //! turning it off. Each asks for the password again (and a code where the change is riskier).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
+use super::form::FormState;
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::api::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
-use crate::error::AppError;
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
-
-/// The state every management modal shares: an error, a notice, a request in flight.
-#[derive(Clone, Copy)]
-struct FormState {
-    error: RwSignal<Option<String>>,
-    notice: RwSignal<Option<String>>,
-    busy: RwSignal<bool>,
-}
-
-impl FormState {
-    fn new() -> Self {
-        FormState { error: RwSignal::new(None), notice: RwSignal::new(None), busy: RwSignal::new(false) }
-    }
-
-    /// Runs one server call unless one is in flight, and hands its result to `done`.
-    fn submit<T: 'static>(
-        self,
-        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
-        done: impl FnOnce(T) + 'static,
-    ) {
-        if self.busy.get_untracked() {
-            return;
-        }
-        self.busy.set(true);
-        spawn_local(async move {
-            match call.await {
-                Ok(value) => {
-                    self.error.set(None);
-                    done(value);
-                }
-                Err(e) => self.error.set(Some(e.to_string())),
-            }
-            self.busy.set(false);
-        });
-    }
-
-    fn messages(self) -> impl IntoView {
-        view! {
-            {move || self.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <p class="notice" role="status">{move || self.notice.get()}</p>
-        }
-    }
-}
 
 fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView {
     view! {

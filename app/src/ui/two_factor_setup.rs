@@ -2,10 +2,10 @@
 //! backup codes. It renders in the browser and talks to the server only through server functions.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
+use super::form::FormState;
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::api::{begin_two_factor_setup, confirm_two_factor_setup};
@@ -48,9 +48,8 @@ impl Step {
 #[component]
 pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let step = RwSignal::new(Step::Password);
-    let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
+    let (error, notice, busy) = (form.error, form.notice, form.busy);
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
 
@@ -63,20 +62,9 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
 
     let submit_password = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let entered = password.get_untracked();
-        spawn_local(async move {
-            match begin_two_factor_setup(entered).await {
-                Ok(setup) => {
-                    password.set(String::new());
-                    go_to(Step::Method(setup));
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
+        form.submit(begin_two_factor_setup(password.get_untracked()), move |setup| {
+            password.set(String::new());
+            go_to(Step::Method(setup));
         });
     };
 
@@ -91,14 +79,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             error.set(Some(e.to_string()));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match confirm_two_factor_setup(typed).await {
-                Ok(codes) => go_to(Step::Backup(codes)),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
+        form.submit(confirm_two_factor_setup(typed), move |codes| go_to(Step::Backup(codes)));
     };
 
     let cancel_button = move || {
@@ -195,8 +176,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         >
             <h3>{move || step.with(Step::title)}</h3>
             {body}
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <p class="notice" role="status">{move || notice.get()}</p>
+            {form.messages()}
         </Modal>
     }
 }

@@ -1,11 +1,9 @@
-//! Who is logged in, as the UI knows it, and the gate in front of every page behind the login.
+//! Who is logged in, as the UI knows it: the viewer and the actions that change it. Pages read
+//! it from the context; it imports no page.
 
 use leptos::prelude::*;
 
-use super::app_shell::AppShell;
-use super::code_prompt::CodePrompt;
-use super::login::LoginPage;
-use crate::account::{AuthLevel, Viewer};
+use crate::account::Viewer;
 use crate::api::{current_viewer, LogIn, LogInWithBackupCode, LogInWithCode, LogOut, SignUp};
 use crate::error::AppError;
 
@@ -69,30 +67,5 @@ impl Auth {
 impl Default for Auth {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// Shows its children inside the WebApp shell to a fully authenticated session, the code prompt
-/// to a password-verified one, and the login page to everyone else.
-#[component]
-pub fn Protected(children: ChildrenFn) -> impl IntoView {
-    let auth = expect_context::<Auth>();
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match auth.viewer.await {
-                        Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
-                            view! { <AppShell viewer>{children()}</AppShell> }.into_any()
-                        }
-                        Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
-                            view! { <CodePrompt/> }.into_any()
-                        }
-                        _ => view! { <LoginPage/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
     }
 }

@@ -1,0 +1,73 @@
+//! What the WebApp's forms share: the error line under a form, and the state of a form that calls
+//! a server function from a modal (an error, a notice, a request in flight).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::error::AppError;
+
+/// The error of a form, announced to screen readers as it appears.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })
+}
+
+/// The error of a server action's last call, as `FormError` takes it.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(ToString::to_string)))
+    })
+}
+
+/// The state every management modal shares: an error, a notice, a request in flight.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub error: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        FormState { error: RwSignal::new(None), notice: RwSignal::new(None), busy: RwSignal::new(false) }
+    }
+
+    /// Runs one server call unless one is in flight, and hands its result to `done`.
+    pub fn submit<T: 'static>(
+        self,
+        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        spawn_local(async move {
+            match call.await {
+                Ok(value) => {
+                    self.error.set(None);
+                    done(value);
+                }
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    pub fn messages(self) -> impl IntoView {
+        view! {
+            <FormError error=self.error/>
+            <p class="notice" role="status">{move || self.notice.get()}</p>
+        }
+    }
+}
