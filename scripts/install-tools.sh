@@ -10,7 +10,12 @@ CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock 2>/dev/null || true)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
-export PATH="$HOME/.cargo/bin:$PATH"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$HOME/.cargo/bin:$PATH"
+# Tools, not the product: built without link-time optimisation and with many codegen units.
+# cargo-leptos's own release profile (fat LTO, one codegen unit) made its build take 19 of the
+# 35 minutes a first run needed on 2 cores.
+export CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
@@ -29,7 +34,7 @@ install_crate() {
   local crate=$1 version=$2 downgrades=${3:-}
   if cargo install --locked "$crate" --version "$version"; then return 0; fi
   local src
-  src=$(ls -d "$HOME"/.cargo/registry/src/*/"$crate-$version" 2>/dev/null | head -n 1)
+  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version" 2>/dev/null | head -n 1)
   if [ -z "$src" ]; then
     cargo fetch --manifest-path /dev/null >/dev/null 2>&1 || true
     echo "source of $crate $version not found in the cargo registry" >&2
@@ -45,13 +50,17 @@ install_crate() {
   rm -rf "$work"
 }
 
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  install_crate cargo-leptos "$CARGO_LEPTOS_VERSION" "cargo-util-schemas@0.14.1"
+# Both at once: each spends much of its build in single-threaded steps that the other fills.
+pids=()
+if ! "$CARGO_BIN/cargo-leptos" --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  install_crate cargo-leptos "$CARGO_LEPTOS_VERSION" "cargo-util-schemas@0.14.1" &
+  pids+=($!)
 fi
-
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
-  install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "webpki-roots@1.0.10"
+if ! "$CARGO_BIN/wasm-bindgen" --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "webpki-roots@1.0.10" &
+  pids+=($!)
 fi
+for pid in "${pids[@]}"; do wait "$pid"; done
 
 # npm packages: Playwright and binaryen's wasm-opt (Debian's binaryen breaks hydration).
 if [ -f end2end/package-lock.json ]; then

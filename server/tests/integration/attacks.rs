@@ -342,8 +342,10 @@ async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_win
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
     let pending = app.sign_up("pending@example.org").await;
-    app.call("two-factor/begin", &[("password", PASSWORD)], Some(&pending)).await;
-    app.call("login", &[("email", "nobody@example.org"), ("password", "wrong password, wrong")], None).await;
+    let begun = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&pending)).await;
+    assert_eq!(begun.status, StatusCode::OK, "{}", begun.body);
+    let wrong = [("email", "nobody@example.org"), ("password", "wrong password, wrong")];
+    assert_eq!(app.call("login", &wrong, None).await.status, StatusCode::UNAUTHORIZED);
     let count = |table: &'static str| {
         let db = app.state.db.clone();
         async move {

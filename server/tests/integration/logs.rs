@@ -43,7 +43,7 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
         secrets.push(code.clone());
         secrets.push(code.replace('-', ""));
     }
-    call(&client, &server, "logout", &[], Some(&cookie)).await;
+    assert_eq!(call(&client, &server, "logout", &[], Some(&cookie)).await.status, StatusCode::OK);
 
     let refused =
         call(&client, &server, "login", &[("email", email), ("password", wrong_password)], None).await;

@@ -30,7 +30,7 @@ fn protected_endpoints() -> Vec<String> {
 async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_callers() {
     let app = TestApp::new().await;
     let enrolled = app.enroll("half@example.org").await;
-    app.call("logout", &[], Some(&enrolled.cookie)).await;
+    assert_eq!(app.call("logout", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
     let half = app
         .call("login", &[("email", "half@example.org"), ("password", PASSWORD)], None)
         .await
@@ -89,7 +89,7 @@ async fn a_sealed_secret_copied_to_another_accounts_row_does_not_open() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    app.call("logout", &[], Some(&b.cookie)).await;
+    assert_eq!(app.call("logout", &[], Some(&b.cookie)).await.status, StatusCode::OK);
     let half = app
         .call("login", &[("email", "b@example.org"), ("password", PASSWORD)], None)
         .await

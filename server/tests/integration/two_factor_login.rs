@@ -84,7 +84,8 @@ async fn each_code_is_accepted_once_the_setup_code_included() {
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let setup_code = app_code(&key, unix_now());
-    app.call("two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
+    let confirmed = app.call("two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
 
     let half = password_step(&app).await;
     let reused = app.call("login/code", &[("code", &setup_code)], Some(&half)).await;

@@ -212,6 +212,7 @@ impl TestApp {
 }
 
 /// The code an authenticator app shows for `key` (base32, maybe grouped) at `unix_time`.
+#[track_caller]
 pub fn app_code(key: &str, unix_time: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
     let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
