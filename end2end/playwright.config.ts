@@ -4,6 +4,21 @@ import { defineConfig } from "@playwright/test";
 // passes its address in BASE_URL.
 const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 
+// Playwright cannot download its own browser here: use Debian's.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
@@ -20,23 +35,14 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      use: {
-        browserName: "chromium",
-        launchOptions: {
-          // Playwright cannot download its own browser here: use Debian's.
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
-      },
+      testIgnore: /no_javascript/,
+      use: { browserName: "chromium", launchOptions },
+    },
+    {
+      // Sign-up, login, the code prompt, backup codes and logout as plain forms.
+      name: "chromium, JavaScript off",
+      testMatch: /no_javascript/,
+      use: { browserName: "chromium", javaScriptEnabled: false, launchOptions },
     },
   ],
 });

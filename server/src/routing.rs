@@ -63,9 +63,12 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Other sites learn nothing of our URLs; our own pages send theirs, so that a form posted
+        // without JavaScript carries its Origin and Referer (to pass the cross-site check, and to
+        // be sent back to its page with the answer).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

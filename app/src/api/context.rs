@@ -173,6 +173,21 @@ pub fn attach_as(file_name: &str) {
     }
 }
 
+/// Sends a browser that posted a plain form (no JavaScript) to `path` once the call succeeds;
+/// calls from the WASM or from API clients get their answer as usual.
+pub fn redirect_plain_form(path: &str) {
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        leptos_axum::redirect(path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_address;

@@ -30,6 +30,8 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
         login::sign_up(&state, &email, &password, previous.as_ref(), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
+    // Without JavaScript, the new account lands in the WebApp, not back on the sign-up form.
+    context::redirect_plain_form("/");
     Ok(started.viewer)
 }
 

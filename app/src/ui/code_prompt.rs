@@ -20,7 +20,10 @@ fn focus_by_id(id: &'static str) {
 #[component]
 pub fn CodePrompt() -> impl IntoView {
     let auth = expect_context::<Auth>();
-    let use_backup = RwSignal::new(false);
+    // Without JavaScript the links below load `?with=backup-code`; with it they only switch forms.
+    let asked_for_backup = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
+    let use_backup = RwSignal::new(asked_for_backup);
     Effect::new(move |_| {
         focus_by_id(if use_backup.get() { "login-backup-code" } else { "login-code" });
     });
@@ -58,7 +61,7 @@ pub fn CodePrompt() -> impl IntoView {
                             <button type="submit" disabled=move || auth.log_in_code.pending().get()>"Verify"</button>
                         </ActionForm>
                         <p class="switch-page">
-                            <a href="#backup-code" on:click=move |ev| {
+                            <a href="?with=backup-code" on:click=move |ev| {
                                 ev.prevent_default();
                                 use_backup.set(true);
                             }>"Use a backup code instead"</a>
@@ -82,7 +85,7 @@ pub fn CodePrompt() -> impl IntoView {
                         <button type="submit" disabled=move || auth.log_in_backup.pending().get()>"Verify"</button>
                     </ActionForm>
                     <p class="switch-page">
-                        <a href="#code" on:click=move |ev| {
+                        <a href="?with=app-code" on:click=move |ev| {
                             ev.prevent_default();
                             use_backup.set(false);
                         }>"Use the code from the app instead"</a>

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use leptos::server_fn::error::ServerFnUrlError;
+
 use crate::error::AppError;
 
 /// The error of a form, announced to screen readers as it appears.
@@ -12,14 +14,22 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
     move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })
 }
 
-/// The error of a server action's last call, as `FormError` takes it.
+/// The error of a server action's last call, as `FormError` takes it. A form posted without
+/// JavaScript comes back to its page with the error in the URL (`__path`, `__err`), which the
+/// router hands to the pages below it: that one is shown until the form is sent again.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
+    let from_url = use_context::<leptos::server::ServerActionError>()
+        .filter(|error| error.path() == S::PATH)
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).to_string());
     Signal::derive(move || {
-        action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(ToString::to_string)))
+        action.value().with(|value| match value {
+            Some(result) => result.as_ref().err().map(ToString::to_string),
+            None => from_url.clone(),
+        })
     })
 }
 

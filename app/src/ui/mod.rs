@@ -19,7 +19,7 @@ mod two_factor_setup;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub use session::Auth;
 
@@ -69,7 +69,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(Auth::new());
     // Effects run only in the browser: this marks the moment the page became interactive.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -81,21 +80,26 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/webapp.css"/>
         <Title text="WebApp"/>
         <Router>
+            <WithAuth>
             <Routes fallback=not_found::NotFoundPage>
-                <Route path=path!("/signup") view=signup::SignupPage/>
+                <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::InOrder/>
                 <Route
                     path=path!("/")
+                    ssr=SsrMode::InOrder
                     view=|| view! { <Protected><inbox::InboxPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings")
+                    ssr=SsrMode::InOrder
                     view=|| view! { <Protected><settings::SettingsPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings/security")
+                    ssr=SsrMode::InOrder
                     view=|| view! { <Protected><settings::SecurityPage/></Protected> }
                 />
             </Routes>
+            </WithAuth>
         </Router>
     }
 }
@@ -124,4 +128,12 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// The session state, made inside the Router: a form posted without JavaScript comes back to
+/// its page with its error in the URL, which the Router hands to the form's action.
+#[component]
+fn WithAuth(children: Children) -> impl IntoView {
+    provide_context(Auth::new());
+    children()
 }

@@ -122,6 +122,11 @@ fn TwoFactorRow(status: TwoFactorStatus, dialog: RwSignal<SecurityDialog>) -> im
                 <span class="switch-text" aria-hidden="true">{if on { "On" } else { "Off" }}</span>
             </button>
         </div>
+        <noscript>
+            <p class="warning">
+                "Setting up or changing two-factor authentication needs JavaScript. Turn JavaScript on in your browser to use this switch."
+            </p>
+        </noscript>
         {on.then(|| {
             let left = status.backup_codes_left;
             view! {

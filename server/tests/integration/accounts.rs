@@ -187,6 +187,6 @@ async fn responses_carry_basic_security_headers() {
     let app = TestApp::new().await;
     let page = app.get_page("/", None).await;
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
-    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers["referrer-policy"], "same-origin");
     assert_eq!(page.headers["x-frame-options"], "DENY");
 }

@@ -22,7 +22,7 @@ async fn pages_allow_only_their_own_origin_their_nonce_and_wasm() {
     assert!(policy.contains("frame-ancestors 'none'"));
     assert!(!policy.contains("unsafe-inline"));
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
-    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers["referrer-policy"], "same-origin");
     // A new nonce for every page.
     let again = app.get_page("/", None).await;
     assert_ne!(again.headers[header::CONTENT_SECURITY_POLICY], page.headers[header::CONTENT_SECURITY_POLICY]);
