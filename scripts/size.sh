@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Prints what a first visit of each page moves on the wire (HTML, WASM, JS, CSS; brotli as
+# served, headers included, as Chromium counts it) and the largest functions in the WASM
+# (twiggy, on the build before wasm-bindgen, which keeps function names). Figures, not pass/fail.
+#
+#   bash scripts/size.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-tools.sh
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+if ! command -v twiggy >/dev/null; then
+  cargo install --locked twiggy --version 0.8.0
+fi
+
+cargo leptos build --release --precompress
+
+export RUST_LOG=warn
+source scripts/release-server.sh
+
+echo "== First visit, empty cache, per page (bytes on the wire)"
+(cd end2end && BASE_URL="$BASE" node measure/first-load.mjs)
+
+echo
+echo "== Largest contributors inside the WASM (twiggy top, before wasm-bindgen and wasm-opt)"
+wasm=$(ls target/front/wasm32-unknown-unknown/wasm-release/*.wasm 2>/dev/null | head -n 1)
+if [ -n "$wasm" ]; then
+  twiggy top -n 20 "$wasm"
+else
+  echo "no WASM found under target/front/wasm32-unknown-unknown/wasm-release" >&2
+fi
