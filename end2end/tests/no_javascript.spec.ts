@@ -81,6 +81,7 @@ test("without JavaScript, login asks for the app's code, or a backup code instea
   await page.getByRole("textbox", { name: "Backup code" }).fill(codes[0]);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(page.getByText("9 backup codes left")).toBeVisible();
 
   // Cancel on the code prompt logs out.
   await page.getByRole("button", { name: "Log out" }).click();

@@ -142,10 +142,10 @@ pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, Ap
         login::complete_login(&state, &session, Proof::BackupCode(&code), &context::caller(&state)).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
-    Ok(BackupCodeLogin {
-        viewer: done.started.viewer,
-        backup_codes_left: done.backup_codes_left.unwrap_or_default(),
-    })
+    let backup_codes_left = done.backup_codes_left.unwrap_or_default();
+    // A plain form (no script) learns how many are left from the page it is sent to.
+    context::redirect_plain_form(&format!("/?backup-codes-left={backup_codes_left}"));
+    Ok(BackupCodeLogin { viewer: done.started.viewer, backup_codes_left })
 }
 
 /// A new set of backup codes; the old set stops working and every other session ends. Needs the

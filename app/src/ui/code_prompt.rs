@@ -79,6 +79,7 @@ pub fn CodePrompt() -> impl IntoView {
                             autocapitalize="off"
                             spellcheck="false"
                             maxlength="20"
+                            autofocus
                             required
                         />
                         <FormError error=action_error(auth.log_in_backup)/>
