@@ -40,7 +40,7 @@ pub fn normalize(input: &str) -> Option<String> {
     (code.len() == CODE_CHARS && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
-/// Salted argon2id hashes of the codes, on a blocking thread.
+/// Salted argon2id hashes of the codes, on the hashing threads (see `passwords`).
 pub async fn hash_all(codes: &[String]) -> Result<Vec<String>, AppError> {
     let mut hashes = Vec::with_capacity(codes.len());
     for code in codes {
