@@ -35,7 +35,7 @@ pub async fn sign_up(
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     let email = normalize_email(email)?;
-    passwords::check_new(password, &email)?;
+    passwords::check_new(password.to_owned(), email.clone()).await?;
     let scopes = caller.ip().map(throttle::sign_up_scopes).unwrap_or_default();
     throttle::begin_attempt(&state.db, &scopes, caller.now).await?;
     let hash =

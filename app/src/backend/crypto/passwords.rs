@@ -112,19 +112,21 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
     let queue = Arc::new(Mutex::new(queue));
     for n in 0..cores {
         let queue = queue.clone();
-        std::thread::Builder::new()
-            .name(format!("argon2-{n}"))
-            .spawn(move || loop {
-                let job = match queue.lock() {
-                    Ok(queue) => queue.recv(),
-                    Err(_) => return,
-                };
-                match job {
-                    Ok(job) => job(),
-                    Err(_) => return,
-                }
-            })
-            .expect("starting a password hashing thread");
+        // A thread that cannot start is logged; with none at all the queue is dropped and every
+        // hash answers an internal error rather than panicking or waiting for ever.
+        let started = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || loop {
+            let job = match queue.lock() {
+                Ok(queue) => queue.recv(),
+                Err(_) => return,
+            };
+            match job {
+                Ok(job) => job(),
+                Err(_) => return,
+            }
+        });
+        if let Err(error) = started {
+            tracing::error!(%error, "could not start a password hashing thread");
+        }
     }
     Hashers { jobs, admitted: Arc::new(Semaphore::new(cores * (1 + WAITING_PER_CORE))) }
 });
@@ -154,8 +156,14 @@ fn normalized(password: &str) -> String {
 
 /// The rules for a new password (ASVS 2.1): 12 to 128 characters once normalised, and not one
 /// that is well known or easily guessed from the dictionaries of zxcvbn (common passwords, words,
-/// names, keyboard patterns, sequences, repeats, dates, and the account's own email).
-pub fn check_new(password: &str, email: &str) -> Result<(), AppError> {
+/// names, keyboard patterns, sequences, repeats, dates, and the account's own email). zxcvbn's
+/// matching costs CPU in proportion to the password: it runs on the hashing threads, never on the
+/// async runtime, and a flood of sign-ups is turned away like one of logins.
+pub async fn check_new(password: String, email: String) -> Result<(), AppError> {
+    hashing(move || check_new_now(&password, &email)).await
+}
+
+fn check_new_now(password: &str, email: &str) -> Result<(), AppError> {
     let password = normalized(password);
     check_new_password(&password)?;
     let local_part = email.split('@').next().unwrap_or_default();
@@ -234,17 +242,23 @@ mod tests {
 
     #[test]
     fn new_passwords_need_12_to_128_characters_and_must_not_be_common() {
-        assert_eq!(check_new("Tr0ub4dor&3", "a@example.org"), Err(AppError::PasswordTooShort { min: 12 }));
-        assert_eq!(check_new(&"x7".repeat(65), "a@example.org"), Err(AppError::PasswordTooLong { max: 128 }));
+        assert_eq!(
+            check_new_now("Tr0ub4dor&3", "a@example.org"),
+            Err(AppError::PasswordTooShort { min: 12 })
+        );
+        assert_eq!(
+            check_new_now(&"x7".repeat(65), "a@example.org"),
+            Err(AppError::PasswordTooLong { max: 128 })
+        );
         for weak in ["password1234", "123456789012", "qwertyuiopas", "adalovelace1815", "aaaaaaaaaaaaaaaa"] {
             assert_eq!(
-                check_new(weak, "adalovelace@example.org"),
+                check_new_now(weak, "adalovelace@example.org"),
                 Err(AppError::PasswordTooCommon),
                 "{weak}"
             );
         }
-        assert_eq!(check_new("correct horse battery staple", "a@example.org"), Ok(()));
-        assert_eq!(check_new("gR7#vq!2Lp9@xZ", "a@example.org"), Ok(()));
+        assert_eq!(check_new_now("correct horse battery staple", "a@example.org"), Ok(()));
+        assert_eq!(check_new_now("gR7#vq!2Lp9@xZ", "a@example.org"), Ok(()));
     }
 
     #[tokio::test]
