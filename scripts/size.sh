@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints what a first visit of each page moves on the wire (HTML, WASM, JS, CSS; brotli as
 # served, headers included, as Chromium counts it) and the largest functions in the WASM
-# (twiggy, on the build before wasm-bindgen, which keeps function names). Figures, not pass/fail.
+# (twiggy, on the build before wasm-bindgen, which keeps function names), and how long a slow
+# phone (CPU 4x slower) takes until the login button and the 2FA modal answer. Figures, not
+# pass/fail: the budgets are checked by tests/budgets.spec.ts in the test command.
 #
 #   bash scripts/size.sh
 set -euo pipefail
@@ -20,6 +22,10 @@ source scripts/release-server.sh
 
 echo "== First visit, empty cache, per page (bytes on the wire)"
 (cd end2end && BASE_URL="$BASE" node measure/first-load.mjs)
+
+echo
+echo "== Until the page answers a click, CPU throttled 4x"
+(cd end2end && BASE_URL="$BASE" node measure/interactive.mjs)
 
 echo
 echo "== Largest contributors inside the WASM (twiggy top, before wasm-bindgen and wasm-opt)"

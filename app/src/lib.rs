@@ -14,4 +14,6 @@ pub mod ui;
 pub mod backend;
 
 pub use error::AppError;
-pub use ui::{shell, App};
+#[cfg(feature = "ssr")]
+pub use ui::shell;
+pub use ui::App;

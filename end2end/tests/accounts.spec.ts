@@ -86,7 +86,11 @@ test("sign-up explains a short password, a malformed email and a taken email", a
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("alert")).toHaveText("Enter a valid email address, like name@example.com.");
 
+  // The email typed comes back with the error; a password never does.
+  await expect(page.getByLabel("Email")).toHaveValue("ada@example");
+  await expect(page.getByLabel("Password")).toHaveValue("");
   await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
   await page.getByRole("button", { name: "Log out" }).click();

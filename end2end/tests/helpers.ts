@@ -6,10 +6,17 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.org`;
 }
 
-/** Opens a page and waits until the WASM has hydrated it, so clicks reach the app. */
+/** Opens a page and, when it has an island (the only parts that run in WASM), waits until the
+ * island is awake, so clicks reach it. Pages without one are plain HTML forms. */
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
-  await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+  await islandsAwake(page);
+}
+
+export async function islandsAwake(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector("leptos-island") || document.body.dataset.hydrated === "true",
+  );
 }
 
 /**
@@ -42,6 +49,7 @@ export async function openSecurity(page: Page): Promise<void> {
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("link", { name: "Security" }).click();
   await expect(page.getByRole("heading", { name: "Security", exact: true })).toBeVisible();
+  await islandsAwake(page);
 }
 
 export const TWO_FACTOR_SWITCH = "Two-factor authentication for your account (2FA)";

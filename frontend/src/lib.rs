@@ -1,8 +1,12 @@
 #![recursion_limit = "256"]
-//! The browser entry point: hydrates the server-rendered page. Nothing else lives here.
+//! The browser entry point: wakes the islands of a server-rendered page. Nothing else lives here.
+
+// The islands' entry points are exported by `app`; nothing here names them, so the crate is
+// linked in explicitly.
+extern crate app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -5,14 +5,77 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{HeaderValue, CACHE_CONTROL};
 
+/// A bundle file whose name carries a hash of its content never changes: kept for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The paths served as immutable: the bundle's files when their names carry content hashes.
+#[derive(Clone, Debug, Default)]
+pub struct ImmutablePaths(Vec<String>);
+
+impl ImmutablePaths {
+    pub fn of_bundle(files: &app::ui::bundle::BundleFiles) -> Self {
+        if files.hashed {
+            ImmutablePaths(vec![files.css.clone(), files.js.clone(), files.wasm.clone()])
+        } else {
+            ImmutablePaths::default()
+        }
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.0.iter().any(|p| p == path)
+    }
+}
+
 /// Pages and server-function answers show an account's data: no cache may keep them, so nothing
 /// of an account outlives its logout on a shared computer, the back button included. The bundle
-/// (`/{pkg_dir}/...`) has no hash in its file names: browsers must revalidate it (a cheap 304)
-/// or a cached old bundle would talk to a newly deployed server. A handler's own
-/// `Cache-Control` stays.
-pub async fn set_cache_policy(pkg_prefix: &str, request: Request, next: Next) -> Response {
-    let policy = if request.uri().path().starts_with(pkg_prefix) { "no-cache" } else { "no-store" };
+/// (`/{pkg_dir}/...`) is immutable under hashed names; without hashes (a debug build) browsers
+/// must revalidate it (a cheap 304), or a cached old bundle would talk to a newly deployed
+/// server. A handler's own `Cache-Control` stays.
+pub async fn set_cache_policy(
+    pkg_prefix: &str,
+    immutable: &ImmutablePaths,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let policy = if immutable.contains(path) {
+        IMMUTABLE
+    } else if path.starts_with(pkg_prefix) {
+        "no-cache"
+    } else {
+        "no-store"
+    };
     let mut response = next.run(request).await;
     response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    async fn policy_of(path: &str) -> String {
+        let immutable = ImmutablePaths(vec!["/pkg/webapp.Xyz123.wasm".into()]);
+        let app = Router::new().fallback(get(|| async { "body" })).layer(axum::middleware::from_fn(
+            move |request, next| {
+                let immutable = immutable.clone();
+                async move { set_cache_policy("/pkg/", &immutable, request, next).await }
+            },
+        ));
+        let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        response.headers()[CACHE_CONTROL].to_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn hashed_bundle_files_are_immutable_the_rest_revalidated_or_never_kept() {
+        assert_eq!(policy_of("/pkg/webapp.Xyz123.wasm").await, IMMUTABLE);
+        // Another name under the bundle folder (an old hash, a file without one): revalidated.
+        assert_eq!(policy_of("/pkg/webapp.Old999.wasm").await, "no-cache");
+        assert_eq!(policy_of("/pkg/webapp.js").await, "no-cache");
+        assert_eq!(policy_of("/settings/security").await, "no-store");
+    }
 }

@@ -21,12 +21,15 @@ use config::Config;
 const MAX_DB_CONNECTIONS: u32 = 10;
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    LeptosOptions::builder()
+    let mut options = LeptosOptions::builder()
         .output_name(config.output_name.as_str())
         .site_root(config.site_root.as_str())
         .site_pkg_dir(config.site_pkg_dir.as_str())
         .site_addr(config.site_addr)
-        .build()
+        .build();
+    // A release build by cargo-leptos leaves the bundle's hashes beside the binary.
+    options.hash_files = app::ui::bundle::hash_file_path(&options).is_some_and(|path| path.is_file());
+    options
 }
 
 /// Opens storage and reads the key: everything a request needs.

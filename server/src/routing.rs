@@ -52,9 +52,11 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         }))
         .layer(middleware::from_fn({
             let pkg_prefix: Arc<str> = format!("/{}/", options.site_pkg_dir).into();
+            let immutable = Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options)));
             move |request, next| {
                 let pkg_prefix = pkg_prefix.clone();
-                async move { caching::set_cache_policy(&pkg_prefix, request, next).await }
+                let immutable = immutable.clone();
+                async move { caching::set_cache_policy(&pkg_prefix, &immutable, request, next).await }
             }
         }))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))

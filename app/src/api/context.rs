@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::use_context;
@@ -173,19 +175,70 @@ pub fn attach_as(file_name: &str) {
     }
 }
 
-/// Sends a browser that posted a plain form (no JavaScript) to `path` once the call succeeds;
-/// calls from the WASM or from API clients get their answer as usual.
-pub fn redirect_plain_form(path: &str) {
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+/// Whether the call is a plain HTML form posted by a browser without JavaScript (it asks for a
+/// page back), not a call from the WASM or from an API client.
+fn is_plain_form() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form {
+    })
+}
+
+/// Sends a browser that posted a plain form to `path` once the call succeeds; calls from the
+/// WASM or from API clients get their answer as usual.
+pub fn redirect_plain_form(path: &str) {
+    if is_plain_form() {
         leptos_axum::redirect(path);
     }
+}
+
+fn typed_email_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-typed-email"
+    } else {
+        "typed-email"
+    }
+}
+
+/// How long the email typed into a refused form is kept for it: the redirect back takes a moment.
+const TYPED_EMAIL_SECS: u32 = 60;
+/// The longest an email address can be.
+const MAX_EMAIL_BYTES: usize = 254;
+
+/// After a plain form's login or sign-up is refused, the browser is sent back to the form. The
+/// email typed rides along in a cookie that lives a minute (HttpOnly, SameSite=Strict), so the
+/// form shows it again without putting it into the URL, where history and logs would keep it.
+pub fn remember_typed_email(settings: &Settings, email: &str) {
+    if !is_plain_form() || email.len() > MAX_EMAIL_BYTES {
+        return;
+    }
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={}; Path=/; Max-Age={TYPED_EMAIL_SECS}; HttpOnly; SameSite=Strict{secure}",
+        typed_email_cookie_name(settings),
+        URL_SAFE_NO_PAD.encode(email)
+    ));
+}
+
+/// Drops the kept email once the form went through.
+pub fn forget_typed_email(settings: &Settings) {
+    let name = typed_email_cookie_name(settings);
+    if !cookies(name).is_empty() {
+        let secure = if settings.secure_cookies { "; Secure" } else { "" };
+        set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+    }
+}
+
+/// The email kept by `remember_typed_email`, for the form's field.
+pub fn typed_email() -> Option<String> {
+    let state = use_context::<AppState>()?;
+    cookies(typed_email_cookie_name(&state.settings)).iter().find_map(|value| {
+        let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+        String::from_utf8(bytes).ok().filter(|email| email.len() <= MAX_EMAIL_BYTES)
+    })
 }
 
 #[cfg(test)]

@@ -26,8 +26,10 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
     use crate::backend::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started =
-        login::sign_up(&state, &email, &password, previous.as_ref(), &context::caller(&state)).await?;
+    let started = login::sign_up(&state, &email, &password, previous.as_ref(), &context::caller(&state))
+        .await
+        .inspect_err(|_| context::remember_typed_email(&state.settings, &email))?;
+    context::forget_typed_email(&state.settings);
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     // Without JavaScript, the new account lands in the WebApp, not back on the sign-up form.
@@ -41,8 +43,10 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use crate::backend::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started =
-        login::log_in(&state, &email, &password, previous.as_ref(), &context::caller(&state)).await?;
+    let started = login::log_in(&state, &email, &password, previous.as_ref(), &context::caller(&state))
+        .await
+        .inspect_err(|_| context::remember_typed_email(&state.settings, &email))?;
+    context::forget_typed_email(&state.settings);
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
     Ok(started.viewer)

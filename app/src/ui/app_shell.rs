@@ -10,11 +10,9 @@ use crate::two_factor::FEW_BACKUP_CODES;
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
     let auth = expect_context::<Auth>();
-    // After a login with a backup code: from the login's answer, or from the URL the login form
-    // was sent to when it was posted without script.
-    let left_in_url = leptos_router::hooks::use_query_map()
+    // After a login with a backup code, its form is sent here with how many are left.
+    let backup_codes_left = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok()));
-    let backup_codes_left = move || auth.backup_codes_left.get().or(left_in_url);
     view! {
         <div class="shell">
             <header class="topbar">
@@ -31,7 +29,7 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                 </div>
             </nav>
             <main class="content">
-                {move || backup_codes_left().map(|left| view! {
+                {backup_codes_left.map(|left| view! {
                     <div class="banner" role="status">
                         <p>{format!("You logged in with a backup code. {left} backup codes left.")}</p>
                         {(left <= FEW_BACKUP_CODES).then(|| view! {

@@ -1,5 +1,6 @@
-//! What the WebApp's forms share: the error line under a form, and the state of a form that calls
-//! a server function from a modal (an error, a notice, a request in flight).
+//! What the WebApp's forms share: the error line under a form, the email a login or sign-up form
+//! keeps after an error, and the state of a form that calls a server function from a modal (an
+//! error, a notice, a request in flight).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,6 +32,20 @@ where
             None => from_url.clone(),
         })
     })
+}
+
+/// What the person typed as their email before their login or sign-up form came back with an
+/// error, so they need not type it again (see `api::context::remember_typed_email`). A password
+/// is never sent back into a page.
+pub fn typed_email() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::context::typed_email()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 /// The state every management modal shares: an error, a notice, a request in flight.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::form::{action_error, FormError};
+use super::form::{action_error, typed_email, FormError};
 use super::session::Auth;
 
 #[component]
@@ -13,7 +13,14 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 id="login-title">"Log in"</h1>
                 <ActionForm action=auth.log_in>
                     <label for="login-email">"Email"</label>
-                    <input id="login-email" name="email" type="email" autocomplete="username" required/>
+                    <input
+                        id="login-email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        value=typed_email()
+                        required
+                    />
                     <label for="login-password">"Password"</label>
                     <input
                         id="login-password"
@@ -23,7 +30,7 @@ pub fn LoginPage() -> impl IntoView {
                         required
                     />
                     <FormError error=action_error(auth.log_in)/>
-                    <button type="submit" disabled=move || auth.log_in.pending().get()>"Log in"</button>
+                    <button type="submit">"Log in"</button>
                 </ActionForm>
                 <p class="switch-page">"New here? " <A href="/signup">"Create account"</A></p>
             </section>

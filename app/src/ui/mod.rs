@@ -1,8 +1,12 @@
-//! The pages and components of the WebApp, rendered on the server and hydrated in the browser.
+//! The pages and components of the WebApp. Pages are rendered on the server as plain HTML whose
+//! forms post and redirect; the Security section's 2FA controls are an island, the one part
+//! that runs in the browser (as WASM).
 
 mod app_shell;
 mod backup_codes_panel;
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod bundle;
 mod code_prompt;
 mod form;
 mod inbox;
@@ -17,7 +21,9 @@ mod two_factor_manage;
 mod two_factor_setup;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -46,17 +52,25 @@ fn set_content_security_policy() {
     }
 }
 
-/// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
+/// The HTML document around the app, rendered on the server only. Pages are HTML: only an
+/// island (see `IslandScripts`) is woken up in the browser, so a page without one loads no WASM.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    // Outside islands nothing is hydrated: no hydration ids, no serialized resources.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let stylesheet = bundle::stylesheet_href(&options);
+    provide_context(options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <MetaTags/>
             </head>
             <body>
@@ -66,18 +80,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Loads the WASM and wakes the islands of the page: rendered by the pages that have one (in
+/// the body, which browsers accept for module scripts and preloads), and by no other.
+#[component]
+pub fn IslandScripts() -> impl IntoView {
+    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true/> })
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this marks the moment the page became interactive.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/webapp.css"/>
         <Title text="WebApp"/>
         <Router>
             <WithAuth>

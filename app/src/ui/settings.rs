@@ -1,10 +1,12 @@
-//! Settings, with its Security section (where the 2FA switch lives).
+//! Settings, with its Security section (where the 2FA switch lives). The pages are HTML from
+//! the server; the Security section's controls are an island.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
+use super::IslandScripts;
 use crate::api::{get_account, get_security_events, get_two_factor_status};
 use crate::dates::{format_date, format_date_time};
 use crate::security_events::SecurityEvent;
@@ -47,6 +49,40 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| get_two_factor_status());
+    let events = Resource::new(|| (), |_| get_security_events());
+    view! {
+        <h1>"Settings"</h1>
+        <SettingsNav/>
+        <section class="card" aria-labelledby="security-title">
+            <h2 id="security-title">"Security"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(status) => view! { <TwoFactorControls status/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="card" aria-labelledby="activity-title">
+            <h2 id="activity-title">"Recent security activity"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        Ok(events) if events.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
+                        Ok(events) => view! { <ActivityList events/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <IslandScripts/>
+    }
+}
+
 /// Which dialog of the Security section is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SecurityDialog {
@@ -57,55 +93,29 @@ enum SecurityDialog {
     TurnOff,
 }
 
-#[component]
-pub fn SecurityPage() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let status = Resource::new(move || reload.get(), |_| get_two_factor_status());
-    let events = Resource::new(move || reload.get(), |_| get_security_events());
+/// The 2FA line of the Security section: its switch, and what can be done when it is on. The
+/// island of the WebApp, the one part that runs in the browser: its modals call the server step
+/// by step. Its controls stay disabled until the WASM has woken them (without JavaScript, for
+/// good), so a click never falls on a control that cannot answer yet. A change made in a modal
+/// reloads the page, whose HTML the server renders afresh (status and activity).
+#[island]
+fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
+    let awake = RwSignal::new(false);
+    // Effects run only in the browser: this marks the moment the controls became interactive.
+    Effect::new(move |_| {
+        awake.set(true);
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    let asleep = move || !awake.get();
     let dialog = RwSignal::new(SecurityDialog::Closed);
-    let close = move || {
+    let close = move |changed: bool| {
         dialog.set(SecurityDialog::Closed);
-        reload.update(|n| *n += 1);
+        if changed {
+            let _ = window().location().reload();
+        }
     };
-    view! {
-        <h1>"Settings"</h1>
-        <SettingsNav/>
-        <section class="card" aria-labelledby="security-title">
-            <h2 id="security-title">"Security"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match status.await {
-                        Ok(status) => view! { <TwoFactorRow status dialog/> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-        <section class="card" aria-labelledby="activity-title">
-            <h2 id="activity-title">"Recent security activity"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(events) if events.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
-                        Ok(events) => view! { <ActivityList events/> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-        {move || match dialog.get() {
-            SecurityDialog::Closed => ().into_any(),
-            SecurityDialog::Setup => view! { <TwoFactorSetup on_close=close/> }.into_any(),
-            SecurityDialog::Regenerate => view! { <RegenerateBackupCodes on_close=close/> }.into_any(),
-            SecurityDialog::AnotherPhone => view! { <AnotherSmartphone on_close=close/> }.into_any(),
-            SecurityDialog::TurnOff => view! { <TurnOffTwoFactor on_close=close/> }.into_any(),
-        }}
-    }
-}
-
-/// The 2FA line of the Security section: its switch, and what can be done when it is on.
-#[component]
-fn TwoFactorRow(status: TwoFactorStatus, dialog: RwSignal<SecurityDialog>) -> impl IntoView {
     let on = status.enabled;
     view! {
         <div class="setting-row">
@@ -116,6 +126,7 @@ fn TwoFactorRow(status: TwoFactorStatus, dialog: RwSignal<SecurityDialog>) -> im
                 class="switch"
                 aria-checked=if on { "true" } else { "false" }
                 aria-labelledby="two-factor-label"
+                disabled=asleep
                 on:click=move |_| dialog.set(if on { SecurityDialog::TurnOff } else { SecurityDialog::Setup })
             >
                 <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
@@ -144,15 +155,32 @@ fn TwoFactorRow(status: TwoFactorStatus, dialog: RwSignal<SecurityDialog>) -> im
                     </p>
                 })}
                 <div class="actions start">
-                    <button type="button" class="secondary" on:click=move |_| dialog.set(SecurityDialog::Regenerate)>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=asleep
+                        on:click=move |_| dialog.set(SecurityDialog::Regenerate)
+                    >
                         "Regenerate backup codes"
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| dialog.set(SecurityDialog::AnotherPhone)>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=asleep
+                        on:click=move |_| dialog.set(SecurityDialog::AnotherPhone)
+                    >
                         "Set up another smartphone"
                     </button>
                 </div>
             }
         })}
+        {move || match dialog.get() {
+            SecurityDialog::Closed => ().into_any(),
+            SecurityDialog::Setup => view! { <TwoFactorSetup on_close=close/> }.into_any(),
+            SecurityDialog::Regenerate => view! { <RegenerateBackupCodes on_close=close/> }.into_any(),
+            SecurityDialog::AnotherPhone => view! { <AnotherSmartphone on_close=close/> }.into_any(),
+            SecurityDialog::TurnOff => view! { <TurnOffTwoFactor on_close=close/> }.into_any(),
+        }}
     }
 }
 

@@ -1,27 +1,27 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
-use super::form::{action_error, FormError};
+use super::form::{action_error, typed_email, FormError};
 use super::session::Auth;
 use crate::account::MIN_PASSWORD_CHARS;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if auth.sign_up.value().with(|v| matches!(v, Some(Ok(_)))) {
-            navigate("/", Default::default());
-        }
-    });
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
                 <h1 id="signup-title">"Create account"</h1>
                 <ActionForm action=auth.sign_up>
                     <label for="signup-email">"Email"</label>
-                    <input id="signup-email" name="email" type="email" autocomplete="username" required/>
+                    <input
+                        id="signup-email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        value=typed_email()
+                        required
+                    />
                     <label for="signup-password">"Password"</label>
                     <input
                         id="signup-password"
@@ -35,7 +35,7 @@ pub fn SignupPage() -> impl IntoView {
                         {format!("At least {MIN_PASSWORD_CHARS} characters.")}
                     </p>
                     <FormError error=action_error(auth.sign_up)/>
-                    <button type="submit" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
+                    <button type="submit">"Create account"</button>
                 </ActionForm>
                 <p class="switch-page">"Already have an account? " <A href="/">"Log in"</A></p>
             </section>

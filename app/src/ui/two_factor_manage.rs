@@ -27,11 +27,13 @@ fn code_or_backup_code_field(id: &'static str, code: RwSignal<String>) -> impl I
 }
 
 #[component]
-pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let codes = RwSignal::new(None::<BackupCodes>);
+    // Once new codes are made, the old ones are gone: closing then is a change.
+    let close = move || on_close.run(codes.with_untracked(Option::is_some));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let call = regenerate_backup_codes(password.get_untracked(), Some(code.get_untracked()));
@@ -42,7 +44,7 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoV
             title="Regenerate backup codes"
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{}:{:?}", codes.with(Option::is_some), form.error.get()))
-            on_close=move || on_close.run(())
+            on_close=move || close()
         >
             {move || match codes.get() {
                 None => view! {
@@ -53,14 +55,14 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoV
                         {password_field("regenerate-password", password)}
                         {code_or_backup_code_field("regenerate-code", code)}
                         <div class="actions">
-                            <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                            <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
                             <button type="submit" disabled=move || form.busy.get()>"Regenerate"</button>
                         </div>
                     </form>
                 }
                 .into_any(),
                 Some(codes) => view! {
-                    <BackupCodesPanel codes notice=form.notice error=form.error on_done=move || on_close.run(())/>
+                    <BackupCodesPanel codes notice=form.notice error=form.error on_done=move || close()/>
                 }
                 .into_any(),
             }}
@@ -70,11 +72,13 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<()>) -> impl IntoV
 }
 
 #[component]
-pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let key = RwSignal::new(None::<AuthenticatorKey>);
+    // Showing the key again is recorded in the activity.
+    let close = move || on_close.run(key.with_untracked(Option::is_some));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let call = show_key_for_another_phone(password.get_untracked(), code.get_untracked());
@@ -85,7 +89,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
             title="Set up another smartphone"
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{}:{:?}", key.with(Option::is_some), form.error.get()))
-            on_close=move || on_close.run(())
+            on_close=move || close()
         >
             {move || match key.get() {
                 None => view! {
@@ -103,7 +107,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
                             bind:value=code
                         />
                         <div class="actions">
-                            <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                            <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
                             <button type="submit" disabled=move || form.busy.get()>"Show key"</button>
                         </div>
                     </form>
@@ -112,7 +116,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
                 Some(setup) => view! {
                     <KeyPanel setup notice=form.notice/>
                     <div class="actions">
-                        <button type="button" data-autofocus on:click=move |_| on_close.run(())>"Done"</button>
+                        <button type="button" data-autofocus on:click=move |_| close()>"Done"</button>
                     </div>
                 }
                 .into_any(),
@@ -123,14 +127,14 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<()>) -> impl IntoView 
 }
 
 #[component]
-pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         form.submit(disable_two_factor(password.get_untracked(), code.get_untracked()), move |_| {
-            on_close.run(())
+            on_close.run(true)
         });
     };
     view! {
@@ -138,7 +142,7 @@ pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             title="Turn off two-factor authentication"
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{:?}", form.error.get()))
-            on_close=move || on_close.run(())
+            on_close=move || on_close.run(false)
         >
             <form on:submit=submit>
                 <p>
@@ -147,7 +151,7 @@ pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
                 {password_field("disable-password", password)}
                 {code_or_backup_code_field("disable-code", code)}
                 <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(false)>"Cancel"</button>
                     <button type="submit" class="danger" disabled=move || form.busy.get()>"Turn off"</button>
                 </div>
             </form>

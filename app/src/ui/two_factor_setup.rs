@@ -44,9 +44,9 @@ impl Step {
     }
 }
 
-/// `on_close` runs when the modal closes: by Cancel, Esc or Done.
+/// `on_close` runs when the modal closes (by Cancel, Esc or Done), told whether 2FA was turned on.
 #[component]
-pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
     let step = RwSignal::new(Step::Password);
     let form = FormState::new();
     let (error, notice, busy) = (form.error, form.notice, form.busy);
@@ -58,7 +58,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
         notice.set(None);
         step.set(next);
     };
-    let close = move || on_close.run(());
+    let close = move || on_close.run(step.with_untracked(|s| matches!(s, Step::Backup(_))));
 
     let submit_password = move |ev: SubmitEvent| {
         ev.prevent_default();

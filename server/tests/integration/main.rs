@@ -16,6 +16,7 @@ mod instances;
 mod key_rotation;
 mod logs;
 mod page_rendering;
+mod plain_forms;
 mod security_proofs;
 mod throttling;
 mod two_factor_login;

@@ -1,0 +1,65 @@
+// Time from navigation until a page answers a click, with Chromium's CPU throttled 4x (CDP
+// Emulation.setCPUThrottlingRate) as on a slow phone: the login button (the page is loaded and,
+// where it has a WASM bundle, hydrated) and the 2FA modal on Settings > Security (open on
+// screen after a click on the switch). Median and spread of several fresh visits (empty cache).
+//
+//   BASE_URL=http://127.0.0.1:3000 node end2end/measure/interactive.mjs [runs]
+import { chromium } from "@playwright/test";
+import { logIn, makeAccounts, SWITCH } from "./wire.mjs";
+
+const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
+const runs = Number(process.argv[2] ?? 7);
+const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+const { plain } = await makeAccounts(browser, base);
+
+/** Loaded, and hydrated when the page loads a WASM bundle at all (a modulepreload of it). */
+const interactive = () =>
+  document.readyState === "complete" &&
+  (!document.querySelector('link[rel="modulepreload"]') || document.body.dataset.hydrated === "true");
+
+async function timed(prepare, visit) {
+  const context = await browser.newContext({ baseURL: base, extraHTTPHeaders: { "X-Forwarded-For": "10.9.9.9" } });
+  const page = await context.newPage();
+  if (prepare) await prepare(context, page);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  const ms = await visit(page);
+  await context.close();
+  return ms;
+}
+
+const loginButton = async (page) => {
+  await page.goto("/", { waitUntil: "commit" });
+  await page.waitForFunction(interactive, null, { polling: 10 });
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+  return page.evaluate(() => performance.now());
+};
+
+const modal = async (page) => {
+  await page.goto("/settings/security", { waitUntil: "commit" });
+  await page.waitForFunction(interactive, null, { polling: 10 });
+  await page.getByRole("switch", { name: SWITCH }).click();
+  await page.getByRole("dialog").waitFor();
+  return page.evaluate(() => performance.now());
+};
+
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `${Math.round(median)} ms (${Math.round(sorted[0])}-${Math.round(sorted[sorted.length - 1])})`;
+}
+
+const login = [];
+const settings = [];
+for (let i = 0; i < runs; i++) {
+  login.push(await timed(null, loginButton));
+  settings.push(await timed(logIn(plain), modal));
+}
+await browser.close();
+console.log(`CPU 4x slower, ${runs} fresh visits each: median (min-max)`);
+console.log(`| login button works | ${summary(login)} |`);
+console.log(`| 2FA modal open after a click on the switch | ${summary(settings)} |`);
