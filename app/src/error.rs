@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// What `Unreachable` and `Internal` say; the island's calls (ui/calls.rs) say it too.
+pub const UNREACHABLE_MESSAGE: &str = "The server could not be reached. Check your connection and try again.";
+pub const INTERNAL_MESSAGE: &str = "Something went wrong on our side. Please try again.";
+
 /// Longest framework detail (e.g. a deserialisation message) passed on to the client.
 const MAX_DETAIL_CHARS: usize = 200;
 
@@ -59,9 +63,9 @@ pub enum AppError {
     BadRequest { detail: String },
     #[error("The server is busy. Try again in a moment.")]
     ServerBusy { retry_after_secs: i64 },
-    #[error("The server could not be reached. Check your connection and try again.")]
+    #[error("{}", UNREACHABLE_MESSAGE)]
     Unreachable,
-    #[error("Something went wrong on our side. Please try again.")]
+    #[error("{}", INTERNAL_MESSAGE)]
     Internal,
 }
 

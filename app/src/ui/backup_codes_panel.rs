@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::browser;
-use crate::api::download_backup_codes;
+use super::calls::download_backup_codes;
 use crate::two_factor::BackupCodes;
 
 #[component]

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use leptos::server_fn::error::ServerFnUrlError;
 
+use super::calls::Refusal;
 use crate::error::AppError;
 
 /// The error of a form, announced to screen readers as it appears.
@@ -70,19 +71,22 @@ impl FormState {
     /// Runs one server call unless one is in flight, and hands its result to `done`.
     pub fn submit<T: 'static>(
         self,
-        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+        call: impl std::future::Future<Output = Result<T, Refusal>> + 'static,
         done: impl FnOnce(T) + 'static,
     ) {
+        self.run(Box::pin(async move { call.await.map(done) }));
+    }
+
+    /// The part of `submit` that does not depend on the call's type: compiled once, not once
+    /// per call.
+    fn run(self, work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Refusal>>>>) {
         if self.busy.get_untracked() {
             return;
         }
         self.busy.set(true);
         spawn_local(async move {
-            match call.await {
-                Ok(value) => {
-                    self.error.set(None);
-                    done(value);
-                }
+            match work.await {
+                Ok(()) => self.error.set(None),
                 Err(e) => self.error.set(Some(e.to_string())),
             }
             self.busy.set(false);

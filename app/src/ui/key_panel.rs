@@ -21,8 +21,15 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
             </p>
             <div class="qr" role="img" aria-label="QR code" inner_html=setup.qr_svg.clone()></div>
             <p>"Or tap “Or enter a code manually” and enter:"</p>
-            <CopyField id="key-account" label="Account name" value=setup.account_name copy=account notice/>
-            <CopyField id="key-secret" label="Key" value=setup.key copy=key notice mono=true/>
+            <CopyField
+                id="key-account"
+                label="Account name"
+                copy_label="Copy account name"
+                value=setup.account_name
+                copy=account
+                notice
+            />
+            <CopyField id="key-secret" label="Key" copy_label="Copy key" value=setup.key copy=key notice mono=true/>
         </div>
     }
 }
@@ -33,6 +40,9 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
 fn CopyField(
     id: &'static str,
     label: &'static str,
+    /// The Copy button's name for screen readers. Written out, not lowercased from `label`:
+    /// that would bring Unicode's case tables into the WASM.
+    copy_label: &'static str,
     value: String,
     copy: String,
     notice: RwSignal<Option<String>>,
@@ -45,7 +55,7 @@ fn CopyField(
             <button
                 type="button"
                 class="secondary"
-                aria-label=format!("Copy {}", label.to_lowercase())
+                aria-label=copy_label
                 on:click=move |_| browser::copy_text(&copy, notice, format!("{label} copied."))
             >
                 "Copy"

@@ -7,6 +7,7 @@ mod backup_codes_panel;
 mod browser;
 #[cfg(feature = "ssr")]
 pub mod bundle;
+mod calls;
 mod code_prompt;
 mod form;
 mod inbox;

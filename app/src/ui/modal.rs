@@ -46,12 +46,13 @@ fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
 /// `focus_on` changes whenever focus should go back to the content's main control (a new step,
 /// a new error). `on_close` runs on Esc; the content closes the modal by its own buttons.
 #[component]
-pub fn Modal(
+pub fn Modal<C: IntoView + 'static>(
     title: &'static str,
     #[prop(into)] subtitle: Signal<Option<String>>,
     #[prop(into)] focus_on: Signal<String>,
     #[prop(into)] on_close: Callback<()>,
-    children: Children,
+    // Typed, not `Children`: a type-erased view would bring hydration code for every modal.
+    children: TypedChildren<C>,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     // A modal <dialog> makes the rest of the page inert.
@@ -89,7 +90,7 @@ pub fn Modal(
                 <h2 id="modal-title">{title}</h2>
                 <p class="step-indicator">{move || subtitle.get()}</p>
             </header>
-            {children()}
+            {children.into_inner()()}
         </dialog>
     }
 }

@@ -1,14 +1,15 @@
 //! Managing 2FA once it is on: new backup codes, the key again for another smartphone, and
 //! turning it off. Each asks for the password again (and a code where the change is riskier).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
+use super::calls::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
 use super::form::FormState;
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
-use crate::api::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
 
 fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView {
@@ -36,7 +37,7 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl Int
     let close = move || on_close.run(codes.with_untracked(Option::is_some));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let call = regenerate_backup_codes(password.get_untracked(), Some(code.get_untracked()));
+        let call = regenerate_backup_codes(password.get_untracked(), code.get_untracked());
         form.submit(call, move |made| codes.set(Some(made)));
     };
     view! {
@@ -47,7 +48,7 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl Int
             on_close=move || close()
         >
             {move || match codes.get() {
-                None => view! {
+                None => Either::Left(view! {
                     <form on:submit=submit>
                         <p>
                             "New backup codes replace the old ones: the old codes stop working. Enter your password and a current code from the Authenticator app (or a backup code)."
@@ -60,11 +61,11 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl Int
                         </div>
                     </form>
                 }
-                .into_any(),
-                Some(codes) => view! {
+                ),
+                Some(codes) => Either::Right(view! {
                     <BackupCodesPanel codes notice=form.notice error=form.error on_done=move || close()/>
                 }
-                .into_any(),
+                ),
             }}
             {form.messages()}
         </Modal>
@@ -92,7 +93,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
             on_close=move || close()
         >
             {move || match key.get() {
-                None => view! {
+                None => Either::Left(view! {
                     <form on:submit=submit>
                         <p>"To see your key again, enter your password and a current code from the Authenticator app."</p>
                         {password_field("another-password", password)}
@@ -112,14 +113,14 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
                         </div>
                     </form>
                 }
-                .into_any(),
-                Some(setup) => view! {
+                ),
+                Some(setup) => Either::Right(view! {
                     <KeyPanel setup notice=form.notice/>
                     <div class="actions">
                         <button type="button" data-autofocus on:click=move |_| close()>"Done"</button>
                     </div>
                 }
-                .into_any(),
+                ),
             }}
             {form.messages()}
         </Modal>

@@ -1,15 +1,16 @@
 //! The setup modal of the help article: password, login method, QR code and key, first code,
 //! backup codes. It renders in the browser and talks to the server only through server functions.
 
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
+use super::calls::{begin_two_factor_setup, confirm_two_factor_setup};
 use super::form::FormState;
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
-use crate::api::{begin_two_factor_setup, confirm_two_factor_setup};
-use crate::two_factor::{normalize_code, AuthenticatorKey, BackupCodes};
+use crate::two_factor::{AuthenticatorKey, BackupCodes};
 
 const STEP_COUNT: usize = 5;
 
@@ -68,27 +69,19 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
         });
     };
 
+    // The code goes to the server as typed ("123 456" too): it answers a malformed one with the
+    // specific message, and checking it here as well would bring every error message into the WASM.
     let submit_code = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        // Check the form in the browser first: the server says the same, one round trip later.
-        let typed = code.get_untracked();
-        if let Err(e) = normalize_code(&typed) {
-            error.set(Some(e.to_string()));
-            return;
-        }
-        form.submit(confirm_two_factor_setup(typed), move |codes| go_to(Step::Backup(codes)));
+        form.submit(confirm_two_factor_setup(code.get_untracked()), move |codes| go_to(Step::Backup(codes)));
     };
 
     let cancel_button = move || {
         view! { <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button> }
     };
 
-    let body = move || {
-        match step.get() {
-        Step::Password => view! {
+    let body = move || match step.get() {
+        Step::Password => EitherOf5::A(view! {
             <form on:submit=submit_password>
                 <p>"To change how you log in, confirm it is you."</p>
                 <label for="setup-password">"Password"</label>
@@ -105,9 +98,8 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()>"Next"</button>
                 </div>
             </form>
-        }
-        .into_any(),
-        Step::Method(setup) => view! {
+        }),
+        Step::Method(setup) => EitherOf5::B(view! {
             <form on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
                 go_to(Step::Scan(setup.clone()));
@@ -129,17 +121,15 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                     <button type="submit">"Next"</button>
                 </div>
             </form>
-        }
-        .into_any(),
-        Step::Scan(setup) => view! {
+        }),
+        Step::Scan(setup) => EitherOf5::C(view! {
             <KeyPanel setup notice/>
             <div class="actions">
                 {cancel_button()}
                 <button type="button" data-autofocus on:click=move |_| go_to(Step::Code)>"Next"</button>
             </div>
-        }
-        .into_any(),
-        Step::Code => view! {
+        }),
+        Step::Code => EitherOf5::D(view! {
             <form on:submit=submit_code>
                 <p>"Enter the 6-digit code shown under your account in the Authenticator app."</p>
                 <label for="setup-code">"Code"</label>
@@ -157,14 +147,11 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()>"Verify"</button>
                 </div>
             </form>
-        }
-        .into_any(),
-        Step::Backup(codes) => view! {
+        }),
+        Step::Backup(codes) => EitherOf5::E(view! {
             <p>"Two-factor authentication is on. Every other device logged in to your account has been logged out."</p>
             <BackupCodesPanel codes notice error on_done=move || close()/>
-        }
-        .into_any(),
-    }
+        }),
     };
 
     view! {
