@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Prints the WebApp's speed and size figures: requests per second and latency percentiles of the
-# release server under load (wrk on loopback, SQLite in a temporary folder), and the bytes of the
-# browser bundle as served (raw, gzip, brotli). Figures, not pass/fail: they depend on the machine,
-# and the load generator shares its cores with the server.
+# release server under load (wrk on loopback, SQLite in a temporary folder), each as a share of a
+# bare axum server's on the same machine in the same run (server/examples/bare_axum.rs); the
+# server's memory (RSS) idle, after the page scenarios, after 200 parallel logins and a minute
+# later; the raw argon2id hash rate beside the login rate; and the bytes of the browser bundle.
+# Figures, not pass/fail: they depend on the machine, and wrk shares its cores with the server.
 #
 #   bash scripts/bench.sh            # 10 s per scenario
 #   BENCH_SECONDS=30 BENCH_CONNECTIONS=64 bash scripts/bench.sh
@@ -24,9 +26,18 @@ fi
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 cargo leptos build --release --precompress
+cargo build --release -p server --example bare_axum --example argon2_rate
 
 export RUST_LOG=warn
 source scripts/release-server.sh
+rss_mb() { awk '/^VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
+RSS_IDLE=$(rss_mb "$SERVER_PID")
+
+BARE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/examples/bare_axum "127.0.0.1:$BARE_PORT" &
+BARE_PID=$!
+trap 'kill "$SERVER_PID" "$BARE_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.1; done
 
 EMAIL=bench@example.org
 PASSWORD='correct horse battery staple'
@@ -46,25 +57,64 @@ EOF
   echo "$WORK/post.lua"
 }
 
-# $1: title; the rest: wrk arguments after the common ones.
+# $1: title; the rest: wrk arguments after the common ones. Prints wrk's figures and sets RATE
+# (requests per second).
 run() {
   local title=$1; shift
   echo
   echo "== $title"
-  wrk --latency -t 2 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" "$@" |
-    grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors'
+  wrk --latency -t 1 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" "$@" >"$WORK/wrk.out"
+  grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors' "$WORK/wrk.out"
+  RATE=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 
-echo "== Machine: $(nproc) cores; wrk: 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per scenario"
+echo "== Machine: $(nproc) cores; wrk: 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per scenario"
+run "bare axum, GET: the baseline" "http://127.0.0.1:$BARE_PORT/"
+BARE_GET=$RATE
+run "bare axum, POST with a url-encoded body: the baseline" -s "$(post_script "")" "http://127.0.0.1:$BARE_PORT/"
+BARE_POST=$RATE
 run "GET / logged out: the login page, rendered on the server" "$BASE/"
+LOGIN_PAGE=$RATE
 run "GET /settings/security logged in: session lookup, 2FA status, activity, render" \
   -H "Cookie: $COOKIE" "$BASE/settings/security"
+SETTINGS=$RATE
 run "POST /api/session logged in: a server function behind the session" \
   -H "Cookie: $COOKIE" -s "$(post_script "")" "$BASE/api/session"
+SESSION=$RATE
+RSS_PAGES=$(rss_mb "$SERVER_PID")
 # Each login hashes a password with argon2id (19 MiB, 2 passes): slow on purpose.
 run "POST /api/login: argon2id password check and a new session (4 connections)" \
   -c 4 -s "$(post_script "email=bench%40example.org&password=correct+horse+battery+staple")" \
   "$BASE/api/login"
+LOGINS=$RATE
+
+echo
+echo "== 200 logins at once (status codes), then memory"
+seq 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/login" \
+  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" | sort | uniq -c
+RSS_BURST=$(rss_mb "$SERVER_PID")
+sleep 60
+RSS_LATER=$(rss_mb "$SERVER_PID")
+
+echo
+echo "== Raw argon2id hash rate, the server's parameters, one thread per core"
+HASHES=$(target/release/examples/argon2_rate "$SECONDS_PER_RUN")
+echo "$HASHES"
+HASH_RATE=${HASHES%% *}
+
+echo
+echo "== Summary: the WebApp against bare axum (targets from issue 12)"
+echo "| measure | value | target |"
+echo "|---|---:|---:|"
+echo "| POST /api/session, share of bare axum POST | $(ratio "$SESSION" "$BARE_POST") | 40% |"
+echo "| GET / (login page), share of bare axum GET | $(ratio "$LOGIN_PAGE" "$BARE_GET") | 25% |"
+echo "| GET /settings/security, share of bare axum GET | $(ratio "$SETTINGS" "$BARE_GET") | 15% |"
+echo "| logins/s, share of the raw hash rate ($LOGINS of $HASH_RATE/s) | $(ratio "$LOGINS" "$HASH_RATE") | 85% |"
+echo "| RSS idle | $RSS_IDLE | 30 MB |"
+echo "| RSS after the page scenarios | $RSS_PAGES | - |"
+echo "| RSS after 200 parallel logins | $RSS_BURST | 100 MB |"
+echo "| RSS a minute later | $RSS_LATER | 60 MB |"
 
 echo
 echo "== Browser bundle as served (bytes; the server picks .br or .gz by Accept-Encoding)"

@@ -26,8 +26,9 @@ const WAITING_PER_CORE: usize = 8;
 /// What a caller turned away is told to wait.
 const BUSY_RETRY_SECS: i64 = 1;
 
-/// OWASP's argon2id parameters: 19 MiB of memory, 2 iterations, 1 lane.
-fn params() -> Params {
+/// OWASP's argon2id parameters: 19 MiB of memory, 2 iterations, 1 lane. Public for the hash-rate
+/// benchmark (server/examples/argon2_rate.rs).
+pub fn params() -> Params {
     Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
 }
 
