@@ -2,13 +2,10 @@
 // with each page's budget where it has one.
 //
 //   BASE_URL=http://127.0.0.1:3000 node end2end/measure/first-load.mjs
-import { chromium } from "@playwright/test";
-import { BUDGETS, firstLoads } from "./wire.mjs";
+import { BUDGETS, firstLoads, launchChromium } from "./wire.mjs";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+const browser = await launchChromium();
 const rows = await firstLoads(browser, base);
 await browser.close();
 

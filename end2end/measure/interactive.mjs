@@ -6,14 +6,11 @@
 // answers. Median and spread of several fresh visits (empty cache).
 //
 //   BASE_URL=http://127.0.0.1:3000 node end2end/measure/interactive.mjs [runs]
-import { chromium } from "@playwright/test";
-import { logIn, makeAccounts, SWITCH } from "./wire.mjs";
+import { logIn, makeAccounts, SWITCH, launchChromium } from "./wire.mjs";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 const runs = Number(process.argv[2] ?? 7);
-const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+const browser = await launchChromium();
 const { plain } = await makeAccounts(browser, base);
 
 /** Records in the page when it was parsed, hydrated, and when a modal dialog opened. */

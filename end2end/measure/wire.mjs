@@ -3,9 +3,17 @@
 // headers), each page in a fresh browser context with an empty cache. Shared by the size
 // report (first-load.mjs) and the budget test (tests/budgets.spec.ts).
 import { execFileSync } from "node:child_process";
+import { chromium } from "@playwright/test";
 
 export const PASSWORD = "correct horse battery staple";
 export const SWITCH = "Two-factor authentication for your account (2FA)";
+
+/** Debian's Chromium, headless, as playwright.config.ts launches it for the tests. */
+export function launchChromium() {
+  const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+}
 
 function kindOf(url, mime) {
   const path = new URL(url).pathname;
