@@ -29,6 +29,8 @@ cargo leptos build --release --precompress
 cargo build --release -p server --example bare_axum --example argon2_rate
 
 export RUST_LOG=warn
+# The burst below comes from 200 client addresses, each named by X-Forwarded-For as a proxy would.
+export WEBAPP_TRUSTED_PROXIES=127.0.0.1
 source scripts/release-server.sh
 rss_mb() { awk '/^VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
 RSS_IDLE=$(rss_mb "$SERVER_PID")
@@ -90,9 +92,15 @@ run "POST /api/login: argon2id password check and a new session (4 connections)"
 LOGINS=$RATE
 
 echo
-echo "== 200 logins at once (status codes), then memory"
+echo "== 200 logins at once, to 200 accounts from 200 addresses (status codes), then memory"
+# Accounts made first, 8 at a time, each from its own address (sign-ups are limited per address).
+seq 200 | xargs -P 8 -I{} curl -fsS -o /dev/null "$BASE/api/signup" \
+  -H "X-Forwarded-For: 10.9.0.{}" --data-urlencode "email=burst-{}@example.org" \
+  --data-urlencode "password=$PASSWORD"
+RSS_SIGNUPS=$(rss_mb "$SERVER_PID")
 seq 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/login" \
-  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" | sort | uniq -c
+  -H "X-Forwarded-For: 10.8.0.{}" --data-urlencode "email=burst-{}@example.org" \
+  --data-urlencode "password=$PASSWORD" | sort | uniq -c
 RSS_BURST=$(rss_mb "$SERVER_PID")
 sleep 60
 RSS_LATER=$(rss_mb "$SERVER_PID")
@@ -113,6 +121,7 @@ echo "| GET /settings/security, share of bare axum GET | $(ratio "$SETTINGS" "$B
 echo "| logins/s, share of the raw hash rate ($LOGINS of $HASH_RATE/s) | $(ratio "$LOGINS" "$HASH_RATE") | 85% |"
 echo "| RSS idle | $RSS_IDLE | 30 MB |"
 echo "| RSS after the page scenarios | $RSS_PAGES | - |"
+echo "| RSS after 200 sign-ups (8 at a time) | $RSS_SIGNUPS | - |"
 echo "| RSS after 200 parallel logins | $RSS_BURST | 100 MB |"
 echo "| RSS a minute later | $RSS_LATER | 60 MB |"
 

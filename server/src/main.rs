@@ -7,6 +7,11 @@ use tracing_subscriber::EnvFilter;
 use axum::serve::ListenerExt;
 use server::config::{Cli, Command};
 
+/// mimalloc rather than glibc's malloc: rendering a page makes hundreds of small allocations,
+/// which took a quarter of the server's CPU under glibc (perf, scripts/bench.sh's page scenarios).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

@@ -38,14 +38,21 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || app::api::context::provide_request_context(state.clone())
     };
-    Router::new()
+    let pages_and_calls = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(options.clone());
+    // The layers go around the whole router, not around each of its routes: axum clones a
+    // route's layered service for every request, and each `from_fn` layer clones what it wraps
+    // again, which made 29 copies of the Leptos options per request (callgrind). Around one
+    // router, what they clone is a pointer.
+    Router::new()
+        .fallback_service(pages_and_calls)
         .layer(middleware::from_fn(api_errors::status_from_error_body))
         .layer(middleware::from_fn(move |request, next| {
             cross_site::refuse_cross_site_calls(schemes, request, next)
@@ -88,5 +95,4 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             secure.then_some(HeaderValue::from_static(HSTS)),
         ))
-        .with_state(options)
 }

@@ -64,6 +64,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        // A ping before each use finds a PostgreSQL connection that a restart or a proxy cut
+        // before a request fails on it. A SQLite connection is a file kept open in this process:
+        // nothing to lose, and the ping was a round trip to its thread on every query.
+        .test_before_acquire(engine == Engine::Postgres)
         .connect(url)
         .await
         .map_err(StorageError::Connect)?;

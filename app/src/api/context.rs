@@ -2,12 +2,13 @@
 //! cookies, the client's address, the caller's session, headers of the answer.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
 use http::HeaderValue;
-use leptos::prelude::use_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
 use crate::account::AuthLevel;
@@ -73,11 +74,28 @@ pub fn caller(state: &AppState) -> Caller {
     Caller { ip: client_ip(settings), now: unix_now(), devices }
 }
 
-/// The caller's live session, if any.
+/// The caller's session, looked up once per request: a page asks for it in each of its parts
+/// (the gate, the 2FA status, the activity list), which would otherwise be three queries.
+#[derive(Clone, Default)]
+struct SessionOfRequest(Arc<tokio::sync::OnceCell<Option<Session>>>);
+
+/// What every request's server functions and pages read from the context.
+pub fn provide_request_context(state: AppState) {
+    provide_context(state);
+    provide_context(SessionOfRequest::default());
+}
+
+/// The caller's live session, if any, as it was when this request first asked.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
-    match session_token(&state.settings) {
-        Some(token) => sessions::find(&state.db, &token, unix_now()).await,
-        None => Ok(None),
+    let look_up = || async {
+        match session_token(&state.settings) {
+            Some(token) => sessions::find(&state.db, &token, unix_now()).await,
+            None => Ok(None),
+        }
+    };
+    match use_context::<SessionOfRequest>() {
+        Some(memo) => memo.0.get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
     }
 }
 
@@ -245,6 +263,7 @@ pub fn typed_email() -> Option<String> {
 mod tests {
     use super::client_address;
     use std::net::IpAddr;
+use std::sync::Arc;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

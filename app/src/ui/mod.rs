@@ -96,20 +96,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <WithAuth>
             <Routes fallback=not_found::NotFoundPage>
-                <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/")
-                    ssr=SsrMode::InOrder
+                    ssr=SsrMode::Async
                     view=|| view! { <Protected><inbox::InboxPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings")
-                    ssr=SsrMode::InOrder
+                    ssr=SsrMode::Async
                     view=|| view! { <Protected><settings::SettingsPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings/security")
-                    ssr=SsrMode::InOrder
+                    ssr=SsrMode::Async
                     view=|| view! { <Protected><settings::SecurityPage/></Protected> }
                 />
             </Routes>

@@ -1,7 +1,8 @@
 //! Password hashing with argon2id, never on the async runtime: one hash costs ~19 MiB and tens
-//! of milliseconds. Hashes run on a few threads of their own, one per core, and a few more wait;
-//! beyond that the caller is told to come back (503), so that a burst of logins or sign-ups
-//! cannot take the server's memory. Each hashing thread keeps its 19 MiB of argon2 memory and
+//! of milliseconds. Hashes run on a few threads of their own, one per core; the others wait in a
+//! queue that holds a few seconds of work, and beyond that the caller is told to come back (503).
+//! A waiting hash costs a few hundred bytes, not 19 MiB, so a burst of logins or sign-ups is
+//! served in turn without taking the server's memory. Each hashing thread keeps its 19 MiB of argon2 memory and
 //! reuses it: allocating it per hash left the allocator's arenas holding hundreds of MiB after
 //! a burst (461 MiB after 200 parallel sign-ups, measured).
 //!
@@ -21,10 +22,12 @@ use unicode_normalization::UnicodeNormalization;
 use crate::account::check_new_password;
 use crate::error::AppError;
 
-/// Hashes waiting for a core, per core, before further callers are turned away.
-const WAITING_PER_CORE: usize = 8;
+/// Hashes waiting for a core, per core, before further callers are turned away: at ~45 hashes
+/// per second per core, about three seconds of work, so 200 people logging in at once on two
+/// cores all get in.
+const WAITING_PER_CORE: usize = 128;
 /// What a caller turned away is told to wait.
-const BUSY_RETRY_SECS: i64 = 1;
+const BUSY_RETRY_SECS: i64 = 3;
 
 /// OWASP's argon2id parameters: 19 MiB of memory, 2 iterations, 1 lane. Public for the hash-rate
 /// benchmark (server/examples/argon2_rate.rs).
