@@ -5,8 +5,6 @@
 //! `message` field is added for API clients such as curl (the WASM client ignores it).
 
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, StatusCode};
@@ -16,8 +14,7 @@ use app::AppError;
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-pub async fn status_from_error_body(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+pub async fn status_from_error_body(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {

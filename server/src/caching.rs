@@ -1,7 +1,5 @@
 //! What browsers and proxies may keep.
 
-use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{HeaderValue, CACHE_CONTROL};
 
@@ -30,30 +28,28 @@ impl ImmutablePaths {
 /// of an account outlives its logout on a shared computer, the back button included. The bundle
 /// (`/{pkg_dir}/...`) is immutable under hashed names; without hashes (a debug build) browsers
 /// must revalidate it (a cheap 304), or a cached old bundle would talk to a newly deployed
-/// server. A handler's own `Cache-Control` stays.
-pub async fn set_cache_policy(
-    pkg_prefix: &str,
-    immutable: &ImmutablePaths,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    let policy = if immutable.contains(path) {
+/// server.
+pub fn policy_for(pkg_prefix: &str, immutable: &ImmutablePaths, path: &str) -> &'static str {
+    if immutable.contains(path) {
         IMMUTABLE
     } else if path.starts_with(pkg_prefix) {
         "no-cache"
     } else {
         "no-store"
-    };
-    let mut response = next.run(request).await;
+    }
+}
+
+/// Sets `policy` on `response`; a handler's own `Cache-Control` stays.
+pub fn apply(policy: &'static str, response: &mut Response) {
     response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
-    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::body::Body;
+    use axum::extract::Request;
+    use axum::middleware::Next;
     use axum::routing::get;
     use axum::Router;
     use tower::ServiceExt;
@@ -61,9 +57,13 @@ mod tests {
     async fn policy_of(path: &str) -> String {
         let immutable = ImmutablePaths(vec!["/pkg/webapp.Xyz123.wasm".into()]);
         let app = Router::new().fallback(get(|| async { "body" })).layer(axum::middleware::from_fn(
-            move |request, next| {
-                let immutable = immutable.clone();
-                async move { set_cache_policy("/pkg/", &immutable, request, next).await }
+            move |request: Request, next: Next| {
+                let policy = policy_for("/pkg/", &immutable, request.uri().path());
+                async move {
+                    let mut response = next.run(request).await;
+                    apply(policy, &mut response);
+                    response
+                }
             },
         ));
         let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();

@@ -5,7 +5,6 @@
 //! network attacker can write) is another origin.
 
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{HOST, ORIGIN};
 use http::HeaderMap;
@@ -35,16 +34,13 @@ pub fn is_cross_site(headers: &HeaderMap, schemes: &[&str]) -> bool {
     }
 }
 
-pub async fn refuse_cross_site_calls(
-    schemes: &'static [&'static str],
-    request: Request,
-    next: Next,
-) -> Response {
+/// The answer to a server-function call made by another site; `None` for every other request.
+pub fn refusal(schemes: &[&str], request: &Request) -> Option<Response> {
     if request.uri().path().starts_with("/api/") && is_cross_site(request.headers(), schemes) {
         tracing::warn!(path = request.uri().path(), "cross-site server function call refused");
-        return error_response(&AppError::CrossSiteRequest);
+        return Some(error_response(&AppError::CrossSiteRequest));
     }
-    next.run(request).await
+    None
 }
 
 pub const HTTPS: &[&str] = &["https"];

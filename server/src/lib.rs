@@ -7,6 +7,7 @@ pub mod config;
 pub mod cross_site;
 pub mod rotation;
 pub mod routing;
+pub mod security_headers;
 pub mod storage;
 
 use std::sync::Arc;

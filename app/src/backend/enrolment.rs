@@ -35,11 +35,11 @@ pub async fn is_enabled(db: &AnyPool, user_id: UserId) -> Result<bool, AppError>
 }
 
 pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
-    let enabled_since = store::totp::credential(db, user_id).await?.map(|c| c.enabled_at);
+    let (enabled_since, backup_codes_left) = store::totp::status(db, user_id).await?;
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
         enabled_since,
-        backup_codes_left: store::backup_codes::unused_count(db, user_id).await?,
+        backup_codes_left: u32::try_from(backup_codes_left).unwrap_or_default(),
     })
 }
 

@@ -3,13 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::session::Auth;
+use crate::api::LogOut;
 use crate::account::Viewer;
 use crate::two_factor::FEW_BACKUP_CODES;
 
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
-    let auth = expect_context::<Auth>();
     // After a login with a backup code, its form is sent here with how many are left.
     let backup_codes_left = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok()));
@@ -18,7 +17,7 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">"WebApp"</span>
                 <span class="viewer-email" title="Logged in as">{viewer.email}</span>
-                <ActionForm action=auth.log_out>
+                <ActionForm action={ServerAction::<LogOut>::new()}>
                     <button type="submit" class="secondary">"Log out"</button>
                 </ActionForm>
             </header>

@@ -4,19 +4,19 @@
 use leptos::prelude::*;
 
 use super::form::{action_error, FormError};
-use super::session::Auth;
+use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
 
 #[component]
 pub fn CodePrompt() -> impl IntoView {
-    let auth = expect_context::<Auth>();
     // The links between the two forms load `?with=backup-code` and `?with=app-code`; the field of
     // the form shown takes the focus (`autofocus`), after a wrong code too.
     let use_backup = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
     let form = if use_backup {
+        let log_in_backup = ServerAction::<LogInWithBackupCode>::new();
         view! {
             <p>"Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once."</p>
-            <ActionForm action=auth.log_in_backup>
+            <ActionForm action=log_in_backup>
                 <label for="login-backup-code">"Backup code"</label>
                 <input
                     id="login-backup-code"
@@ -29,7 +29,7 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
-                <FormError error=action_error(auth.log_in_backup)/>
+                <FormError error=action_error(log_in_backup)/>
                 <button type="submit">"Verify"</button>
             </ActionForm>
             <p class="switch-page">
@@ -38,9 +38,10 @@ pub fn CodePrompt() -> impl IntoView {
         }
         .into_any()
     } else {
+        let log_in_code = ServerAction::<LogInWithCode>::new();
         view! {
             <p>"Open the Authenticator app on your smartphone and enter the 6-digit code shown under your account."</p>
-            <ActionForm action=auth.log_in_code>
+            <ActionForm action=log_in_code>
                 <label for="login-code">"Code"</label>
                 <input
                     id="login-code"
@@ -52,7 +53,7 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
-                <FormError error=action_error(auth.log_in_code)/>
+                <FormError error=action_error(log_in_code)/>
                 <button type="submit">"Verify"</button>
             </ActionForm>
             <p class="switch-page">
@@ -66,7 +67,7 @@ pub fn CodePrompt() -> impl IntoView {
             <section class="card" aria-labelledby="code-title">
                 <h1 id="code-title">"Two-factor authentication"</h1>
                 {form}
-                <ActionForm action=auth.log_out>
+                <ActionForm action={ServerAction::<LogOut>::new()}>
                     <button type="submit" class="secondary">"Cancel"</button>
                 </ActionForm>
             </section>

@@ -1,17 +1,15 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
-
 use super::form::{action_error, typed_email, FormError};
-use super::session::Auth;
+use crate::api::LogIn;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let auth = expect_context::<Auth>();
+    let log_in = ServerAction::<LogIn>::new();
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">"Log in"</h1>
-                <ActionForm action=auth.log_in>
+                <ActionForm action=log_in>
                     <label for="login-email">"Email"</label>
                     <input
                         id="login-email"
@@ -29,10 +27,10 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         required
                     />
-                    <FormError error=action_error(auth.log_in)/>
+                    <FormError error=action_error(log_in)/>
                     <button type="submit">"Log in"</button>
                 </ActionForm>
-                <p class="switch-page">"New here? " <A href="/signup">"Create account"</A></p>
+                <p class="switch-page">"New here? " <a href="/signup">"Create account"</a></p>
             </section>
         </main>
     }

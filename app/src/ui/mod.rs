@@ -15,7 +15,6 @@ mod key_panel;
 mod login;
 mod modal;
 mod not_found;
-mod session;
 mod settings;
 mod signup;
 mod two_factor_manage;
@@ -27,8 +26,6 @@ use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-
-pub use session::Auth;
 
 use crate::account::AuthLevel;
 
@@ -94,7 +91,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="WebApp"/>
         <Router>
-            <WithAuth>
             <Routes fallback=not_found::NotFoundPage>
                 <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
                 <Route
@@ -113,7 +109,6 @@ pub fn App() -> impl IntoView {
                     view=|| view! { <Protected><settings::SecurityPage/></Protected> }
                 />
             </Routes>
-            </WithAuth>
         </Router>
     }
 }
@@ -123,13 +118,15 @@ pub fn App() -> impl IntoView {
 /// for everyone else.
 #[component]
 fn Protected(children: ChildrenFn) -> impl IntoView {
-    let auth = expect_context::<Auth>();
     view! {
         <Transition fallback=|| ()>
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
-                    match auth.viewer.await {
+                    // Asked directly, not through a resource: pages are not hydrated, so there
+                    // is nothing to keep for the browser, and making the resource took 5% of a
+                    // login page's instructions (callgrind).
+                    match crate::api::current_viewer().await {
                         Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
                             view! { <app_shell::AppShell viewer>{children()}</app_shell::AppShell> }.into_any()
                         }
@@ -142,12 +139,4 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
             }}
         </Transition>
     }
-}
-
-/// The session state, made inside the Router: a form posted without JavaScript comes back to
-/// its page with its error in the URL, which the Router hands to the form's action.
-#[component]
-fn WithAuth(children: Children) -> impl IntoView {
-    provide_context(Auth::new());
-    children()
 }

@@ -23,7 +23,6 @@ fn SettingsNav() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_account());
     view! {
         <h1>"Settings"</h1>
         <SettingsNav/>
@@ -31,7 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 id="account-title">"Account"</h2>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match overview.await {
+                    match get_account().await {
                         Ok(account) => view! {
                             <dl class="facts">
                                 <dt>"Email"</dt>
@@ -51,8 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| get_two_factor_status());
-    let events = Resource::new(|| (), |_| get_security_events());
+    // Server functions called directly (see `Protected`); the two Suspense parts run at once.
     view! {
         <h1>"Settings"</h1>
         <SettingsNav/>
@@ -60,7 +58,7 @@ pub fn SecurityPage() -> impl IntoView {
             <h2 id="security-title">"Security"</h2>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match status.await {
+                    match get_two_factor_status().await {
                         Ok(status) => view! { <TwoFactorControls status/> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
@@ -71,7 +69,7 @@ pub fn SecurityPage() -> impl IntoView {
             <h2 id="activity-title">"Recent security activity"</h2>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match events.await {
+                    match get_security_events().await {
                         Ok(events) if events.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
                         Ok(events) => view! { <ActivityList events/> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),

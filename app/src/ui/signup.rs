@@ -1,18 +1,16 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
-
 use super::form::{action_error, typed_email, FormError};
-use super::session::Auth;
+use crate::api::SignUp;
 use crate::account::MIN_PASSWORD_CHARS;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let auth = expect_context::<Auth>();
+    let sign_up = ServerAction::<SignUp>::new();
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
                 <h1 id="signup-title">"Create account"</h1>
-                <ActionForm action=auth.sign_up>
+                <ActionForm action=sign_up>
                     <label for="signup-email">"Email"</label>
                     <input
                         id="signup-email"
@@ -34,10 +32,10 @@ pub fn SignupPage() -> impl IntoView {
                     <p id="signup-password-hint" class="hint">
                         {format!("At least {MIN_PASSWORD_CHARS} characters.")}
                     </p>
-                    <FormError error=action_error(auth.sign_up)/>
+                    <FormError error=action_error(sign_up)/>
                     <button type="submit">"Create account"</button>
                 </ActionForm>
-                <p class="switch-page">"Already have an account? " <A href="/">"Log in"</A></p>
+                <p class="switch-page">"Already have an account? " <a href="/">"Log in"</a></p>
             </section>
         </main>
     }

@@ -117,6 +117,18 @@ pub async fn credential<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Option<C
     .await?)
 }
 
+/// When 2FA was turned on, if it is, and how many backup codes are unused: in one statement, as
+/// the Security page shows both on every view.
+pub async fn status<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(Option<i64>, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT enabled_at FROM totp_credentials WHERE user_id = $1),
+                (SELECT COUNT(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL)",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?)
+}
+
 pub async fn all_credentials<'e>(db: impl Db<'e>) -> Result<Vec<Credential>, AppError> {
     Ok(sqlx::query_as("SELECT user_id, secret, enabled_at, last_step FROM totp_credentials")
         .fetch_all(db)
