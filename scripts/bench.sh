@@ -38,8 +38,13 @@ RSS_IDLE=$(rss_mb "$SERVER_PID")
 BARE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$BARE_PORT" &
 BARE_PID=$!
-trap 'kill "$SERVER_PID" "$BARE_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.1; done
+QUERY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/examples/bare_axum "127.0.0.1:$QUERY_PORT" --one-sqlite-query &
+QUERY_PID=$!
+trap 'kill "$SERVER_PID" "$BARE_PID" "$QUERY_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for port in "$BARE_PORT" "$QUERY_PORT"; do
+  for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+done
 
 EMAIL=bench@example.org
 PASSWORD='correct horse battery staple'
@@ -76,6 +81,9 @@ run "bare axum, GET: the baseline" "http://127.0.0.1:$BARE_PORT/"
 BARE_GET=$RATE
 run "bare axum, POST with a url-encoded body: the baseline" -s "$(post_script "")" "http://127.0.0.1:$BARE_PORT/"
 BARE_POST=$RATE
+run "bare axum reading one SQLite row per request (POST): the best a session check can do" \
+  -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"
+QUERY_POST=$RATE
 run "GET / logged out: the login page, rendered on the server" "$BASE/"
 LOGIN_PAGE=$RATE
 run "GET /settings/security logged in: session lookup, 2FA status, activity, render" \
@@ -116,6 +124,8 @@ echo "== Summary: the WebApp against bare axum (targets from issue 12)"
 echo "| measure | value | target |"
 echo "|---|---:|---:|"
 echo "| POST /api/session, share of bare axum POST | $(ratio "$SESSION" "$BARE_POST") | 40% |"
+echo "| bare axum with one SQLite query, share of bare axum POST | $(ratio "$QUERY_POST" "$BARE_POST") | - |"
+echo "| POST /api/session, share of bare axum with one SQLite query | $(ratio "$SESSION" "$QUERY_POST") | - |"
 echo "| GET / (login page), share of bare axum GET | $(ratio "$LOGIN_PAGE" "$BARE_GET") | 25% |"
 echo "| GET /settings/security, share of bare axum GET | $(ratio "$SETTINGS" "$BARE_GET") | 15% |"
 echo "| logins/s, share of the raw hash rate ($LOGINS of $HASH_RATE/s) | $(ratio "$LOGINS" "$HASH_RATE") | 85% |"
