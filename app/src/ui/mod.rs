@@ -21,10 +21,7 @@ mod two_factor_manage;
 mod two_factor_setup;
 
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
-use leptos_meta::MetaTags;
-use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, SsrMode};
 
 use crate::account::AuthLevel;
@@ -69,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                <MetaTags/>
+                <title>"WebApp"</title>
             </head>
             <body>
                 <App/>
@@ -87,11 +84,9 @@ pub fn IslandScripts() -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     view! {
-        <Title text="WebApp"/>
         <Router>
-            <Routes fallback=not_found::NotFoundPage>
+            <FlatRoutes fallback=not_found::NotFoundPage>
                 <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/")
@@ -108,7 +103,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                     view=|| view! { <Protected><settings::SecurityPage/></Protected> }
                 />
-            </Routes>
+            </FlatRoutes>
         </Router>
     }
 }
