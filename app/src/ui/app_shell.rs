@@ -1,6 +1,7 @@
 //! The frame of the logged-in WebApp: top bar, navigation (Settings at the bottom left), content.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
 use crate::api::LogOut;
@@ -17,9 +18,9 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">"WebApp"</span>
                 <span class="viewer-email" title="Logged in as">{viewer.email}</span>
-                <ActionForm action={ServerAction::<LogOut>::new()}>
+                <form action=LogOut::PATH method="post">
                     <button type="submit" class="secondary">"Log out"</button>
-                </ActionForm>
+                </form>
             </header>
             <nav class="sidebar" aria-label="Main">
                 <A href="/">"Inbox"</A>

@@ -2,8 +2,9 @@
 //! A password-verified session sees this page and nothing else.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use super::form::{action_error, FormError};
+use super::form::{posted_form_error, FormError};
 use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
 
 #[component]
@@ -13,10 +14,9 @@ pub fn CodePrompt() -> impl IntoView {
     let use_backup = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
     let form = if use_backup {
-        let log_in_backup = ServerAction::<LogInWithBackupCode>::new();
         view! {
             <p>"Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once."</p>
-            <ActionForm action=log_in_backup>
+            <form action=LogInWithBackupCode::PATH method="post">
                 <label for="login-backup-code">"Backup code"</label>
                 <input
                     id="login-backup-code"
@@ -29,19 +29,18 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
-                <FormError error=action_error(log_in_backup)/>
+                <FormError error={posted_form_error::<LogInWithBackupCode>()}/>
                 <button type="submit">"Verify"</button>
-            </ActionForm>
+            </form>
             <p class="switch-page">
                 <a href="?with=app-code">"Use the code from the app instead"</a>
             </p>
         }
         .into_any()
     } else {
-        let log_in_code = ServerAction::<LogInWithCode>::new();
         view! {
             <p>"Open the Authenticator app on your smartphone and enter the 6-digit code shown under your account."</p>
-            <ActionForm action=log_in_code>
+            <form action=LogInWithCode::PATH method="post">
                 <label for="login-code">"Code"</label>
                 <input
                     id="login-code"
@@ -53,9 +52,9 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
-                <FormError error=action_error(log_in_code)/>
+                <FormError error={posted_form_error::<LogInWithCode>()}/>
                 <button type="submit">"Verify"</button>
-            </ActionForm>
+            </form>
             <p class="switch-page">
                 <a href="?with=backup-code">"Use a backup code instead"</a>
             </p>
@@ -67,9 +66,9 @@ pub fn CodePrompt() -> impl IntoView {
             <section class="card" aria-labelledby="code-title">
                 <h1 id="code-title">"Two-factor authentication"</h1>
                 {form}
-                <ActionForm action={ServerAction::<LogOut>::new()}>
+                <form action=LogOut::PATH method="post">
                     <button type="submit" class="secondary">"Cancel"</button>
-                </ActionForm>
+                </form>
             </section>
         </main>
     }

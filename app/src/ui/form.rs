@@ -16,23 +16,16 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
     move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })
 }
 
-/// The error of a server action's last call, as `FormError` takes it. A form posted without
-/// JavaScript comes back to its page with the error in the URL (`__path`, `__err`), which the
-/// router hands to the pages below it: that one is shown until the form is sent again.
-pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
+/// The error a form posted to the server function `S` came back with. Pages are plain HTML
+/// (nothing on them is hydrated): a form posts, and a refused one is sent back to its page with
+/// the error in the URL (`__path`, `__err`), which the router hands to the pages below it.
+pub fn posted_form_error<S>() -> Option<String>
 where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Error = AppError>,
 {
-    let from_url = use_context::<leptos::server::ServerActionError>()
+    use_context::<leptos::server::ServerActionError>()
         .filter(|error| error.path() == S::PATH)
-        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).to_string());
-    Signal::derive(move || {
-        action.value().with(|value| match value {
-            Some(result) => result.as_ref().err().map(ToString::to_string),
-            None => from_url.clone(),
-        })
-    })
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).to_string())
 }
 
 /// What the person typed as their email before their login or sign-up form came back with an

@@ -1,15 +1,16 @@
 use leptos::prelude::*;
-use super::form::{action_error, typed_email, FormError};
+use leptos::server_fn::ServerFn;
+
+use super::form::{posted_form_error, typed_email, FormError};
 use crate::api::LogIn;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let log_in = ServerAction::<LogIn>::new();
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">"Log in"</h1>
-                <ActionForm action=log_in>
+                <form action=LogIn::PATH method="post">
                     <label for="login-email">"Email"</label>
                     <input
                         id="login-email"
@@ -27,9 +28,9 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         required
                     />
-                    <FormError error=action_error(log_in)/>
+                    <FormError error={posted_form_error::<LogIn>()}/>
                     <button type="submit">"Log in"</button>
-                </ActionForm>
+                </form>
                 <p class="switch-page">"New here? " <a href="/signup">"Create account"</a></p>
             </section>
         </main>

@@ -1,16 +1,17 @@
 use leptos::prelude::*;
-use super::form::{action_error, typed_email, FormError};
+use leptos::server_fn::ServerFn;
+
+use super::form::{posted_form_error, typed_email, FormError};
 use crate::api::SignUp;
 use crate::account::MIN_PASSWORD_CHARS;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let sign_up = ServerAction::<SignUp>::new();
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
                 <h1 id="signup-title">"Create account"</h1>
-                <ActionForm action=sign_up>
+                <form action=SignUp::PATH method="post">
                     <label for="signup-email">"Email"</label>
                     <input
                         id="signup-email"
@@ -32,9 +33,9 @@ pub fn SignupPage() -> impl IntoView {
                     <p id="signup-password-hint" class="hint">
                         {format!("At least {MIN_PASSWORD_CHARS} characters.")}
                     </p>
-                    <FormError error=action_error(sign_up)/>
+                    <FormError error={posted_form_error::<SignUp>()}/>
                     <button type="submit">"Create account"</button>
-                </ActionForm>
+                </form>
                 <p class="switch-page">"Already have an account? " <a href="/">"Log in"</a></p>
             </section>
         </main>
