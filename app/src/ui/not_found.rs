@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -11,7 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <main class="auth-page">
             <section class="card">
                 <h1>"Page not found"</h1>
-                <p><A href="/">"Go to the WebApp"</A></p>
+                <p><a href="/">"Go to the WebApp"</a></p>
             </section>
         </main>
     }
