@@ -6,8 +6,9 @@
 # later; the raw argon2id hash rate beside the login rate; and the bytes of the browser bundle.
 # Figures, not pass/fail: they depend on the machine, and wrk shares its cores with the server.
 #
-#   bash scripts/bench.sh            # 10 s per scenario
+#   bash scripts/bench.sh            # 10 s per scenario, SQLite
 #   BENCH_SECONDS=30 BENCH_CONNECTIONS=64 bash scripts/bench.sh
+#   BENCH_DATABASE=postgres bash scripts/bench.sh   # a fresh database on 127.0.0.1:5432
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,11 @@ cargo leptos build --release --precompress
 cargo build --release -p server --example bare_axum --example argon2_rate
 
 export RUST_LOG=warn
+if [ "${BENCH_DATABASE:-sqlite}" = postgres ]; then
+  PG=postgres://postgres@127.0.0.1:5432
+  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS webapp_bench" -c "CREATE DATABASE webapp_bench"
+  export RELEASE_SERVER_DATABASE_URL="$PG/webapp_bench"
+fi
 # The burst below comes from 200 client addresses, each named by X-Forwarded-For as a proxy would.
 export WEBAPP_TRUSTED_PROXIES=127.0.0.1
 source scripts/release-server.sh
@@ -76,7 +82,7 @@ run() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 
-echo "== Machine: $(nproc) cores; wrk: 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per scenario"
+echo "== Machine: $(nproc) cores; database: ${BENCH_DATABASE:-sqlite}; wrk: 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per scenario"
 run "bare axum, GET: the baseline" "http://127.0.0.1:$BARE_PORT/"
 BARE_GET=$RATE
 run "bare axum, POST with a url-encoded body: the baseline" -s "$(post_script "")" "http://127.0.0.1:$BARE_PORT/"

@@ -1,6 +1,7 @@
 # Sourced by test.sh and bench.sh: starts the release server (built by `cargo leptos build
-# --release`) on a free loopback port, on a fresh SQLite database in a temporary folder, and
-# stops it and removes the folder when the calling script exits.
+# --release`) on a free loopback port, on a fresh SQLite database in a temporary folder (or on
+# RELEASE_SERVER_DATABASE_URL when set), and stops it and removes the folder when the calling
+# script exits.
 # Sets WORK (the folder; the log is $WORK/server.log), BASE (the server's URL) and SERVER_PID.
 
 WORK=$(mktemp -d)
@@ -8,7 +9,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 BASE="http://127.0.0.1:$PORT"
 LEPTOS_SITE_ROOT=target/site \
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-DATABASE_URL="sqlite://$WORK/webapp.db?mode=rwc" \
+DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}" \
 WEBAPP_KEY_FILE="$WORK/secret.key" \
   target/release/server >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
