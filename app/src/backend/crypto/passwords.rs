@@ -2,9 +2,10 @@
 //! of milliseconds. Hashes run on a few threads of their own, one per core; the others wait in a
 //! queue that holds a few seconds of work, and beyond that the caller is told to come back (503).
 //! A waiting hash costs a few hundred bytes, not 19 MiB, so a burst of logins or sign-ups is
-//! served in turn without taking the server's memory. Each hashing thread keeps its 19 MiB of argon2 memory and
-//! reuses it: allocating it per hash left the allocator's arenas holding hundreds of MiB after
-//! a burst (461 MiB after 200 parallel sign-ups, measured).
+//! served in turn without taking the server's memory. Each hashing thread keeps its 19 MiB of
+//! argon2 memory and reuses it while there is work (allocating it per hash left the allocator's
+//! arenas holding hundreds of MiB after a burst: 461 MiB after 200 parallel sign-ups, measured),
+//! and gives it back after ten idle seconds.
 //!
 //! Passwords are hashed in Unicode NFKC form, so the same password typed on another keyboard
 //! (full-width letters, composed accents) is the same password.
@@ -26,6 +27,9 @@ use crate::error::AppError;
 /// per second per core, about three seconds of work, so 200 people logging in at once on two
 /// cores all get in.
 const WAITING_PER_CORE: usize = 128;
+/// A hashing thread that had no work for this long gives its 19 MiB back: kept through a burst,
+/// not for good after it.
+const RELEASE_MEMORY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 /// What a caller turned away is told to wait.
 const BUSY_RETRY_SECS: i64 = 3;
 
@@ -120,12 +124,15 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
         // hash answers an internal error rather than panicking or waiting for ever.
         let started = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || loop {
             let job = match queue.lock() {
-                Ok(queue) => queue.recv(),
+                Ok(queue) => queue.recv_timeout(RELEASE_MEMORY_AFTER),
                 Err(_) => return,
             };
             match job {
                 Ok(job) => job(),
-                Err(_) => return,
+                // Idle: the memory goes back, and comes again with the next hash. The waiting
+                // threads take turns at the queue, so each releases its own in turn.
+                Err(mpsc::RecvTimeoutError::Timeout) => MEMORY.with(|memory| drop(memory.take())),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         });
         if let Err(error) = started {
