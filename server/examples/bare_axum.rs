@@ -20,8 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // As the WebApp's pool: 10 connections, WAL, no ping before each use.
         sqlx::any::install_default_drivers();
         let url = format!("sqlite://{}/bare.db?mode=rwc", folder.path().display());
-        let pool =
-            AnyPoolOptions::new().max_connections(10).test_before_acquire(false).connect(&url).await?;
+        let pool = AnyPoolOptions::new().max_connections(10).test_before_acquire(false).connect(&url).await?;
         sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         sqlx::query("CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id BIGINT, last_seen_at BIGINT)")
             .execute(&pool)

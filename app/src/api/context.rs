@@ -263,7 +263,6 @@ pub fn typed_email() -> Option<String> {
 mod tests {
     use super::client_address;
     use std::net::IpAddr;
-use std::sync::Arc;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::api::LogOut;
 use crate::account::Viewer;
+use crate::api::LogOut;
 use crate::two_factor::FEW_BACKUP_CODES;
 
 #[component]

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::form::{posted_form_error, typed_email, FormError};
-use crate::api::SignUp;
 use crate::account::MIN_PASSWORD_CHARS;
+use crate::api::SignUp;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {

@@ -37,10 +37,7 @@ mod tests {
     #[test]
     fn the_digest_is_lowercase_hex_as_stored() {
         // FIPS 180-2's example "abc".
-        assert_eq!(
-            sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]
