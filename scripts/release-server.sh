@@ -2,7 +2,7 @@
 # --release`) on a free loopback port, on a fresh SQLite database in a temporary folder (or on
 # RELEASE_SERVER_DATABASE_URL when set), and stops it and removes the folder when the calling
 # script exits.
-# Sets WORK (the folder; the log is $WORK/server.log), BASE (the server's URL) and SERVER_PID.
+# Sets WORK (the folder; the log is $WORK/server.log, mails go to $WORK/outbox), BASE (the server's URL) and SERVER_PID.
 
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -11,6 +11,7 @@ LEPTOS_SITE_ROOT=target/site \
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
 DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}" \
 WEBAPP_KEY_FILE="$WORK/secret.key" \
+WEBAPP_OUTBOX_DIR="$WORK/outbox" \
   target/release/server >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -61,7 +61,7 @@ export WEBAPP_TRUSTED_PROXIES=127.0.0.1
 source scripts/release-server.sh
 
 status=0
-(cd end2end && BASE_URL="$BASE" npx playwright test) || status=$?
+(cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" npx playwright test) || status=$?
 if [ $status -ne 0 ]; then
   echo "== Server log" >&2
   tail -n 100 "$WORK/server.log" >&2

@@ -36,6 +36,17 @@ impl AuthLevel {
 pub struct Viewer {
     pub email: String,
     pub level: AuthLevel,
+    /// Whether the address was confirmed through the link mailed at sign-up.
+    #[serde(default)]
+    pub email_confirmed: bool,
+}
+
+/// What the password reset page shows about its link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkInfo {
+    pub email: String,
+    /// Whether the reset also takes a code from the app or a backup code.
+    pub two_factor: bool,
 }
 
 /// What Settings shows about the account.

@@ -55,6 +55,10 @@ pub enum AppError {
     NoPendingSetup,
     #[error("The backup codes can no longer be downloaded. They are downloadable only right after they were made, from the same session.")]
     BackupCodesUnavailable,
+    #[error("This link has expired or was already used. Ask for a new one.")]
+    LinkInvalid,
+    #[error("Your email address is already confirmed.")]
+    EmailAlreadyConfirmed,
     #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("This request came from another site and was refused.")]
@@ -86,7 +90,8 @@ impl AppError {
             | AppError::TwoFactorOff
             | AppError::AlreadyLoggedIn
             | AppError::NoPendingSetup => 409,
-            AppError::BackupCodesUnavailable => 410,
+            AppError::BackupCodesUnavailable | AppError::LinkInvalid => 410,
+            AppError::EmailAlreadyConfirmed => 409,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,

@@ -15,10 +15,13 @@ pub enum SecurityEventKind {
     WrongCode,
     CodeReused,
     WrongBackupCode,
+    EmailConfirmed,
+    PasswordResetRequested,
+    PasswordReset,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 10] = [
+    pub const ALL: [SecurityEventKind; 13] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -29,6 +32,9 @@ impl SecurityEventKind {
         SecurityEventKind::WrongCode,
         SecurityEventKind::CodeReused,
         SecurityEventKind::WrongBackupCode,
+        SecurityEventKind::EmailConfirmed,
+        SecurityEventKind::PasswordResetRequested,
+        SecurityEventKind::PasswordReset,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -44,6 +50,9 @@ impl SecurityEventKind {
             SecurityEventKind::WrongCode => "wrong_code",
             SecurityEventKind::CodeReused => "code_reused",
             SecurityEventKind::WrongBackupCode => "wrong_backup_code",
+            SecurityEventKind::EmailConfirmed => "email_confirmed",
+            SecurityEventKind::PasswordResetRequested => "password_reset_requested",
+            SecurityEventKind::PasswordReset => "password_reset",
         }
     }
 
@@ -63,6 +72,9 @@ impl SecurityEventKind {
             SecurityEventKind::WrongCode => "Wrong code entered",
             SecurityEventKind::CodeReused => "Already used code refused",
             SecurityEventKind::WrongBackupCode => "Wrong backup code entered",
+            SecurityEventKind::EmailConfirmed => "Email address confirmed",
+            SecurityEventKind::PasswordResetRequested => "Password reset link sent",
+            SecurityEventKind::PasswordReset => "Password reset",
         }
     }
 }

@@ -66,4 +66,33 @@ pub struct Config {
     /// limit and the security activity; from anyone else the header is ignored.
     #[arg(long, env = "WEBAPP_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Where people reach the WebApp, e.g. `https://webapp.example.com`: the base of every link in
+    /// a mail. Defaults to `http://` and the listening address.
+    #[arg(long, env = "WEBAPP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Mail server for the security mails: `smtp://host:port` (a local relay, no TLS),
+    /// `smtp+starttls://user:pass@host:587` or `smtps://user:pass@host:465`. Without it, mails
+    /// are written as `.eml` files to `--outbox-dir`.
+    #[arg(long, env = "WEBAPP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of the security mails.
+    #[arg(long, env = "WEBAPP_MAIL_FROM", default_value = "WebApp <webapp@localhost>")]
+    pub mail_from: String,
+
+    /// Folder the mails go to as `.eml` files when no `--smtp-url` is given.
+    #[arg(long, env = "WEBAPP_OUTBOX_DIR", default_value = "data/outbox")]
+    pub outbox_dir: PathBuf,
+}
+
+impl Config {
+    /// `--public-url` without a trailing slash, or the listening address.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.site_addr),
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod api_errors;
 pub mod caching;
 pub mod config;
 pub mod cross_site;
+pub mod mail;
 pub mod rotation;
 pub mod routing;
 pub mod security_headers;
@@ -44,6 +45,7 @@ pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageErro
             secure_cookies: config.secure_cookies,
             trusted_proxies: config.trusted_proxies.clone(),
             data_key,
+            public_url: config.public_url(),
         }),
     })
 }

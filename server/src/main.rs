@@ -77,7 +77,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Serve) | None => {}
     }
     let state = server::app_state(&config).await?;
+    let mailer = server::mail::Mailer::from_config(&config)?;
+    tracing::info!("security mails are sent {}", server::mail::Mailer::describe(&config));
     tokio::spawn(server::delete_expired_periodically(state.db.clone()));
+    tokio::spawn(server::mail::deliver_periodically(state.clone(), mailer));
     let app = server::routing::router(state, server::leptos_options(&config));
     // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
     // held every response ~40 ms.

@@ -71,7 +71,16 @@ pub fn caller(state: &AppState) -> Caller {
         .take(4)
         .filter_map(|value| devices::verify(&settings.data_key, value))
         .collect();
-    Caller { ip: client_ip(settings), now: unix_now(), devices }
+    Caller { ip: client_ip(settings), now: unix_now(), devices, user_agent: user_agent() }
+}
+
+/// The longest `User-Agent` kept: real browsers send under 300 bytes.
+const MAX_USER_AGENT_BYTES: usize = 512;
+
+fn user_agent() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let value = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+    Some(value.chars().take(MAX_USER_AGENT_BYTES).collect())
 }
 
 /// The caller's session, looked up once per request: a page asks for it in each of its parts

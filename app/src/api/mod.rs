@@ -6,7 +6,7 @@ use leptos::server;
 #[cfg(feature = "ssr")]
 pub mod context;
 
-use crate::account::{AccountOverview, Viewer};
+use crate::account::{AccountOverview, ResetLinkInfo, Viewer};
 use crate::error::AppError;
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
@@ -16,7 +16,11 @@ use crate::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, TwoFacto
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let state = context::app_state()?;
-    Ok(context::current_session(&state).await?.map(|s| Viewer { email: s.email, level: s.level }))
+    Ok(context::current_session(&state).await?.map(|s| Viewer {
+        email: s.email,
+        level: s.level,
+        email_confirmed: s.email_confirmed,
+    }))
 }
 
 /// Creates an account and logs it in. Limited per client address.
@@ -200,4 +204,64 @@ pub async fn get_security_events() -> Result<Vec<SecurityEvent>, AppError> {
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     store::security_events::recent(&state.db, session.user_id).await
+}
+
+/// Confirms the address a confirmation link was mailed to (the link's `token`); answers the
+/// address. Open to every caller: the link is the proof. Single use.
+#[server(prefix = "/api", endpoint = "email/confirm")]
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    use crate::api::context;
+    use crate::backend::address;
+    let state = context::app_state()?;
+    let email = address::confirm(&state, &token, &context::caller(&state)).await?;
+    context::redirect_plain_form(&format!("{}?confirmed", address::CONFIRM_PATH));
+    Ok(email)
+}
+
+/// Mails a new confirmation link to the account's address, at most once a minute. Fully
+/// authenticated, address not yet confirmed.
+#[server(prefix = "/api", endpoint = "email/confirmation/resend")]
+pub async fn resend_email_confirmation() -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::address;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    address::resend_confirmation(&state, &session, &context::caller(&state)).await?;
+    context::redirect_plain_form("/?confirmation-sent");
+    Ok(())
+}
+
+/// "Forgot password?": mails a reset link when a confirmed account has `email`. Answers the same
+/// either way. Limited per address, per account and per client.
+#[server(prefix = "/api", endpoint = "password/forgot")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::password_reset;
+    let state = context::app_state()?;
+    password_reset::request_link(&state, &email, &context::caller(&state)).await?;
+    context::redirect_plain_form("/forgot-password?sent");
+    Ok(())
+}
+
+/// What the reset page needs to know of a live reset link: the address, and whether the reset
+/// also takes a second factor. Does not use the link up.
+#[server(prefix = "/api", endpoint = "password/reset/check")]
+pub async fn check_password_reset_link(token: String) -> Result<ResetLinkInfo, AppError> {
+    use crate::api::context;
+    use crate::backend::{password_reset, unix_now};
+    let state = context::app_state()?;
+    password_reset::check_link(&state, &token, unix_now()).await
+}
+
+/// Sets a new password through a reset link; with 2FA on, `code` (from the app, or a backup
+/// code) is required. Ends every session of the account: log in afterwards.
+#[server(prefix = "/api", endpoint = "password/reset")]
+pub async fn reset_password(token: String, password: String, code: Option<String>) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::password_reset;
+    let state = context::app_state()?;
+    let caller = context::caller(&state);
+    password_reset::reset(&state, &token, &password, code.as_deref(), &caller).await?;
+    context::redirect_plain_form("/?password-reset");
+    Ok(())
 }

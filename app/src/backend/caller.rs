@@ -12,6 +12,8 @@ pub struct Caller {
     pub now: i64,
     /// The device cookies the browser sent whose signature holds (normally one).
     pub devices: Vec<Device>,
+    /// The browser's `User-Agent`, shortened, for the mails that say which browser it was.
+    pub user_agent: Option<String>,
 }
 
 impl Caller {
@@ -28,6 +30,12 @@ impl Caller {
     /// `epoch` (see `devices`).
     pub fn trusted_device(&self, user_id: UserId, epoch: i64) -> Option<&Device> {
         self.devices.iter().find(|d| d.trusted_for(user_id.0, epoch, self.now))
+    }
+
+    /// Whether this browser completed a login to `user_id` before (it holds a device cookie of
+    /// the account, of any epoch).
+    pub fn knows_account(&self, user_id: UserId) -> bool {
+        self.devices.iter().any(|d| d.user_id == user_id.0)
     }
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:

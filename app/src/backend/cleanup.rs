@@ -32,5 +32,6 @@ pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
     // failures in a row, unless a week has passed without any attempt at all.
     let counters =
         store::attempt_limits::delete_idle(db, now, now - DAY_SECS, now - FORGET_FAILURES_SECS).await?;
-    Ok(sessions + pending + downloads + counters)
+    let links = store::email_links::delete_expired(db, now).await?;
+    Ok(sessions + pending + downloads + counters + links)
 }

@@ -10,6 +10,7 @@ use super::caller::Caller;
 use super::crypto::totp::{self, TotpCredential, Verdict};
 use super::crypto::{backup_codes, passwords, qr, sealing};
 use super::ids::{SessionId, UserId};
+use super::notices::{self, Notice};
 use super::proofs::{self, secret_context, Proof};
 use super::sessions::{self, Session};
 use super::store::users::Account;
@@ -162,6 +163,7 @@ pub async fn confirm_setup(
     store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
     fresh.store(&mut tx, session, now).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
+    notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorEnabled, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on");
     Ok(fresh.shown(state, now))
@@ -237,6 +239,8 @@ pub async fn regenerate_backup_codes(
     fresh.store(&mut tx, session, now).await?;
     let kind = SecurityEventKind::BackupCodesRegenerated;
     security_events::record(&mut *tx, session.user_id, kind, caller.ip(), now).await?;
+    notices::notify(&mut tx, &state.settings, session.user_id, Notice::BackupCodesRegenerated, caller)
+        .await?;
     tx.commit().await?;
     Ok(fresh.shown(state, now))
 }
@@ -283,6 +287,7 @@ pub async fn disable(
     store::backup_codes::delete_downloads_of_account(&mut *tx, user_id).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now)
         .await?;
+    notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorDisabled, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "2FA turned off");
     Ok(())

@@ -65,6 +65,38 @@ impl fmt::Debug for SessionToken {
     }
 }
 
+/// The secret of a link sent by mail (address confirmation, password reset): 256 random bits,
+/// URL-safe base64, of which the database keeps only the SHA-256. Its `Debug` shows nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkToken(String);
+
+impl LinkToken {
+    /// A token as a link brought it, when it has the shape of one of ours.
+    pub fn parse(value: &str) -> Option<Self> {
+        SessionToken::parse(value.trim()).map(|token| LinkToken(token.0))
+    }
+
+    pub(crate) fn from_random(encoded: String) -> Self {
+        LinkToken(encoded)
+    }
+
+    /// The value for the link.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The stored id of this token: its SHA-256, in hex.
+    pub fn id(&self) -> String {
+        super::crypto::tokens::sha256_hex(&self.0)
+    }
+}
+
+impl fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkToken(..)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

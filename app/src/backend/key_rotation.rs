@@ -4,6 +4,7 @@ use sqlx::AnyPool;
 
 use super::crypto::sealing::{self, DataKey};
 use super::enrolment::downloads_context;
+use super::outbox::mail_context;
 use super::proofs::secret_context;
 use super::store;
 use crate::error::AppError;
@@ -30,6 +31,12 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
         if let Some(resealed) = resealed(old, new, &download.codes, &downloads_context(&download.session_id))?
         {
             store::backup_codes::set_download(&mut *tx, &download.session_id, &resealed).await?;
+            changed += 1;
+        }
+    }
+    for queued in store::outbox::all(&mut *tx).await? {
+        if let Some(resealed) = resealed(old, new, &queued.sealed, &mail_context(&queued.recipient))? {
+            store::outbox::set_sealed(&mut *tx, queued.id, &resealed).await?;
             changed += 1;
         }
     }

@@ -1,12 +1,15 @@
 //! The login flows: sign up, log in, log out. Each takes the caller (address, clock, device).
 
+use sqlx::AnyConnection;
+
 use super::caller::Caller;
 use super::crypto::passwords;
-use super::ids::SessionToken;
+use super::ids::{SessionToken, UserId};
+use super::notices::{self, Notice};
 use super::proofs::{self, Proof};
 use super::sessions::Session;
 use super::store::{self, security_events};
-use super::{sessions, throttle, AppState};
+use super::{address, sessions, throttle, AppState};
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -41,15 +44,19 @@ pub async fn sign_up(
     let hash =
         throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await)
             .await?;
-    let user_id = store::users::insert(&state.db, &email, &hash, caller.now).await?;
+    let level = AuthLevel::FullyAuthenticated;
+    // The account, its first session and the confirmation mail together.
+    let mut tx = state.db.begin().await?;
+    let user_id = store::users::insert(&mut *tx, &email, &hash, caller.now).await?;
+    let token = sessions::start(&mut *tx, user_id, level, 0, caller.now).await?;
+    address::send_confirmation(&mut tx, &state.settings, user_id, &email, caller).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %user_id, "account created");
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }
-    let level = AuthLevel::FullyAuthenticated;
-    let token = sessions::start(&state.db, user_id, level, 0, caller.now).await?;
     let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, user_id, 0));
-    Ok(StartedSession { token, viewer: Viewer { email, level }, device_cookie })
+    Ok(StartedSession { token, viewer: Viewer { email, level, email_confirmed: false }, device_cookie })
 }
 
 /// Checks email and password and starts a new session; the previous one, if any, ends, so every
@@ -102,13 +109,18 @@ pub async fn log_in(
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, now).await?;
     if level == AuthLevel::FullyAuthenticated {
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
+        tell_if_new_browser(&mut tx, state, account.id, caller).await?;
     }
     tx.commit().await?;
     tracing::info!(user_id = %account.id, ?level, "password accepted");
     let device_cookie = level
         .reaches_webapp()
         .then(|| caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));
-    Ok(StartedSession { token, viewer: Viewer { email: account.email, level }, device_cookie })
+    Ok(StartedSession {
+        token,
+        viewer: Viewer { email: account.email, level, email_confirmed: account.email_confirmed_at.is_some() },
+        device_cookie,
+    })
 }
 
 /// The second step of a login with 2FA: a code from the app or a backup code turns the
@@ -130,12 +142,27 @@ pub async fn complete_login(
     sessions::end_by_id(&mut *tx, &session.id).await?;
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, now).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
+    tell_if_new_browser(&mut tx, state, session.user_id, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %session.user_id, "logged in with a second factor");
-    let viewer = Viewer { email: session.email.clone(), level };
+    let viewer = Viewer { email: session.email.clone(), level, email_confirmed: session.email_confirmed };
     let device_cookie =
         Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
     Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
+}
+
+/// A completed login from a browser that holds no device cookie of the account (see `devices`)
+/// is mailed to its holder.
+async fn tell_if_new_browser(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user_id: UserId,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    if caller.knows_account(user_id) {
+        return Ok(());
+    }
+    notices::notify(conn, &state.settings, user_id, Notice::NewBrowser, caller).await
 }
 
 pub async fn log_out(state: &AppState, token: Option<&SessionToken>) -> Result<(), AppError> {

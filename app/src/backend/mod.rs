@@ -4,7 +4,7 @@
 //! - the flows, in this folder: `login` (sign up, log in, the second step, log out),
 //!   `enrolment` (2FA on, new backup codes, another phone, 2FA off), `proofs` (checking a code or
 //!   a backup code), `sessions` (lifetimes and the authentication epoch), `throttle` (guessing
-//!   limits), `cleanup` and `key_rotation`. A flow takes the `Caller` and calls the two layers
+//!   limits), `cleanup` and `key_rotation`; `notices` says what each security mail tells the holder. A flow takes the `Caller` and calls the two layers
 //!   below, and owns the transactions.
 //! - `store/`: one module per table or group of tables, the only place their SQL lives.
 //! - `crypto/`: TOTP, sealing, password hashing, backup codes, session tokens, device cookies, QR.
@@ -12,6 +12,7 @@
 //! Request plumbing (cookies, client address, headers) lives beside the server functions, in
 //! `api::context`. `docs/architecture.md` has the map.
 
+pub mod address;
 pub mod caller;
 pub mod cleanup;
 pub mod crypto;
@@ -19,6 +20,9 @@ pub mod enrolment;
 pub mod ids;
 pub mod key_rotation;
 pub mod login;
+pub mod notices;
+pub mod outbox;
+pub mod password_reset;
 pub mod proofs;
 pub mod sessions;
 pub mod state;

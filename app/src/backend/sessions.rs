@@ -26,6 +26,8 @@ pub struct Session {
     pub level: AuthLevel,
     /// The account's authentication epoch this session was started under (see `store::users`).
     pub epoch: i64,
+    /// Whether the account's address was confirmed (see `address`).
+    pub email_confirmed: bool,
 }
 
 fn level_code(level: AuthLevel) -> i64 {
@@ -85,7 +87,15 @@ pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<
     if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
         store::sessions::touch(db, &id, now).await?;
     }
-    Ok(Some(Session { id, user_id: row.user_id, email: row.email, level, epoch: row.auth_epoch }))
+    let email_confirmed = row.email_confirmed_at.is_some();
+    Ok(Some(Session {
+        id,
+        user_id: row.user_id,
+        email: row.email,
+        level,
+        epoch: row.auth_epoch,
+        email_confirmed,
+    }))
 }
 
 /// Ends the session behind `token` (logout). Unknown tokens are ignored.

@@ -19,6 +19,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key that encrypts data at rest.
     pub data_key: super::crypto::sealing::DataKey,
+    /// Where people reach the WebApp (`https://host`, no trailing slash): the base of every
+    /// link in a mail.
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -29,6 +32,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("data_key", &"<redacted>")
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

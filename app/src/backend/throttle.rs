@@ -55,6 +55,18 @@ pub const CLIENT_POLICY: Policy =
 pub const SIGN_UP_POLICY: Policy =
     Policy { free_failures: 10, max_failures_per_day: Some(20), success_resets: false, fresh_each_day: true };
 
+/// Password reset links asked for: every request counts, none is forgiven. Three at once, then
+/// the doubling delay, and at most ten a day, per email address (and its account) ...
+pub const RESET_POLICY: Policy =
+    Policy { free_failures: 3, max_failures_per_day: Some(10), success_resets: false, fresh_each_day: true };
+/// ... and per client address, which may ask for several addresses.
+pub const RESET_CLIENT_POLICY: Policy = Policy {
+    free_failures: 20,
+    max_failures_per_day: Some(100),
+    success_resets: false,
+    fresh_each_day: true,
+};
+
 /// What is counted, and under which policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -131,6 +143,18 @@ pub fn client_scopes(ip: &str) -> Vec<Scope> {
 pub fn sign_up_scopes(ip: &str) -> Vec<Scope> {
     let mut scopes = vec![Scope { key: format!("sign-up:{}", counted_address(ip)), policy: SIGN_UP_POLICY }];
     scopes.extend(site_scope("sign-up", ip, SIGN_UP_POLICY));
+    scopes
+}
+
+/// The scopes of a request for a password reset link for `email` (whose account, if any, is
+/// `account`), from `ip`: counted alike whether or not an account has the address.
+pub fn reset_scopes(email: &str, account: Option<UserId>, ip: Option<&str>) -> Vec<Scope> {
+    let mut scopes = vec![Scope { key: format!("reset:{email}"), policy: RESET_POLICY }];
+    scopes.extend(account.map(|id| Scope { key: format!("reset-account:{id}"), policy: RESET_POLICY }));
+    if let Some(ip) = ip {
+        scopes.push(Scope { key: format!("reset-ip:{}", counted_address(ip)), policy: RESET_CLIENT_POLICY });
+        scopes.extend(site_scope("reset-ip", ip, RESET_CLIENT_POLICY));
+    }
     scopes
 }
 

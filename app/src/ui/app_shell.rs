@@ -3,15 +3,20 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use super::form::{posted_form_error, FormError};
 use crate::account::Viewer;
-use crate::api::LogOut;
+use crate::api::{LogOut, ResendEmailConfirmation};
 use crate::two_factor::FEW_BACKUP_CODES;
 
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
     // After a login with a backup code, its form is sent here with how many are left.
-    let backup_codes_left = leptos_router::hooks::use_query_map()
-        .with_untracked(|query| query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok()));
+    let (backup_codes_left, confirmation_sent) =
+        leptos_router::hooks::use_query_map().with_untracked(|query| {
+            let left = query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok());
+            (left, query.get("confirmation-sent").is_some())
+        });
+    let unconfirmed = (!viewer.email_confirmed).then(|| viewer.email.clone());
     view! {
         <div class="shell">
             <header class="topbar">
@@ -28,6 +33,19 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                 </div>
             </nav>
             <main class="content">
+                {unconfirmed.map(|email| view! {
+                    <div class="banner" role="status">
+                        {if confirmation_sent {
+                            format!("A new confirmation link is on its way to {email}.")
+                        } else {
+                            format!("Confirm your email address: open the link we sent to {email}. Security mails and password reset links go only to a confirmed address.")
+                        }}
+                        <form action=ResendEmailConfirmation::PATH method="post" class="inline">
+                            <button type="submit" class="secondary">"Send the link again"</button>
+                        </form>
+                        <FormError error={posted_form_error::<ResendEmailConfirmation>()}/>
+                    </div>
+                })}
                 {backup_codes_left.map(|left| view! {
                     <div class="banner" role="status">
                         <p>{format!("You logged in with a backup code. {left} backup codes left.")}</p>

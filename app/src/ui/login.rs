@@ -6,10 +6,16 @@ use crate::api::LogIn;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    // Sent here after a password reset, which logged every session out.
+    let after_reset =
+        leptos_router::hooks::use_query_map().with_untracked(|query| query.get("password-reset").is_some());
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">"Log in"</h1>
+                {after_reset.then(|| view! {
+                    <p class="notice" role="status">"Your password was changed. Log in with your new password."</p>
+                })}
                 <form action=LogIn::PATH method="post">
                     <label for="login-email">"Email"</label>
                     <input
@@ -31,6 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                     <FormError error={posted_form_error::<LogIn>()}/>
                     <button type="submit">"Log in"</button>
                 </form>
+                <p class="switch-page"><a href="/forgot-password">"Forgot password?"</a></p>
                 <p class="switch-page">"New here? " <a href="/signup">"Create account"</a></p>
             </section>
         </main>

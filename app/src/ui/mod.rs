@@ -9,6 +9,7 @@ mod browser;
 pub mod bundle;
 mod calls;
 mod code_prompt;
+mod email_links;
 mod form;
 mod inbox;
 mod key_panel;
@@ -88,6 +89,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <FlatRoutes fallback=not_found::NotFoundPage>
                 <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/confirm-email") view=email_links::ConfirmEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=email_links::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=email_links::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/")
                     ssr=SsrMode::Async

@@ -15,6 +15,7 @@ async fn key_ids_in_database(app: &TestApp) -> Vec<u8> {
         "SELECT secret FROM totp_credentials",
         "SELECT secret FROM totp_pending",
         "SELECT codes FROM backup_code_downloads",
+        "SELECT sealed FROM mail_outbox",
     ] {
         let values: Vec<Vec<u8>> = sqlx::query_scalar(sql).fetch_all(&app.state.db).await.unwrap();
         ids.extend(values.iter().map(|v| v[0]));
@@ -35,24 +36,25 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let bob = app.sign_up("bob@example.org").await;
     let bobs = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&bob)).await.json();
     let bobs_key = bobs["key"].as_str().unwrap().replace(' ', "");
-    assert_eq!(key_ids_in_database(&app).await, [1, 1, 1]);
+    // Three secrets, and three mails waiting (two confirmations of sign-ups, one 2FA on).
+    assert_eq!(key_ids_in_database(&app).await, [1; 6]);
 
     let (id, changed) = server::rotation::rotate_key(&app.config).await.unwrap();
-    assert_eq!((id, changed), (2, 3));
+    assert_eq!((id, changed), (2, 6));
     assert_eq!(storage::read_key(&app.config.key_file).unwrap().id, 2);
     assert!(!storage::next_key_path(&app.config.key_file).exists());
-    assert_eq!(key_ids_in_database(&app).await, [2, 2, 2]);
+    assert_eq!(key_ids_in_database(&app).await, [2; 6]);
 
     // An interrupted rotation (the next key written, nothing else) stops servers from starting,
     // and running the command again finishes it.
     let next = storage::next_key_path(&app.config.key_file);
     storage::write_new_key(&next, &DataKey::generate(3)).unwrap();
     assert!(server::app_state(&app.config).await.is_err());
-    assert_eq!(server::rotation::rotate_key(&app.config).await.unwrap(), (3, 3));
+    assert_eq!(server::rotation::rotate_key(&app.config).await.unwrap(), (3, 6));
 
     // A server started with the rotated key reads the secret: a code logs in.
     let state = server::app_state(&app.config).await.unwrap();
-    let router = server::routing::router(state, server::leptos_options(&app.config));
+    let router = server::routing::router(state.clone(), server::leptos_options(&app.config));
     let restarted = TestApp { router, ..app };
     let half = restarted
         .call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None)
@@ -66,4 +68,9 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let confirmed =
         restarted.call("two-factor/confirm", &[("code", &app_code(&bobs_key, unix_now()))], Some(&bob)).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    // The mails queued before the rotation open and go out too.
+    let mailer = server::mail::Mailer::from_config(&restarted.config).unwrap();
+    let sent = server::mail::deliver_due(&state, &mailer, unix_now()).await.unwrap();
+    assert_eq!(app::backend::store::outbox::waiting(&state.db).await.unwrap(), 0);
+    assert!(sent >= 3, "{sent}");
 }

@@ -30,7 +30,7 @@ async fn owner_login(
     let key = &app.state.settings.data_key;
     let device =
         devices::verify(key, &devices::issue(key, session.user_id.0, session.epoch, now, None)).unwrap();
-    let caller = Caller { ip: Some("198.51.100.7".into()), now, devices: vec![device] };
+    let caller = Caller { ip: Some("198.51.100.7".into()), now, devices: vec![device], ..Caller::default() };
     second_factor::consume(&app.state, session, Proof::AppCode(code), &caller).await
 }
 

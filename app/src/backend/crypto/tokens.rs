@@ -1,4 +1,4 @@
-//! Session tokens: 256 random bits for the cookie; the database keeps only their SHA-256, so a
+//! Session tokens (and the tokens of links sent by mail): 256 random bits for the cookie; the database keeps only their SHA-256, so a
 //! copy of the database does not hand out live sessions.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -6,7 +6,7 @@ use base64::Engine;
 use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::backend::ids::SessionToken;
+use crate::backend::ids::{LinkToken, SessionToken};
 
 const TOKEN_BYTES: usize = 32;
 
@@ -15,6 +15,13 @@ pub fn new_token() -> SessionToken {
     let mut bytes = [0u8; TOKEN_BYTES];
     OsRng.fill_bytes(&mut bytes);
     SessionToken::from_random(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A new token for a link sent by mail, from the OS CSPRNG.
+pub fn new_link_token() -> LinkToken {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    OsRng.fill_bytes(&mut bytes);
+    LinkToken::from_random(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// SHA-256 of `value`, lowercase hex. Every request with a session cookie computes one: written

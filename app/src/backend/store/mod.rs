@@ -7,6 +7,8 @@
 
 pub mod attempt_limits;
 pub mod backup_codes;
+pub mod email_links;
+pub mod outbox;
 pub mod security_events;
 pub mod sessions;
 pub mod totp;

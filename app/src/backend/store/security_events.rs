@@ -27,6 +27,25 @@ pub async fn record<'e>(
     Ok(())
 }
 
+/// How many events of `kinds` the account had since `since`.
+pub async fn count_since<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    kinds: &[SecurityEventKind],
+    since: i64,
+) -> Result<i64, AppError> {
+    let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT COUNT(*) FROM security_events WHERE user_id = $1 AND created_at >= $2 AND kind IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(user_id).bind(since);
+    for kind in kinds {
+        query = query.bind(kind.as_str());
+    }
+    Ok(query.fetch_one(db).await?)
+}
+
 #[derive(sqlx::FromRow)]
 struct EventRow {
     kind: String,

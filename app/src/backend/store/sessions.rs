@@ -14,6 +14,7 @@ pub struct SessionRow {
     pub email: String,
     pub auth_epoch: i64,
     pub account_epoch: i64,
+    pub email_confirmed_at: Option<i64>,
 }
 
 pub async fn insert<'e>(
@@ -39,7 +40,8 @@ pub async fn insert<'e>(
 
 pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch
+        "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch,
+                u.email_confirmed_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
@@ -94,4 +96,10 @@ pub async fn delete_expired<'e>(
     .execute(db)
     .await?;
     Ok(deleted.rows_affected())
+}
+
+/// Ends every session of the account; answers how many.
+pub async fn delete_all_of_user<'e>(db: impl Db<'e>, user_id: UserId) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
+    Ok(done.rows_affected())
 }

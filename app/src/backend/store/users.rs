@@ -16,6 +16,8 @@ pub struct Account {
     /// Read in the same statement as `two_factor_on`: a session started from this reading
     /// carries this epoch, so it cannot outlive a change that made the reading stale.
     pub auth_epoch: i64,
+    /// When the address was confirmed; `None` until then.
+    pub email_confirmed_at: Option<i64>,
     credentials: i64,
 }
 
@@ -25,7 +27,7 @@ impl Account {
     }
 }
 
-const SELECT_ACCOUNT: &str = "SELECT u.id, u.email, u.password_hash, u.auth_epoch,
+const SELECT_ACCOUNT: &str = "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at,
     (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id) AS credentials FROM users u";
 
 /// Inserts an account; an email already present is `EmailTaken`, decided by the database's
@@ -77,4 +79,35 @@ pub async fn next_epoch<'e>(db: impl Db<'e>, user_id: UserId, from: i64) -> Resu
     .bind(from)
     .fetch_optional(db)
     .await?)
+}
+
+/// Marks the account's address confirmed, when it still is `email`; `false` otherwise.
+pub async fn confirm_email<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    email: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email = $3 AND email_confirmed_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_password_hash<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! A WebApp on a fresh SQLite database in a temporary folder, driven through its router.
 
 pub mod process;
+pub mod smtp;
 
 use axum::body::Body;
 use axum::Router;
@@ -57,6 +58,10 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         key_file: dir.join("secret.key"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        public_url: None,
+        smtp_url: None,
+        mail_from: "WebApp <webapp@localhost>".into(),
+        outbox_dir: dir.join("outbox"),
     }
 }
 

@@ -1,0 +1,118 @@
+//! "Forgot password?": a link mailed to a confirmed address (a random token kept as its
+//! SHA-256, single use, alive 30 minutes), whose page sets a new password. With 2FA on, the page
+//! also takes a code from the app or a backup code before anything changes: a stolen mailbox
+//! alone must not become a stolen account. A reset ends every session of the account.
+//!
+//! Asking for a link answers the same whether or not an account has the address; the requests
+//! are limited per address, per account and per client (see `throttle::reset_scopes`).
+
+use super::caller::Caller;
+use super::crypto::{passwords, tokens};
+use super::ids::LinkToken;
+use super::notices::{self, LinkMail, Notice};
+use super::proofs::{self, Holder, Proof};
+use super::store::email_links::{Link, Purpose};
+use super::store::users::Account;
+use super::store::{self, security_events};
+use super::{outbox, throttle, AppState};
+use crate::account::{normalize_email, ResetLinkInfo};
+use crate::error::AppError;
+use crate::security_events::SecurityEventKind;
+
+pub const RESET_LINK_SECS: i64 = 30 * 60;
+/// The page a reset link opens.
+pub const RESET_PATH: &str = "/reset-password";
+
+/// Mails a reset link to `email` when a confirmed account has it; says nothing either way.
+pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Result<(), AppError> {
+    let email = normalize_email(email)?;
+    let (db, now) = (&state.db, caller.now);
+    let account = store::users::find_by_email(db, &email).await?;
+    let scopes = throttle::reset_scopes(&email, account.as_ref().map(|a| a.id), caller.ip());
+    throttle::begin_attempt(db, &scopes, now).await?;
+    let Some(account) = account.filter(|a| a.email_confirmed_at.is_some()) else {
+        tracing::info!("password reset asked for an address without a confirmed account");
+        return Ok(());
+    };
+    let token = tokens::new_link_token();
+    let settings = &state.settings;
+    let link = format!("{}{RESET_PATH}?token={}", settings.public_url, token.as_str());
+    let mail =
+        notices::compose_link(LinkMail::ResetPassword, &link, "30 minutes", &account.email, settings, caller);
+    let mut tx = db.begin().await?;
+    let id = token.id();
+    store::email_links::insert(
+        &mut *tx,
+        &id,
+        account.id,
+        Purpose::ResetPassword,
+        &account.email,
+        now,
+        now + RESET_LINK_SECS,
+    )
+    .await?;
+    outbox::queue(&mut *tx, &settings.data_key, &mail, now).await?;
+    let kind = SecurityEventKind::PasswordResetRequested;
+    security_events::record(&mut *tx, account.id, kind, caller.ip(), now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %account.id, "password reset link queued");
+    Ok(())
+}
+
+async fn live_link(state: &AppState, token: &LinkToken, now: i64) -> Result<(Link, Account), AppError> {
+    let link = store::email_links::find(&state.db, &token.id(), Purpose::ResetPassword, now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let account = store::users::find_by_id(&state.db, link.user_id).await?;
+    if account.email != link.email {
+        return Err(AppError::LinkInvalid);
+    }
+    Ok((link, account))
+}
+
+/// What the reset page shows about a live link, without using it up.
+pub async fn check_link(state: &AppState, token: &str, now: i64) -> Result<ResetLinkInfo, AppError> {
+    let token = LinkToken::parse(token).ok_or(AppError::LinkInvalid)?;
+    let (_, account) = live_link(state, &token, now).await?;
+    Ok(ResetLinkInfo { two_factor: account.two_factor_on(), email: account.email })
+}
+
+/// Sets `new_password` through the link of `token`; with 2FA on, `second_factor` (a code from the
+/// app or a backup code) must be right first. Ends every session of the account, forgets its
+/// other reset links, and records and mails the reset.
+pub async fn reset(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+    second_factor: Option<&str>,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let token = LinkToken::parse(token).ok_or(AppError::LinkInvalid)?;
+    let (db, now) = (&state.db, caller.now);
+    let (link, account) = live_link(state, &token, now).await?;
+    passwords::check_new(new_password.to_owned(), account.email.clone()).await?;
+    if account.two_factor_on() {
+        let typed = second_factor.unwrap_or_default();
+        let holder = Holder { user_id: account.id, epoch: account.auth_epoch };
+        proofs::consume(state, holder, Proof::guess(typed)?, caller).await?;
+    }
+    let hash = passwords::hash(new_password.to_owned()).await?;
+    let mut tx = db.begin().await?;
+    // Used up here, so that of two resets through one link only one goes through.
+    store::email_links::take(&mut *tx, &token.id(), Purpose::ResetPassword, now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    // A new epoch ends every session, logins still in flight included (see `sessions`).
+    store::users::next_epoch(&mut *tx, link.user_id, account.auth_epoch)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    store::users::set_password_hash(&mut *tx, link.user_id, &hash).await?;
+    let ended = store::sessions::delete_all_of_user(&mut *tx, link.user_id).await?;
+    store::email_links::delete_of_account(&mut *tx, link.user_id, Purpose::ResetPassword).await?;
+    security_events::record(&mut *tx, link.user_id, SecurityEventKind::PasswordReset, caller.ip(), now)
+        .await?;
+    notices::notify(&mut tx, &state.settings, link.user_id, Notice::PasswordReset, caller).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %link.user_id, sessions_ended = ended, "password reset");
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Sending the queued security mails (see `app::backend::notices`): over SMTP when `--smtp-url`
+//! is given, else as `.eml` files in `--outbox-dir`, so that a first run needs no mail server.
+//!
+//! Every instance runs a worker. It claims a few due rows of `mail_outbox` for a lease, sends
+//! them, and deletes each one the mail server accepted; one it refused, or could not reach, is
+//! due again later, after a delay that doubles up to a quarter of an hour. A crash between the
+//! server's acceptance and the delete sends that mail again after the lease (at least once, never
+//! lost); its `Message-ID` is the same each time, so the receiving side can tell.
+
+use std::path::PathBuf;
+use std::time::{Duration, UNIX_EPOCH};
+
+use app::backend::outbox::{self, Mail};
+use app::backend::store;
+use app::backend::AppState;
+use app::error::AppError;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Config;
+
+/// How often a worker looks for due mails.
+const POLL: Duration = Duration::from_secs(1);
+/// Mails claimed at once, and how long a claim holds: longer than sending them all can take.
+const BATCH: i64 = 5;
+const SEND_TIMEOUT: Duration = Duration::from_secs(20);
+const LEASE_SECS: i64 = 5 * 60;
+/// The delay before a failed mail is tried again: doubles from the first to the last.
+const FIRST_RETRY_SECS: i64 = 5;
+const LAST_RETRY_SECS: i64 = 15 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailConfigError {
+    #[error("--smtp-url is not a mail server address (smtp://, smtp+starttls:// or smtps://): {0}")]
+    SmtpUrl(String),
+    #[error("--mail-from is not a mail address: {0}")]
+    From(String),
+    #[error("the outbox folder {0} cannot be made: {1}")]
+    OutboxDir(PathBuf, std::io::Error),
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    /// The right-hand side of each `Message-ID`.
+    domain: String,
+}
+
+/// `smtp+starttls://` in lettre's terms: `smtp://` that requires STARTTLS.
+fn lettre_url(url: &str) -> String {
+    match url.strip_prefix("smtp+starttls://") {
+        Some(rest) => {
+            let join = if rest.contains('?') { '&' } else { '?' };
+            format!("smtp://{rest}{join}tls=required")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Self, MailConfigError> {
+        let from: Mailbox = config.mail_from.parse().map_err(|e| MailConfigError::From(format!("{e}")))?;
+        let domain = from.email.domain().to_owned();
+        let transport = match &config.smtp_url {
+            Some(url) => {
+                // The URL may hold a password: the error names only what is wrong with it.
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url))
+                    .map_err(|e| MailConfigError::SmtpUrl(format!("{e}")))?;
+                Transport::Smtp(builder.timeout(Some(SEND_TIMEOUT)).build())
+            }
+            None => {
+                std::fs::create_dir_all(&config.outbox_dir)
+                    .map_err(|e| MailConfigError::OutboxDir(config.outbox_dir.clone(), e))?;
+                Transport::Files(AsyncFileTransport::new(&config.outbox_dir))
+            }
+        };
+        Ok(Mailer { transport, from, domain })
+    }
+
+    /// Where mails go, for the log: never the SMTP URL itself, which may hold a password.
+    pub fn describe(config: &Config) -> String {
+        match &config.smtp_url {
+            Some(_) => "to the mail server of --smtp-url".to_owned(),
+            None => format!("as .eml files to {} (no --smtp-url given)", config.outbox_dir.display()),
+        }
+    }
+
+    fn message(&self, message_id: &str, created_at: i64, mail: &Mail) -> Result<Message, String> {
+        let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .date(UNIX_EPOCH + Duration::from_secs(created_at.max(0) as u64))
+            .message_id(Some(format!("<{message_id}@{}>", self.domain)))
+            .multipart(MultiPart::alternative_plain_html(mail.text_body.clone(), mail.html_body.clone()))
+            .map_err(|e| format!("message: {e}"))
+    }
+
+    async fn send(&self, queued: &outbox::ClaimedMail) -> Result<(), String> {
+        let mail = queued.mail.as_ref().map_err(|_| "the queued mail does not open".to_owned())?;
+        let message = self.message(&queued.message_id, queued.created_at, mail)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| format!("{e}")),
+            Transport::Files(files) => files.send(message).await.map(drop).map_err(|e| format!("{e}")),
+        }
+    }
+}
+
+/// The delay after the `attempts`th failure.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let doublings = attempts.clamp(0, 20) as u32;
+    FIRST_RETRY_SECS.saturating_mul(1 << doublings).min(LAST_RETRY_SECS)
+}
+
+/// Sends the mails due at `now`, until none is left or the mail server fails; answers how many
+/// were sent.
+pub async fn deliver_due(state: &AppState, mailer: &Mailer, now: i64) -> Result<usize, AppError> {
+    let (db, key) = (&state.db, &state.settings.data_key);
+    let mut sent = 0;
+    loop {
+        let claim = format!("{:032x}", rand::random::<u128>());
+        let batch = outbox::claim_due(db, key, now, now + LEASE_SECS, &claim, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        let mut failed = false;
+        for queued in &batch {
+            let retry_at = now + retry_delay(queued.attempts);
+            if failed {
+                // The server just failed: the rest of the batch waits with it.
+                store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;
+                continue;
+            }
+            match mailer.send(queued).await {
+                Ok(()) => {
+                    store::outbox::delivered(db, queued.id, &claim).await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    let (mail, attempts) = (queued.id, queued.attempts + 1);
+                    tracing::warn!(mail, attempts, retry_at, %error, "mail not sent");
+                    store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return Ok(sent);
+        }
+    }
+}
+
+/// Sends due mails for as long as the server runs.
+pub async fn deliver_periodically(state: AppState, mailer: Mailer) {
+    let mut interval = tokio::time::interval(POLL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match deliver_due(&state, &mailer, app::backend::unix_now()).await {
+            Ok(sent) if sent > 0 => tracing::info!(sent, "mails sent"),
+            Ok(_) => {}
+            Err(_) => tracing::warn!("the mail outbox could not be read; trying again"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starttls_urls_become_lettres_required_tls() {
+        assert_eq!(
+            lettre_url("smtp+starttls://u:p@mail.example:587"),
+            "smtp://u:p@mail.example:587?tls=required"
+        );
+        assert_eq!(lettre_url("smtps://u:p@mail.example:465"), "smtps://u:p@mail.example:465");
+        assert_eq!(lettre_url("smtp://127.0.0.1:2525"), "smtp://127.0.0.1:2525");
+    }
+
+    #[test]
+    fn retries_back_off_to_a_quarter_of_an_hour() {
+        assert_eq!(retry_delay(0), 5);
+        assert_eq!(retry_delay(1), 10);
+        assert_eq!(retry_delay(3), 40);
+        assert_eq!(retry_delay(100), 15 * 60);
+    }
+}
