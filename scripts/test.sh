@@ -28,6 +28,11 @@ fi
 
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
+# A real SMTP server for the mail tests: Python's aiosmtpd, from PyPI.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install --quiet aiosmtpd
+fi
+
 # PostgreSQL, the second engine of the integration tests: started when it is not running.
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
