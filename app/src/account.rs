@@ -41,6 +41,47 @@ pub struct Viewer {
     pub email_confirmed: bool,
 }
 
+/// A live session of the account, as "Active sessions" lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveSession {
+    /// What `sessions/end` takes to end it.
+    pub id: String,
+    /// Browser and system, from its User-Agent ("Chrome 120 on Linux").
+    pub browser: String,
+    pub ip: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub started_at: i64,
+    pub last_seen_at: i64,
+    /// The session asking.
+    pub current: bool,
+    /// Password given, code still to come.
+    pub half_logged_in: bool,
+}
+
+/// A browser that skips the code prompt ("Remember this browser for 30 days").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RememberedBrowser {
+    /// What `remembered/forget` takes to forget it.
+    pub id: String,
+    pub browser: String,
+    pub ip: Option<String>,
+    pub remembered_at: i64,
+    pub expires_at: i64,
+}
+
+/// What closing an account deleted, row by row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedAccount {
+    pub email: String,
+    pub sessions: u64,
+    pub two_factor_secrets: u64,
+    pub backup_codes: u64,
+    pub remembered_browsers: u64,
+    pub security_events: u64,
+    pub mails_waiting: u64,
+    pub attempt_counters: u64,
+}
+
 /// What the password reset page shows about its link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetLinkInfo {

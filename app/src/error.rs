@@ -59,6 +59,8 @@ pub enum AppError {
     LinkInvalid,
     #[error("Your email address is already confirmed.")]
     EmailAlreadyConfirmed,
+    #[error("That session or browser is no longer listed: it has already ended or been forgotten.")]
+    NotFound,
     #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("This request came from another site and was refused.")]
@@ -92,6 +94,7 @@ impl AppError {
             | AppError::NoPendingSetup => 409,
             AppError::BackupCodesUnavailable | AppError::LinkInvalid => 410,
             AppError::EmailAlreadyConfirmed => 409,
+            AppError::NotFound => 404,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,

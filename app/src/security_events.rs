@@ -18,10 +18,15 @@ pub enum SecurityEventKind {
     EmailConfirmed,
     PasswordResetRequested,
     PasswordReset,
+    PasswordChanged,
+    SessionEnded,
+    OtherSessionsEnded,
+    BrowserRemembered,
+    BrowserForgotten,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 13] = [
+    pub const ALL: [SecurityEventKind; 18] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -35,6 +40,11 @@ impl SecurityEventKind {
         SecurityEventKind::EmailConfirmed,
         SecurityEventKind::PasswordResetRequested,
         SecurityEventKind::PasswordReset,
+        SecurityEventKind::PasswordChanged,
+        SecurityEventKind::SessionEnded,
+        SecurityEventKind::OtherSessionsEnded,
+        SecurityEventKind::BrowserRemembered,
+        SecurityEventKind::BrowserForgotten,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -53,6 +63,11 @@ impl SecurityEventKind {
             SecurityEventKind::EmailConfirmed => "email_confirmed",
             SecurityEventKind::PasswordResetRequested => "password_reset_requested",
             SecurityEventKind::PasswordReset => "password_reset",
+            SecurityEventKind::PasswordChanged => "password_changed",
+            SecurityEventKind::SessionEnded => "session_ended",
+            SecurityEventKind::OtherSessionsEnded => "other_sessions_ended",
+            SecurityEventKind::BrowserRemembered => "browser_remembered",
+            SecurityEventKind::BrowserForgotten => "browser_forgotten",
         }
     }
 
@@ -75,6 +90,11 @@ impl SecurityEventKind {
             SecurityEventKind::EmailConfirmed => "Email address confirmed",
             SecurityEventKind::PasswordResetRequested => "Password reset link sent",
             SecurityEventKind::PasswordReset => "Password reset",
+            SecurityEventKind::PasswordChanged => "Password changed",
+            SecurityEventKind::SessionEnded => "A session logged out from Settings",
+            SecurityEventKind::OtherSessionsEnded => "All other sessions logged out",
+            SecurityEventKind::BrowserRemembered => "Browser remembered for 30 days",
+            SecurityEventKind::BrowserForgotten => "Remembered browser forgotten",
         }
     }
 }

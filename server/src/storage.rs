@@ -68,6 +68,14 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
         // before a request fails on it. A SQLite connection is a file kept open in this process:
         // nothing to lose, and the ping was a round trip to its thread on every query.
         .test_before_acquire(engine == Engine::Postgres)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    sqlx::query("PRAGMA secure_delete = ON").execute(conn).await?;
+                }
+                Ok(())
+            })
+        })
         .connect(url)
         .await
         .map_err(StorageError::Connect)?;
@@ -107,6 +115,8 @@ fn make_private(path: &Path) -> Result<(), StorageError> {
 /// - `busy_timeout = 5 s` (sqlx's default): a write that meets another instance's write waits
 ///   for it instead of failing.
 /// - `foreign_keys = ON` (sqlx's default): references between tables are enforced.
+/// - `secure_delete = ON` (set on each connection): deleted rows are overwritten with zeros, so
+///   a closed account's email and history do not linger in free pages of the file.
 ///
 /// sqlx locks PostgreSQL during migrations but not SQLite: when two instances start at once, the
 /// one that loses the race finds the file locked, or fails on a table the other just made. It

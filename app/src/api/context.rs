@@ -14,7 +14,8 @@ use leptos_axum::ResponseOptions;
 use crate::account::AuthLevel;
 use crate::backend::caller::Caller;
 use crate::backend::crypto::devices::{self, DEVICE_COOKIE_SECS};
-use crate::backend::ids::SessionToken;
+use crate::backend::ids::{LinkToken, SessionToken};
+use crate::backend::remembered::REMEMBER_SECS;
 use crate::backend::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
 use crate::backend::{unix_now, AppState, Settings};
 use crate::error::AppError;
@@ -40,6 +41,14 @@ fn device_cookie_name(settings: &Settings) -> &'static str {
     }
 }
 
+fn remember_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-remember"
+    } else {
+        "remember"
+    }
+}
+
 /// The values of the cookies named `name` the browser sent (a browser may send several of one
 /// name, set from different paths or hosts).
 fn cookies(name: &str) -> Vec<String> {
@@ -61,6 +70,11 @@ fn cookies(name: &str) -> Vec<String> {
 /// The session token the browser sent, if any (of the shape of ours).
 pub fn session_token(settings: &Settings) -> Option<SessionToken> {
     cookies(cookie_name(settings)).iter().find_map(|value| SessionToken::parse(value))
+}
+
+/// The token of the browser's "remember this browser" cookie, if it sent one of our shape.
+pub fn remembered_token(settings: &Settings) -> Option<LinkToken> {
+    cookies(remember_cookie_name(settings)).iter().find_map(|value| LinkToken::parse(value))
 }
 
 /// Who is calling: address, clock, and the browser's device cookies whose signature holds.
@@ -177,6 +191,17 @@ pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
     set_cookie(format!(
         "{}={value}; Path=/; Max-Age={DEVICE_COOKIE_SECS}; HttpOnly; SameSite=Strict{secure}",
         device_cookie_name(settings)
+    ));
+}
+
+/// Remembers the browser for 30 days (see `remembered`), when there is a token to set.
+pub fn set_remember_cookie(settings: &Settings, token: Option<&LinkToken>) {
+    let Some(token) = token else { return };
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={}; Path=/; Max-Age={REMEMBER_SECS}; HttpOnly; SameSite=Strict{secure}",
+        remember_cookie_name(settings),
+        token.as_str()
     ));
 }
 

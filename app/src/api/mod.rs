@@ -6,7 +6,9 @@ use leptos::server;
 #[cfg(feature = "ssr")]
 pub mod context;
 
-use crate::account::{AccountOverview, ResetLinkInfo, Viewer};
+use crate::account::{
+    AccountOverview, ActiveSession, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
+};
 use crate::error::AppError;
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
@@ -47,7 +49,9 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use crate::backend::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
-    let started = login::log_in(&state, &email, &password, previous.as_ref(), &context::caller(&state))
+    let remembered = context::remembered_token(&state.settings);
+    let caller = context::caller(&state);
+    let started = login::log_in(&state, &email, &password, previous.as_ref(), remembered.as_ref(), &caller)
         .await
         .inspect_err(|_| context::remember_typed_email(&state.settings, &email))?;
     context::forget_typed_email(&state.settings);
@@ -125,31 +129,39 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
 }
 
 /// Login step 2: the 6-digit code from the app. Password-verified sessions only; success
-/// starts a fully authenticated session under a new id.
+/// starts a fully authenticated session under a new id. With `remember` (any value, as a
+/// checked checkbox sends), the browser skips this step for 30 days.
 #[server(prefix = "/api", endpoint = "login/code")]
-pub async fn log_in_with_code(code: String) -> Result<Viewer, AppError> {
+pub async fn log_in_with_code(code: String, remember: Option<String>) -> Result<Viewer, AppError> {
     use crate::api::context;
     use crate::backend::{login, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
+    let caller = context::caller(&state);
     let done =
-        login::complete_login(&state, &session, Proof::AppCode(&code), &context::caller(&state)).await?;
+        login::complete_login(&state, &session, Proof::AppCode(&code), remember.is_some(), &caller).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
     Ok(done.started.viewer)
 }
 
 /// Login step 2 with a backup code instead; answers how many codes are left.
 #[server(prefix = "/api", endpoint = "login/backup-code")]
-pub async fn log_in_with_backup_code(code: String) -> Result<BackupCodeLogin, AppError> {
+pub async fn log_in_with_backup_code(
+    code: String,
+    remember: Option<String>,
+) -> Result<BackupCodeLogin, AppError> {
     use crate::api::context;
     use crate::backend::{login, proofs::Proof};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
-    let done =
-        login::complete_login(&state, &session, Proof::BackupCode(&code), &context::caller(&state)).await?;
+    let caller = context::caller(&state);
+    let done = login::complete_login(&state, &session, Proof::BackupCode(&code), remember.is_some(), &caller)
+        .await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
     let backup_codes_left = done.backup_codes_left.unwrap_or_default();
     // A plain form (no script) learns how many are left from the page it is sent to.
     context::redirect_plain_form(&format!("/?backup-codes-left={backup_codes_left}"));
@@ -264,4 +276,103 @@ pub async fn reset_password(token: String, password: String, code: Option<String
     password_reset::reset(&state, &token, &password, code.as_deref(), &caller).await?;
     context::redirect_plain_form("/?password-reset");
     Ok(())
+}
+
+/// The account's live sessions, the caller's marked `current`. Fully authenticated.
+#[server(prefix = "/api", endpoint = "sessions")]
+pub async fn list_sessions() -> Result<Vec<ActiveSession>, AppError> {
+    use crate::api::context;
+    use crate::backend::{account_sessions, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    account_sessions::list(&state, &session, unix_now()).await
+}
+
+/// Ends one of the account's sessions (its `id` from `sessions`); it is logged out at its next
+/// request, on every instance. Fully authenticated.
+#[server(prefix = "/api", endpoint = "sessions/end")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::account_sessions;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    account_sessions::end(&state, &session, &id, &context::caller(&state)).await
+}
+
+/// Ends every other session of the account and forgets its remembered browsers; answers how many
+/// sessions ended. Fully authenticated.
+#[server(prefix = "/api", endpoint = "sessions/end-others")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    use crate::api::context;
+    use crate::backend::account_sessions;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    account_sessions::end_others(&state, &session, &context::caller(&state)).await
+}
+
+/// The browsers that skip the code prompt. Fully authenticated.
+#[server(prefix = "/api", endpoint = "remembered")]
+pub async fn list_remembered_browsers() -> Result<Vec<RememberedBrowser>, AppError> {
+    use crate::api::context;
+    use crate::backend::{account_sessions, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    account_sessions::remembered(&state, &session, unix_now()).await
+}
+
+/// Forgets a remembered browser (its `id` from `remembered`). Fully authenticated.
+#[server(prefix = "/api", endpoint = "remembered/forget")]
+pub async fn forget_browser(id: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::account_sessions;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    account_sessions::forget(&state, &session, &id, &context::caller(&state)).await
+}
+
+/// A new password: the current one, the new one (the sign-up rules) and, with 2FA on, a current
+/// code or a backup code. Every other session ends and remembered browsers are forgotten.
+#[server(prefix = "/api", endpoint = "password/change")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    code: Option<String>,
+) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::account_changes;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    let caller = context::caller(&state);
+    account_changes::change_password(
+        &state,
+        &session,
+        &current_password,
+        &password,
+        code.as_deref(),
+        &caller,
+    )
+    .await?;
+    context::redirect_plain_form("/settings/security?password-changed");
+    Ok(())
+}
+
+/// Closes the account: the password and, with 2FA on, a current code or a backup code. Deletes
+/// every row of the account in one transaction and answers what was deleted.
+#[server(prefix = "/api", endpoint = "account/close")]
+pub async fn close_account(password: String, code: Option<String>) -> Result<ClosedAccount, AppError> {
+    use crate::api::context;
+    use crate::backend::account_changes;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    let closed = account_changes::close_account(
+        &state,
+        &session,
+        &password,
+        code.as_deref(),
+        &context::caller(&state),
+    )
+    .await?;
+    context::clear_session_cookie(&state.settings);
+    context::redirect_plain_form("/?account-closed");
+    Ok(closed)
 }

@@ -33,5 +33,6 @@ pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
     let counters =
         store::attempt_limits::delete_idle(db, now, now - DAY_SECS, now - FORGET_FAILURES_SECS).await?;
     let links = store::email_links::delete_expired(db, now).await?;
-    Ok(sessions + pending + downloads + counters + links)
+    let remembered = store::remembered_browsers::delete_expired(db, now).await?;
+    Ok(sessions + pending + downloads + counters + links + remembered)
 }

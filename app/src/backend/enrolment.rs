@@ -46,7 +46,7 @@ pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, Ap
 
 /// Re-checks the password of the session's account before a change to how it logs in.
 /// It counts against the same limit as password logins.
-async fn check_password(
+pub(super) async fn check_password(
     db: &AnyPool,
     session: &Session,
     password: &str,

@@ -4,12 +4,12 @@ use sqlx::AnyConnection;
 
 use super::caller::Caller;
 use super::crypto::passwords;
-use super::ids::{SessionToken, UserId};
+use super::ids::{LinkToken, SessionToken, UserId};
 use super::notices::{self, Notice};
 use super::proofs::{self, Proof};
 use super::sessions::Session;
 use super::store::{self, security_events};
-use super::{address, sessions, throttle, AppState};
+use super::{address, remembered, sessions, throttle, AppState};
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -20,6 +20,8 @@ pub struct StartedSession {
     pub token: SessionToken,
     pub viewer: Viewer,
     pub device_cookie: Option<String>,
+    /// The token of the "remember this browser" cookie, when the browser is to be remembered.
+    pub remember_token: Option<LinkToken>,
 }
 
 /// The second step of a login done: the new session, and for a backup code how many are left.
@@ -48,7 +50,7 @@ pub async fn sign_up(
     // The account, its first session and the confirmation mail together.
     let mut tx = state.db.begin().await?;
     let user_id = store::users::insert(&mut *tx, &email, &hash, caller.now).await?;
-    let token = sessions::start(&mut *tx, user_id, level, 0, caller.now).await?;
+    let token = sessions::start(&mut *tx, user_id, level, 0, caller).await?;
     address::send_confirmation(&mut tx, &state.settings, user_id, &email, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "account created");
@@ -56,18 +58,25 @@ pub async fn sign_up(
         sessions::end(&state.db, previous).await?;
     }
     let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, user_id, 0));
-    Ok(StartedSession { token, viewer: Viewer { email, level, email_confirmed: false }, device_cookie })
+    Ok(StartedSession {
+        token,
+        viewer: Viewer { email, level, email_confirmed: false },
+        device_cookie,
+        remember_token: None,
+    })
 }
 
 /// Checks email and password and starts a new session; the previous one, if any, ends, so every
 /// login gets a fresh session id. With 2FA on, the new session is only password-verified: it
 /// reaches nothing but the code prompt. Wrong email and wrong password are one error, so the
-/// answer does not tell whether an account exists.
+/// answer does not tell whether an account exists. A browser remembered for the account (its
+/// `remembered` token) skips the code prompt.
 pub async fn log_in(
     state: &AppState,
     email: &str,
     password: &str,
     previous_token: Option<&SessionToken>,
+    remembered_token: Option<&LinkToken>,
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     if password.chars().count() > MAX_LOGIN_PASSWORD_CHARS {
@@ -103,16 +112,25 @@ pub async fn log_in(
     if let Some(previous) = previous_token {
         sessions::end(db, previous).await?;
     }
-    let level =
-        if account.two_factor_on() { AuthLevel::PasswordVerified } else { AuthLevel::FullyAuthenticated };
+    let remembered = match remembered_token {
+        Some(token) if account.two_factor_on() => {
+            remembered::recognises(db, token, account.id, account.auth_epoch, now).await?
+        }
+        _ => false,
+    };
+    let level = if account.two_factor_on() && !remembered {
+        AuthLevel::PasswordVerified
+    } else {
+        AuthLevel::FullyAuthenticated
+    };
     let mut tx = db.begin().await?;
-    let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, now).await?;
+    let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
     if level == AuthLevel::FullyAuthenticated {
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
         tell_if_new_browser(&mut tx, state, account.id, caller).await?;
     }
     tx.commit().await?;
-    tracing::info!(user_id = %account.id, ?level, "password accepted");
+    tracing::info!(user_id = %account.id, ?level, remembered, "password accepted");
     let device_cookie = level
         .reaches_webapp()
         .then(|| caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));
@@ -120,16 +138,19 @@ pub async fn log_in(
         token,
         viewer: Viewer { email: account.email, level, email_confirmed: account.email_confirmed_at.is_some() },
         device_cookie,
+        remember_token: None,
     })
 }
 
 /// The second step of a login with 2FA: a code from the app or a backup code turns the
 /// password-verified session into a fully authenticated one, under a new session id and the
-/// epoch the password step was checked under.
+/// epoch the password step was checked under. With `remember`, the browser skips the code
+/// prompt for 30 days (see `remembered`).
 pub async fn complete_login(
     state: &AppState,
     session: &Session,
     proof: Proof<'_>,
+    remember: bool,
     caller: &Caller,
 ) -> Result<CompletedLogin, AppError> {
     if session.level != AuthLevel::PasswordVerified {
@@ -140,15 +161,22 @@ pub async fn complete_login(
     let level = AuthLevel::FullyAuthenticated;
     let mut tx = db.begin().await?;
     sessions::end_by_id(&mut *tx, &session.id).await?;
-    let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, now).await?;
+    let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, caller).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
     tell_if_new_browser(&mut tx, state, session.user_id, caller).await?;
+    let remember_token = match remember {
+        true => Some(remembered::remember(&mut tx, session.user_id, session.epoch, caller).await?),
+        false => None,
+    };
     tx.commit().await?;
-    tracing::info!(user_id = %session.user_id, "logged in with a second factor");
+    tracing::info!(user_id = %session.user_id, remember, "logged in with a second factor");
     let viewer = Viewer { email: session.email.clone(), level, email_confirmed: session.email_confirmed };
     let device_cookie =
         Some(caller.device_cookie_after_login(&state.settings.data_key, session.user_id, session.epoch));
-    Ok(CompletedLogin { started: StartedSession { token, viewer, device_cookie }, backup_codes_left })
+    Ok(CompletedLogin {
+        started: StartedSession { token, viewer, device_cookie, remember_token },
+        backup_codes_left,
+    })
 }
 
 /// A completed login from a browser that holds no device cookie of the account (see `devices`)

@@ -12,6 +12,8 @@
 //! Request plumbing (cookies, client address, headers) lives beside the server functions, in
 //! `api::context`. `docs/architecture.md` has the map.
 
+pub mod account_changes;
+pub mod account_sessions;
 pub mod address;
 pub mod caller;
 pub mod cleanup;
@@ -24,6 +26,7 @@ pub mod notices;
 pub mod outbox;
 pub mod password_reset;
 pub mod proofs;
+pub mod remembered;
 pub mod sessions;
 pub mod state;
 pub mod store;

@@ -35,6 +35,8 @@ pub enum Notice {
     NewBrowser,
     /// The password was set anew through a reset link.
     PasswordReset,
+    /// The password was changed in Settings.
+    PasswordChanged,
 }
 
 /// A mail whose purpose is a link: the one place a token may be in a mail.
@@ -184,6 +186,15 @@ fn letter(notice: Notice, site: &str) -> Letter {
                 .into(),
             if_not_you: "If this was not you, someone can read your mail: secure your mailbox, then ask for \
                  a new reset link from the login page and choose a new password.",
+        },
+        Notice::PasswordChanged => Letter {
+            subject: format!("The password of your {site} account was changed"),
+            what: "The password of your account was changed in Settings. Every other session of the \
+                   account was logged out, and remembered browsers were forgotten."
+                .into(),
+            if_not_you:
+                "If this was not you, someone is logged in to your account: use \"Forgot password?\" \
+                 on the login page to set a new password, and check Settings > Security.",
         },
     }
 }

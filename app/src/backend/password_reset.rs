@@ -1,7 +1,8 @@
 //! "Forgot password?": a link mailed to a confirmed address (a random token kept as its
 //! SHA-256, single use, alive 30 minutes), whose page sets a new password. With 2FA on, the page
 //! also takes a code from the app or a backup code before anything changes: a stolen mailbox
-//! alone must not become a stolen account. A reset ends every session of the account.
+//! alone must not become a stolen account. A reset ends every session of the account and
+//! forgets its remembered browsers.
 //!
 //! Asking for a link answers the same whether or not an account has the address; the requests
 //! are limited per address, per account and per client (see `throttle::reset_scopes`).
@@ -108,6 +109,7 @@ pub async fn reset(
         .ok_or(AppError::LinkInvalid)?;
     store::users::set_password_hash(&mut *tx, link.user_id, &hash).await?;
     let ended = store::sessions::delete_all_of_user(&mut *tx, link.user_id).await?;
+    store::remembered_browsers::delete_all_of_user(&mut *tx, link.user_id).await?;
     store::email_links::delete_of_account(&mut *tx, link.user_id, Purpose::ResetPassword).await?;
     security_events::record(&mut *tx, link.user_id, SecurityEventKind::PasswordReset, caller.ip(), now)
         .await?;

@@ -4,6 +4,7 @@
 
 use sqlx::AnyConnection;
 
+use super::caller::Caller;
 use super::crypto::tokens;
 use super::ids::{SessionId, SessionToken, UserId};
 use super::store::{self, Db};
@@ -58,15 +59,17 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
 /// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
 /// together with what decided `level`; returns the token for the cookie. Should the epoch have
 /// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.
+/// The caller's browser and address are kept for the list of active sessions.
 pub async fn start<'e>(
     db: impl Db<'e>,
     user_id: UserId,
     level: AuthLevel,
     epoch: i64,
-    now: i64,
+    caller: &Caller,
 ) -> Result<SessionToken, AppError> {
     let token = tokens::new_token();
-    store::sessions::insert(db, &token.id(), user_id, level_code(level), epoch, now).await?;
+    let origin = (caller.user_agent.as_deref(), caller.ip());
+    store::sessions::insert(db, &token.id(), user_id, level_code(level), epoch, origin, caller.now).await?;
     Ok(token)
 }
 
@@ -120,6 +123,8 @@ pub async fn new_epoch(conn: &mut AnyConnection, session: &Session) -> Result<u6
     if !store::sessions::move_to_epoch(&mut *conn, &session.id, epoch).await? {
         return Err(AppError::LoginRequired);
     }
+    // Remembered browsers were remembered under the old epoch: forgotten with it.
+    store::remembered_browsers::delete_all_of_user(&mut *conn, session.user_id).await?;
     store::sessions::delete_others(&mut *conn, session.user_id, &session.id).await
 }
 

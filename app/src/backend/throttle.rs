@@ -146,6 +146,17 @@ pub fn sign_up_scopes(ip: &str) -> Vec<Scope> {
     scopes
 }
 
+/// Every counter named after the account or its address, for closing the account.
+pub fn scopes_of_account(user_id: UserId, email: &str) -> Vec<String> {
+    vec![
+        second_factor_scope(user_id).key,
+        password_scope(email).key,
+        trusted_devices_scope(user_id).key,
+        format!("reset:{email}"),
+        format!("reset-account:{user_id}"),
+    ]
+}
+
 /// The scopes of a request for a password reset link for `email` (whose account, if any, is
 /// `account`), from `ip`: counted alike whether or not an account has the address.
 pub fn reset_scopes(email: &str, account: Option<UserId>, ip: Option<&str>) -> Vec<Scope> {

@@ -29,6 +29,7 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
+                <RememberBrowser/>
                 <FormError error={posted_form_error::<LogInWithBackupCode>()}/>
                 <button type="submit">"Verify"</button>
             </form>
@@ -52,6 +53,7 @@ pub fn CodePrompt() -> impl IntoView {
                     autofocus
                     required
                 />
+                <RememberBrowser/>
                 <FormError error={posted_form_error::<LogInWithCode>()}/>
                 <button type="submit">"Verify"</button>
             </form>
@@ -71,5 +73,16 @@ pub fn CodePrompt() -> impl IntoView {
                 </form>
             </section>
         </main>
+    }
+}
+
+/// Off by default: a shared or borrowed computer must not skip the code for the next person.
+#[component]
+fn RememberBrowser() -> impl IntoView {
+    view! {
+        <label class="checkbox">
+            <input type="checkbox" name="remember" value="on"/>
+            " Remember this browser for 30 days"
+        </label>
     }
 }

@@ -6,15 +6,19 @@ use crate::api::LogIn;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    // Sent here after a password reset, which logged every session out.
-    let after_reset =
-        leptos_router::hooks::use_query_map().with_untracked(|query| query.get("password-reset").is_some());
+    // Sent here after a password reset, which logged every session out, or after closing the account.
+    let (after_reset, closed) = leptos_router::hooks::use_query_map().with_untracked(|query| {
+        (query.get("password-reset").is_some(), query.get("account-closed").is_some())
+    });
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">"Log in"</h1>
                 {after_reset.then(|| view! {
                     <p class="notice" role="status">"Your password was changed. Log in with your new password."</p>
+                })}
+                {closed.then(|| view! {
+                    <p class="notice" role="status">"Your account is closed and everything kept with it is deleted."</p>
                 })}
                 <form action=LogIn::PATH method="post">
                     <label for="login-email">"Email"</label>

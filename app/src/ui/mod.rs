@@ -2,6 +2,7 @@
 //! forms post and redirect; the Security section's 2FA controls are an island, the one part
 //! that runs in the browser (as WASM).
 
+mod account_settings;
 mod app_shell;
 mod backup_codes_panel;
 mod browser;

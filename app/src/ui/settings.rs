@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 
+use super::account_settings::{ActiveSessions, ChangePasswordForm, CloseAccountForm, RememberedBrowsers};
 use super::app_shell::NavLink;
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
 use super::IslandScripts;
-use crate::api::{get_account, get_security_events, get_two_factor_status};
+use crate::api::{
+    get_account, get_security_events, get_two_factor_status, list_remembered_browsers, list_sessions,
+};
 use crate::dates::{format_date, format_date_time};
 use crate::security_events::SecurityEvent;
 use crate::two_factor::{TwoFactorStatus, FEW_BACKUP_CODES};
@@ -59,6 +62,11 @@ pub fn SecurityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let status = get_two_factor_status().await;
                 let events = get_security_events().await;
+                let sessions = list_sessions().await;
+                let remembered = list_remembered_browsers().await;
+                let two_factor = status.as_ref().is_ok_and(|s| s.enabled);
+                let password_changed = leptos_router::hooks::use_query_map()
+                    .with_untracked(|query| query.get("password-changed").is_some());
                 view! {
                     <section class="card" aria-labelledby="security-title">
                         <h2 id="security-title">"Security"</h2>
@@ -75,6 +83,16 @@ pub fn SecurityPage() -> impl IntoView {
                             Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                         }}
                     </section>
+                    {match sessions {
+                        Ok(sessions) => view! { <ActiveSessions sessions/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }}
+                    {match remembered {
+                        Ok(browsers) => view! { <RememberedBrowsers browsers/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }}
+                    <ChangePasswordForm two_factor changed=password_changed/>
+                    <CloseAccountForm two_factor/>
                 }
             })}
         </Suspense>

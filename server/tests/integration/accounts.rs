@@ -6,6 +6,7 @@ use common::{TestApp, PASSWORD};
 use http::StatusCode;
 
 use app::account::AuthLevel;
+use app::backend::caller::Caller;
 use app::backend::ids::UserId;
 use app::backend::sessions;
 
@@ -123,13 +124,13 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let t0 = 1_800_000_000;
     let level = AuthLevel::FullyAuthenticated;
 
-    let idle = sessions::start(db, user_id, level, 0, t0).await.unwrap();
+    let idle = sessions::start(db, user_id, level, 0, &Caller::at(t0)).await.unwrap();
     assert!(sessions::find(db, &idle, t0 + sessions::IDLE_TIMEOUT_SECS - 1).await.unwrap().is_some());
     let later = t0 + 2 * sessions::IDLE_TIMEOUT_SECS;
     assert!(sessions::find(db, &idle, later).await.unwrap().is_none());
 
     // Used every 20 minutes, a session still ends after 12 hours.
-    let busy = sessions::start(db, user_id, level, 0, t0).await.unwrap();
+    let busy = sessions::start(db, user_id, level, 0, &Caller::at(t0)).await.unwrap();
     let mut now = t0;
     while now + 20 * 60 < t0 + sessions::ABSOLUTE_TIMEOUT_SECS {
         now += 20 * 60;
@@ -137,7 +138,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     }
     assert!(sessions::find(db, &busy, t0 + sessions::ABSOLUTE_TIMEOUT_SECS).await.unwrap().is_none());
 
-    let half = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, t0).await.unwrap();
+    let half = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, &Caller::at(t0)).await.unwrap();
     let found = sessions::find(db, &half, t0 + 60).await.unwrap().unwrap();
     assert_eq!(found.level, AuthLevel::PasswordVerified);
     assert!(sessions::find(db, &half, t0 + sessions::PENDING_SECOND_FACTOR_SECS).await.unwrap().is_none());
@@ -150,7 +151,7 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     app.sign_up("ada@example.org").await;
     let user_id: UserId = sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap();
     let now = app::backend::unix_now();
-    let token = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, now).await.unwrap();
+    let token = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, &Caller::at(now)).await.unwrap();
     let cookie = format!("session={}", token.as_str());
     let account = app.call("account", &[], Some(&cookie)).await;
     assert_eq!(account.status, StatusCode::FORBIDDEN);

@@ -140,7 +140,15 @@ async fn a_login_racing_the_enrolment_keeps_no_session() {
     assert_eq!(app.call("two-factor/confirm", &[("code", &code)], Some(&owner)).await.status, StatusCode::OK);
     // ...and the login then stores its fully authenticated session.
     let level = AuthLevel::FullyAuthenticated;
-    let token = sessions::start(&app.state.db, user_id, level, seen.auth_epoch, unix_now()).await.unwrap();
+    let token = sessions::start(
+        &app.state.db,
+        user_id,
+        level,
+        seen.auth_epoch,
+        &app::backend::caller::Caller::at(unix_now()),
+    )
+    .await
+    .unwrap();
 
     let reply = app.call("account", &[], Some(&format!("session={}", token.as_str()))).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "the racing login kept a session: {}", reply.body);

@@ -242,3 +242,28 @@ async fn two_instances_send_each_mail_once() {
     assert!(log.contains("security mails are sent to the mail server of --smtp-url"), "{log}");
     assert!(!log.contains(&url), "the SMTP URL, which may hold a password, is never logged");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_server_delivers_once_the_mail_server_is_back() {
+    use common::process::{call, start_with, wait_until_up};
+    let mut smtp = SmtpServer::start();
+    smtp.stop();
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let url = smtp.url();
+    let client = reqwest::Client::new();
+    let mut server = start_with(&database_url, dir.path(), "info", &[("WEBAPP_SMTP_URL", url.as_str())]);
+    wait_until_up(&client, &mut server).await;
+    let signup = call(&client, &server, "signup", &[("email", EMAIL), ("password", PASSWORD)], None).await;
+    assert_eq!(signup.status, StatusCode::OK);
+    // The worker tries, fails and waits; the mail server comes back two seconds later.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(smtp.received().is_empty());
+    smtp.start_again();
+    let received = smtp.wait_for(1, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(subjects(&received), ["Confirm your email address for WebApp"]);
+    assert_eq!(smtp.received().len(), 1, "once");
+    let log = std::fs::read_to_string(&server.log_path).unwrap();
+    assert!(log.contains("mail not sent"), "the failure is logged: {log}");
+}

@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod common;
 
+mod account_management;
 mod accounts;
 mod attacks;
 mod bad_input;

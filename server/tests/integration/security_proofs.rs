@@ -42,8 +42,8 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         .session_cookie()
         .unwrap();
     let endpoints = protected_endpoints();
-    assert_eq!(endpoints.len(), 10, "{endpoints:?}");
-    let form = [("password", PASSWORD), ("code", "123456")];
+    assert_eq!(endpoints.len(), 17, "{endpoints:?}");
+    let form = [("password", PASSWORD), ("code", "123456"), ("current_password", PASSWORD), ("id", "x")];
     for path in &endpoints {
         let endpoint = path.trim_start_matches("/api/");
         let anonymous = app.call(endpoint, &form, None).await;

@@ -49,7 +49,13 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
         if open_to_all.contains(endpoint) || links.contains(endpoint) {
             continue;
         }
-        let reply = app.call(endpoint, &[("password", PASSWORD), ("code", "123456")], Some(&half)).await;
+        let reply = app
+            .call(
+                endpoint,
+                &[("password", PASSWORD), ("code", "123456"), ("current_password", PASSWORD), ("id", "x")],
+                Some(&half),
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}: {}", reply.body);
         assert_eq!(reply.json()["error"], "second_factor_required", "{endpoint}");
         tried += 1;

@@ -7,8 +7,10 @@
 
 pub mod attempt_limits;
 pub mod backup_codes;
+pub mod closing;
 pub mod email_links;
 pub mod outbox;
+pub mod remembered_browsers;
 pub mod security_events;
 pub mod sessions;
 pub mod totp;

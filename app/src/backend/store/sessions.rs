@@ -23,15 +23,20 @@ pub async fn insert<'e>(
     user_id: UserId,
     level: i64,
     epoch: i64,
+    origin: (Option<&str>, Option<&str>),
     now: i64,
 ) -> Result<(), AppError> {
+    let (user_agent, ip) = origin;
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, level, auth_epoch, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO sessions (id, user_id, level, auth_epoch, user_agent, ip, created_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(id)
     .bind(user_id)
     .bind(level)
     .bind(epoch)
+    .bind(user_agent)
+    .bind(ip)
     .bind(now)
     .execute(db)
     .await?;
@@ -102,4 +107,41 @@ pub async fn delete_expired<'e>(
 pub async fn delete_all_of_user<'e>(db: impl Db<'e>, user_id: UserId) -> Result<u64, AppError> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(done.rows_affected())
+}
+
+/// A session as the list of active sessions shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedSession {
+    pub id: SessionId,
+    pub level: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// The account's sessions at its epoch `epoch`, most recently used first.
+pub async fn of_user<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    epoch: i64,
+) -> Result<Vec<ListedSession>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, level, created_at, last_seen_at, user_agent, ip FROM sessions
+         WHERE user_id = $1 AND auth_epoch = $2 ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(epoch)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Deletes the session `id` when it is the account's; answers whether it was.
+pub async fn delete_of_user<'e>(db: impl Db<'e>, user_id: UserId, id: &str) -> Result<bool, AppError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

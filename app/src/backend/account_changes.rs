@@ -1,0 +1,98 @@
+//! Changes a person makes to the account itself: a new password, and closing the account. Each
+//! takes the password and, with 2FA on, a current code or a backup code.
+
+use super::caller::Caller;
+use super::crypto::passwords;
+use super::enrolment::check_password;
+use super::notices::{self, Notice};
+use super::proofs::{self, Proof};
+use super::sessions::{self, Session};
+use super::store::users::Account;
+use super::store::{self, closing, security_events};
+use super::{throttle, AppState};
+use crate::account::ClosedAccount;
+use crate::error::AppError;
+use crate::security_events::SecurityEventKind;
+
+/// The password, then with 2FA on the second factor: what every change here asks for.
+async fn prove(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    code: Option<&str>,
+    caller: &Caller,
+) -> Result<Account, AppError> {
+    let account = check_password(&state.db, session, password, caller).await?;
+    if account.two_factor_on() {
+        proofs::consume(state, session, Proof::guess(code.unwrap_or_default())?, caller).await?;
+    }
+    Ok(account)
+}
+
+/// Sets a new password (the sign-up rules). Every other session ends and remembered browsers
+/// are forgotten (a new authentication epoch); the change is recorded and mailed.
+pub async fn change_password(
+    state: &AppState,
+    session: &Session,
+    current: &str,
+    new: &str,
+    code: Option<&str>,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    passwords::check_new(new.to_owned(), session.email.clone()).await?;
+    prove(state, session, current, code, caller).await?;
+    let hash = passwords::hash(new.to_owned()).await?;
+    let mut tx = state.db.begin().await?;
+    let ended = sessions::new_epoch(&mut tx, session).await?;
+    store::users::set_password_hash(&mut *tx, session.user_id, &hash).await?;
+    let kind = SecurityEventKind::PasswordChanged;
+    security_events::record(&mut *tx, session.user_id, kind, caller.ip(), caller.now).await?;
+    notices::notify(&mut tx, &state.settings, session.user_id, Notice::PasswordChanged, caller).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %session.user_id, other_sessions_ended = ended, "password changed");
+    Ok(())
+}
+
+/// Deletes every row of the account in one transaction: its sessions, 2FA secret and backup
+/// codes, remembered browsers, mailed links, history, waiting mails and guessing counters, and
+/// the account itself. Answers what was deleted.
+pub async fn close_account(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    code: Option<&str>,
+    caller: &Caller,
+) -> Result<ClosedAccount, AppError> {
+    let account = prove(state, session, password, code, caller).await?;
+    let user_id = session.user_id;
+    let mut tx = state.db.begin().await?;
+    // The account must still be at the session's epoch and the session live: a request of a
+    // session ended meanwhile closes nothing.
+    let live = store::sessions::move_to_epoch(&mut *tx, &session.id, session.epoch).await?;
+    if !live || !closing::mark(&mut *tx, user_id, session.epoch, caller.now).await? {
+        return Err(AppError::LoginRequired);
+    }
+    let mut deleted = std::collections::HashMap::new();
+    for table in closing::TABLES_BY_USER {
+        deleted.insert(table, closing::delete_rows(&mut *tx, table, user_id).await?);
+    }
+    let mails_waiting = closing::delete_mails_to(&mut *tx, &account.email).await?;
+    let mut attempt_counters = 0;
+    for scope in throttle::scopes_of_account(user_id, &account.email) {
+        attempt_counters += closing::delete_counter(&mut *tx, &scope).await?;
+    }
+    tx.commit().await?;
+    closing::scrub(&state.db).await?;
+    tracing::info!(user_id = %user_id, "account closed");
+    let count = |table: &str| deleted.get(table).copied().unwrap_or_default();
+    Ok(ClosedAccount {
+        email: account.email,
+        sessions: count("sessions"),
+        two_factor_secrets: count("totp_credentials") + count("totp_pending"),
+        backup_codes: count("backup_codes"),
+        remembered_browsers: count("remembered_browsers"),
+        security_events: count("security_events"),
+        mails_waiting,
+        attempt_counters,
+    })
+}
