@@ -4,16 +4,16 @@ import { logIn, open, PASSWORD, signUp, uniqueEmail } from "./helpers";
 test("a new user signs up, logs out and logs in again", async ({ page }) => {
   const email = uniqueEmail();
   await signUp(page, email);
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByText(email, { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Settings" })).toBeVisible();
 
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
-  await expect(page.getByText(email)).toHaveCount(0);
+  await expect(page.getByText(email, { exact: true })).toHaveCount(0);
 
   await logIn(page, email);
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByText(email, { exact: true })).toBeVisible();
 
   // The session survives a reload: it lives on the server, not in the page.
   await page.reload();

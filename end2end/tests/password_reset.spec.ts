@@ -43,13 +43,13 @@ test("a forgotten password is reset through the mailed link, and with 2FA on onl
 
   await page.goto(await linkInMail(email, "Reset the password of your WebApp account"));
   await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
-  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   const code = page.getByLabel("Code from your authenticator app, or a backup code");
   // The link alone is not enough: a wrong code changes nothing.
   await code.fill("000000" === appCode(key, 30) ? "111111" : "000000");
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByRole("alert")).toContainText("That code is not right");
-  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Code from your authenticator app, or a backup code").fill(appCode(key, 30));
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByText("Your password was changed. Log in with your new password.")).toBeVisible();

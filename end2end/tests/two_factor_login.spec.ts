@@ -51,7 +51,7 @@ test("with 2FA on, login asks for the app's code, typed with a space", async ({ 
   await code.fill(withSpace(appCode(key, 30)));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByText(email, { exact: true })).toBeVisible();
 });
 
 test("Cancel on the code prompt logs out", async ({ page }) => {
