@@ -1,4 +1,5 @@
 import { expect, Page } from "@playwright/test";
+import { appCode } from "./totp";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -53,3 +54,30 @@ export async function openSecurity(page: Page): Promise<void> {
 }
 
 export const TWO_FACTOR_SWITCH = "Two-factor authentication for your account (2FA)";
+
+export interface Enrolled {
+  email: string;
+  key: string;
+  codes: string[];
+}
+
+/** Signs up and turns 2FA on through the modal; the setup code is of the current time step. */
+export async function enroll(page: Page, email = uniqueEmail("login")): Promise<Enrolled> {
+  await signUp(page, email);
+  await openSecurity(page);
+  await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByRole("button", { name: "Next" }).click();
+  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const codes = (await items.allInnerTexts()).map((c) => c.trim());
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
+  return { email, key, codes };
+}

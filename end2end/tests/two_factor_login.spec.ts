@@ -1,34 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
-import { logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { enroll, logIn, open, openSecurity, PASSWORD, TWO_FACTOR_SWITCH } from "./helpers";
 import { appCode, decodeQr, withSpace } from "./totp";
-
-interface Enrolled {
-  email: string;
-  key: string;
-  codes: string[];
-}
-
-/** Signs up and turns 2FA on through the modal; the setup code is of the current time step. */
-async function enroll(page: Page): Promise<Enrolled> {
-  const email = uniqueEmail("login");
-  await signUp(page, email);
-  await openSecurity(page);
-  await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Password").fill(PASSWORD);
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByRole("button", { name: "Next" }).click();
-  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
-  await expect(items).toHaveCount(10);
-  const codes = (await items.allInnerTexts()).map((c) => c.trim());
-  await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
-  return { email, key, codes };
-}
 
 async function logOutAndIn(page: Page, email: string) {
   await page.getByRole("button", { name: "Log out" }).click();
