@@ -85,6 +85,25 @@ pub struct Config {
     /// Folder the mails go to as `.eml` files when no `--smtp-url` is given.
     #[arg(long, env = "WEBAPP_OUTBOX_DIR", default_value = "data/outbox")]
     pub outbox_dir: PathBuf,
+
+    /// On SIGTERM or SIGINT, how long requests in flight may take to finish before the server
+    /// exits anyway, in seconds.
+    #[arg(long, env = "WEBAPP_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
+
+    /// Log lines as text for people, or JSON (one object a line) for log shippers.
+    #[arg(long, env = "WEBAPP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Serve `/metrics` on this address only (e.g. `127.0.0.1:9100`), not beside the WebApp.
+    #[arg(long, env = "WEBAPP_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Config {

@@ -1,11 +1,12 @@
 #![recursion_limit = "256"]
+use std::future::IntoFuture;
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use axum::serve::ListenerExt;
-use server::config::{Cli, Command};
+use server::config::{Cli, Command, LogFormat};
 
 /// mimalloc rather than glibc's malloc: rendering a page makes hundreds of small allocations,
 /// which took a quarter of the server's CPU under glibc (perf, scripts/bench.sh's page scenarios).
@@ -33,15 +34,22 @@ fn return_freed_memory_at_once() {
     }
 }
 
+/// Text for people, or one JSON object a line for log shippers; every line of a request carries
+/// its request id (see `request_id`).
+fn start_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(false).with_span_list(true).init(),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
-    return_freed_memory_at_once();
     let cli = Cli::parse();
+    start_logging(cli.config.log_format);
+    return_freed_memory_at_once();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -77,11 +85,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Serve) | None => {}
     }
     let state = server::app_state(&config).await?;
+    let db = state.db.clone();
     let mailer = server::mail::Mailer::from_config(&config)?;
     tracing::info!("security mails are sent {}", server::mail::Mailer::describe(&config));
     tokio::spawn(server::delete_expired_periodically(state.db.clone()));
     tokio::spawn(server::mail::deliver_periodically(state.clone(), mailer));
-    let app = server::routing::router(state, server::leptos_options(&config));
+    let app = match config.metrics_addr {
+        None => server::routing::router(state, server::leptos_options(&config)),
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address).await?;
+            tracing::info!("metrics on http://{address}/metrics");
+            let metrics = server::routing::metrics_router(db.clone());
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, metrics).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            });
+            server::routing::router_without_metrics(state, server::leptos_options(&config))
+        }
+    };
     // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
     // held every response ~40 ms.
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?.tap_io(|tcp| {
@@ -90,9 +112,27 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // On SIGTERM or SIGINT: no new connections, requests in flight finish, up to the grace.
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
+    let serving = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing the requests in flight");
+            let _ = stopping_tx.send(true);
+        })
+        .into_future();
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
+    let grace_over = async move {
+        let mut stopping = stopping;
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = grace_over => tracing::warn!(grace_secs = grace.as_secs(), "requests still in flight after the grace period; exiting"),
+    }
+    db.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -1,10 +1,15 @@
 //! The axum router: pages, server functions, static files, and the layers around them.
 
+use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
+use std::time::Instant;
+
+use tracing::Instrument;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -13,7 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use app::backend::AppState;
 use app::{shell, App};
 
-use crate::{api_errors, caching, cross_site, security_headers};
+use crate::{api_errors, caching, cross_site, health, metrics, request_id, security_headers};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
 /// smaller.
@@ -37,26 +42,65 @@ struct RequestPolicy {
     secure: bool,
     pkg_prefix: Arc<str>,
     immutable: Arc<caching::ImmutablePaths>,
+    trusted_proxies: Arc<[std::net::IpAddr]>,
+    server_functions: Arc<HashSet<String>>,
 }
 
+/// Also: every log line of the request carries its id (a span at error level, so that it is on
+/// whatever level is logged), the answer carries it in `X-Request-Id`, and the time to the
+/// answer's head is measured per route.
 async fn around_every_request(policy: RequestPolicy, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request_id::of(&request, &policy.trusted_proxies);
+    let route = metrics::route_label(request.uri().path(), &policy.server_functions);
     let cache = caching::policy_for(&policy.pkg_prefix, &policy.immutable, request.uri().path());
-    let mut response = match cross_site::refusal(policy.schemes, &request) {
-        Some(refusal) => refusal,
-        None => api_errors::status_from_error_body(next.run(request).await).await,
-    };
+    let span = tracing::error_span!("request", id = %id.to_str().unwrap_or_default());
+    let mut response = async {
+        match cross_site::refusal(policy.schemes, &request) {
+            Some(refusal) => {
+                metrics::cross_site_refused();
+                refusal
+            }
+            None => api_errors::status_from_error_body(next.run(request).await).await,
+        }
+    }
+    .instrument(span)
+    .await;
     caching::apply(cache, &mut response);
     security_headers::add_missing(response.headers_mut(), policy.secure);
+    response.headers_mut().insert(request_id::HEADER, id);
+    metrics::record_request(route, started.elapsed());
     response
 }
 
+/// The WebApp with `/metrics` beside it.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    build(state, options, true)
+}
+
+/// The WebApp without `/metrics`, served on an address of its own (`--metrics-addr`).
+pub fn router_without_metrics(state: AppState, options: LeptosOptions) -> Router {
+    build(state, options, false)
+}
+
+/// `/metrics` alone.
+pub fn metrics_router(db: sqlx::AnyPool) -> Router {
+    metrics::recorder();
+    Router::new().route("/metrics", get(metrics::scrape)).with_state(db)
+}
+
+fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router {
+    metrics::recorder();
     let secure = state.settings.secure_cookies;
     let policy = RequestPolicy {
         schemes: if secure { cross_site::HTTPS } else { cross_site::HTTP_OR_HTTPS },
         secure,
         pkg_prefix: format!("/{}/", options.site_pkg_dir).into(),
         immutable: Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options))),
+        trusted_proxies: state.settings.trusted_proxies.clone().into(),
+        server_functions: Arc::new(
+            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect(),
+        ),
     };
     let routes = route_list();
     let context = {
@@ -73,7 +117,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     // The layers go around the whole router, not around each of its routes, and are few: axum
     // clones a route's layered service for every request, and each layer clones what it wraps
     // again, which made 29 copies of the Leptos options per request (callgrind).
-    Router::new()
+    let mut operations =
+        Router::new().route("/healthz", get(health::live)).route("/readyz", get(health::ready));
+    if with_metrics {
+        operations = operations.route("/metrics", get(metrics::scrape));
+    }
+    let operations = operations.with_state(state.db.clone());
+    operations
         .fallback_service(pages_and_calls)
         .layer(middleware::from_fn(move |request, next| around_every_request(policy.clone(), request, next)))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))

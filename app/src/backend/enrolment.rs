@@ -15,7 +15,7 @@ use super::proofs::{self, secret_context, Proof};
 use super::sessions::{self, Session};
 use super::store::users::Account;
 use super::store::{self, security_events};
-use super::{throttle, AppState};
+use super::{telemetry, throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::{
@@ -108,8 +108,11 @@ pub async fn begin_setup(
     if store::totp::insert_pending(&mut *tx, &session.id, session.user_id, &fresh, now).await? {
         let kind = SecurityEventKind::TwoFactorSetupStarted;
         security_events::record(&mut *tx, session.user_id, kind, caller.ip(), now).await?;
+        tx.commit().await?;
+        telemetry::setup_started();
+    } else {
+        tx.commit().await?;
     }
-    tx.commit().await?;
     let pending = store::totp::pending_of_session(db, &session.id, session.user_id, expired_at)
         .await?
         .ok_or_else(|| AppError::internal("begin setup", "pending secret vanished"))?;
@@ -165,6 +168,7 @@ pub async fn confirm_setup(
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorEnabled, caller).await?;
     tx.commit().await?;
+    telemetry::setup_completed();
     tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on");
     Ok(fresh.shown(state, now))
 }

@@ -9,7 +9,7 @@ use super::notices::{self, Notice};
 use super::proofs::{self, Proof};
 use super::sessions::Session;
 use super::store::{self, security_events};
-use super::{address, remembered, sessions, throttle, AppState};
+use super::{address, remembered, sessions, telemetry, throttle, AppState};
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -72,6 +72,20 @@ pub async fn sign_up(
 /// answer does not tell whether an account exists. A browser remembered for the account (its
 /// `remembered` token) skips the code prompt.
 pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    previous_token: Option<&SessionToken>,
+    remembered_token: Option<&LinkToken>,
+    caller: &Caller,
+) -> Result<StartedSession, AppError> {
+    let started =
+        check_password_and_start(state, email, password, previous_token, remembered_token, caller).await;
+    telemetry::login(&started.as_ref().map(|s| s.viewer.level).map_err(Clone::clone));
+    started
+}
+
+async fn check_password_and_start(
     state: &AppState,
     email: &str,
     password: &str,

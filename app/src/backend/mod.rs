@@ -30,6 +30,7 @@ pub mod remembered;
 pub mod sessions;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 pub mod throttle;
 
 pub use state::{AppState, Settings};

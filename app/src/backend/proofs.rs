@@ -9,7 +9,7 @@ use super::ids::UserId;
 use super::notices::{self, Notice};
 use super::sessions::Session;
 use super::store::{self, security_events};
-use super::{throttle, AppState};
+use super::{telemetry, throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 use crate::two_factor::normalize_code;
@@ -74,8 +74,18 @@ pub async fn consume_app_code(
     code: &str,
     caller: &Caller,
 ) -> Result<(), AppError> {
+    let outcome = check_app_code(state, holder.into(), code, caller).await;
+    telemetry::second_factor("app_code", &outcome);
+    outcome
+}
+
+async fn check_app_code(
+    state: &AppState,
+    holder: Holder,
+    code: &str,
+    caller: &Caller,
+) -> Result<(), AppError> {
     let code = normalize_code(code)?;
-    let holder = holder.into();
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), holder.user_id);
     let settings = &state.settings;
     let scopes = throttle::second_factor_scopes(user_id, holder.epoch, caller);
@@ -97,6 +107,7 @@ pub async fn consume_app_code(
     };
     if reused {
         tracing::info!(user_id = %user_id, "a code of an already used time step was refused");
+        telemetry::code_reused();
         let mut tx = db.begin().await?;
         security_events::record(&mut *tx, user_id, SecurityEventKind::CodeReused, ip, now).await?;
         notices::notify(&mut tx, settings, user_id, Notice::CodeReused, caller).await?;
@@ -113,8 +124,21 @@ pub async fn consume_backup_code(
     typed: &str,
     caller: &Caller,
 ) -> Result<u32, AppError> {
+    let outcome = check_backup_code(state, holder.into(), typed, caller).await;
+    telemetry::second_factor("backup_code", &outcome);
+    if outcome.is_ok() {
+        telemetry::backup_code_used();
+    }
+    outcome
+}
+
+async fn check_backup_code(
+    state: &AppState,
+    holder: Holder,
+    typed: &str,
+    caller: &Caller,
+) -> Result<u32, AppError> {
     let canonical = backup_codes::normalize(typed).ok_or(AppError::BackupCodeMalformed)?;
-    let holder = holder.into();
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), holder.user_id);
     let scopes = throttle::second_factor_scopes(user_id, holder.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;

@@ -18,6 +18,7 @@ mod instances;
 mod key_rotation;
 mod logs;
 mod mail;
+mod operations;
 mod page_rendering;
 mod plain_forms;
 mod security_proofs;

@@ -145,6 +145,7 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
 /// Runs `work` (one or two argon2id computations) on a hashing thread. The admission goes with
 /// the work, so a caller that gives up does not make room while its hash still runs.
 async fn hashing<T: Send + 'static>(
+    kind: &'static str,
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let hashers = &*HASHERS;
@@ -155,7 +156,10 @@ async fn hashing<T: Send + 'static>(
     let (answer, answered) = oneshot::channel();
     let job = move || {
         let _admitted: OwnedSemaphorePermit = admitted;
-        let _ = answer.send(work());
+        let started = std::time::Instant::now();
+        let done = work();
+        crate::backend::telemetry::hashing(kind, started.elapsed());
+        let _ = answer.send(done);
     };
     hashers.jobs.send(Box::new(job)).map_err(|e| AppError::internal("password hashing threads", e))?;
     answered.await.map_err(|e| AppError::internal("password hashing task failed", e))?
@@ -171,7 +175,7 @@ fn normalized(password: &str) -> String {
 /// matching costs CPU in proportion to the password: it runs on the hashing threads, never on the
 /// async runtime, and a flood of sign-ups is turned away like one of logins.
 pub async fn check_new(password: String, email: String) -> Result<(), AppError> {
-    hashing(move || check_new_now(&password, &email)).await
+    hashing("check_new", move || check_new_now(&password, &email)).await
 }
 
 fn check_new_now(password: &str, email: &str) -> Result<(), AppError> {
@@ -187,14 +191,14 @@ fn check_new_now(password: &str, email: &str) -> Result<(), AppError> {
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     let password = normalized(&password);
-    hashing(move || hash_now(password.as_bytes())).await
+    hashing("hash", move || hash_now(password.as_bytes())).await
 }
 
 /// True when `password` matches `stored` (a PHC string). A malformed stored hash is an error.
 /// Hashes made before passwords were normalised took the password as typed: that form is tried
 /// too when it differs.
 pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
-    hashing(move || {
+    hashing("verify", move || {
         let parsed = PasswordHash::new(&stored)
             .map_err(|e| AppError::internal("a stored password hash is malformed", e))?;
         let form = normalized(&password);

@@ -145,3 +145,11 @@ pub async fn delete_of_user<'e>(db: impl Db<'e>, user_id: UserId, id: &str) -> R
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Sessions of every account used since `since`.
+pub async fn count_used_since<'e>(db: impl Db<'e>, since: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE last_seen_at > $1")
+        .bind(since)
+        .fetch_one(db)
+        .await?)
+}

@@ -62,6 +62,9 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         smtp_url: None,
         mail_from: "WebApp <webapp@localhost>".into(),
         outbox_dir: dir.join("outbox"),
+        shutdown_grace_secs: 20,
+        log_format: server::config::LogFormat::Text,
+        metrics_addr: None,
     }
 }
 

@@ -1,0 +1,96 @@
+//! `/metrics` in Prometheus' text format: the domain's counters (see `app::backend::telemetry`),
+//! request latency per server function, and, read at each scrape, the database pool's use and
+//! the live sessions. Served beside the WebApp, or only on `--metrics-addr`.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sqlx::AnyPool;
+
+use app::backend::sessions::IDLE_TIMEOUT_SECS;
+
+/// Request and hashing times, in seconds: from a cached page to a slow hash under load.
+const BUCKETS: [f64; 13] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+
+/// The process's recorder, installed at the first call (a process has one; tests build many
+/// routers in one process).
+pub fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &BUCKETS)
+            .expect("the buckets are not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("a metrics recorder was installed already; /metrics shows only its own");
+        }
+        describe();
+        handle
+    })
+}
+
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+    describe_counter!("webapp_logins_total", "Password logins, by result");
+    describe_counter!(
+        "webapp_second_factor_checks_total",
+        "Codes and backup codes checked, by method and result"
+    );
+    describe_counter!("webapp_two_factor_setups_total", "2FA setups started and completed");
+    describe_counter!("webapp_backup_codes_used_total", "Backup codes accepted");
+    describe_counter!(
+        "webapp_reused_codes_refused_total",
+        "Correct codes of an already used time step, refused"
+    );
+    describe_counter!("webapp_cross_site_refused_total", "Server-function calls from other sites, refused");
+    describe_histogram!("webapp_request_duration_seconds", Unit::Seconds, "Time to answer, by route");
+    describe_histogram!(
+        "webapp_password_hash_seconds",
+        Unit::Seconds,
+        "Time of one job of the hashing threads"
+    );
+    describe_gauge!("webapp_db_pool_connections", "Database connections of this instance, by state");
+    describe_gauge!("webapp_live_sessions", "Sessions used within the idle timeout, all instances");
+}
+
+/// The route label of a request: a server function's path, or its kind. Never the raw path of
+/// an unknown URL, which would let anyone grow the label set.
+pub fn route_label(path: &str, server_functions: &std::collections::HashSet<String>) -> String {
+    if server_functions.contains(path) {
+        path.to_owned()
+    } else if path.starts_with("/api/") {
+        "/api/other".to_owned()
+    } else if path.starts_with("/pkg/") {
+        "static".to_owned()
+    } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        path.to_owned()
+    } else {
+        "page".to_owned()
+    }
+}
+
+pub fn record_request(route: String, took: Duration) {
+    metrics::histogram!("webapp_request_duration_seconds", "route" => route).record(took.as_secs_f64());
+}
+
+pub fn cross_site_refused() {
+    metrics::counter!("webapp_cross_site_refused_total").increment(1);
+}
+
+/// The scrape: gauges read now, then everything in the text format.
+pub async fn scrape(State(db): State<AnyPool>) -> Response {
+    let idle = db.num_idle() as f64;
+    metrics::gauge!("webapp_db_pool_connections", "state" => "idle").set(idle);
+    metrics::gauge!("webapp_db_pool_connections", "state" => "in_use").set(f64::from(db.size()) - idle);
+    let since = app::backend::unix_now() - IDLE_TIMEOUT_SECS;
+    match app::backend::store::sessions::count_used_since(&db, since).await {
+        Ok(live) => metrics::gauge!("webapp_live_sessions").set(live as f64),
+        Err(_) => tracing::debug!("live sessions not counted"),
+    }
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], recorder().render()).into_response()
+}

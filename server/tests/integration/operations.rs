@@ -1,0 +1,209 @@
+//! What whoever runs the WebApp relies on: health and readiness, metrics, request ids in the
+//! logs, and a shutdown that lets requests in flight finish.
+
+use std::time::{Duration, Instant};
+
+use http::{header, Request, StatusCode};
+
+use crate::common;
+use common::process::{free_port, start_with, wait_until_up};
+use common::{TestApp, PASSWORD};
+
+async fn get(app: &TestApp, path: &str) -> common::Reply {
+    app.get_page(path, None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_database_is_ready() {
+    let app = TestApp::new().await;
+    let live = get(&app, "/healthz").await;
+    assert_eq!((live.status, live.json()["status"].clone()), (StatusCode::OK, "ok".into()));
+    let ready = get(&app, "/readyz").await;
+    assert_eq!((ready.status, ready.json()["status"].clone()), (StatusCode::OK, "ready".into()));
+
+    // A migration this build knows is missing: not ready, and why.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let behind = get(&app, "/readyz").await;
+    assert_eq!(behind.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(behind.json()["status"], "not_ready");
+    assert!(behind.json()["reason"].as_str().unwrap().contains("migrations not applied"), "{}", behind.body);
+
+    // The database gone: not ready; the process itself still answers.
+    app.state.db.close().await;
+    let gone = get(&app, "/readyz").await;
+    assert_eq!(gone.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(gone.json()["reason"], "the database does not answer");
+    assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK);
+}
+
+/// The value of the sample `name{labels}` in a Prometheus text page, or 0.
+fn sample(page: &str, series: &str) -> f64 {
+    page.lines()
+        .find_map(|line| line.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_logins_checks_and_refusals_and_time_each_server_function() {
+    let app = TestApp::new().await;
+    let enrolled = app.enroll("metrics@example.com").await;
+    let before = get(&app, "/metrics").await.body;
+    let wrong = [("email", "metrics@example.com"), ("password", "not the password at all")];
+    assert_eq!(app.call("login", &wrong, None).await.status, StatusCode::UNAUTHORIZED);
+    let half = app
+        .call("login", &[("email", "metrics@example.com"), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .unwrap();
+    let code = common::wrong_code(&enrolled.key, app::backend::unix_now());
+    assert_eq!(
+        app.call("login/code", &[("code", &code)], Some(&half)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let used = [("code", enrolled.backup_codes[0].as_str())];
+    assert_eq!(app.call("login/backup-code", &used, Some(&half)).await.status, StatusCode::OK);
+    let cross_site = Request::post("/api/session")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(app.send(cross_site).await.status(), StatusCode::FORBIDDEN);
+
+    let after = get(&app, "/metrics").await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain"));
+    let page = after.body;
+    // Other tests of this process count too: each figure grew by at least this test's share.
+    for (series, grew_by) in [
+        ("webapp_logins_total{result=\"wrong_password\"}", 1.0),
+        ("webapp_logins_total{result=\"second_factor_required\"}", 1.0),
+        ("webapp_second_factor_checks_total{method=\"app_code\",result=\"wrong\"}", 1.0),
+        ("webapp_second_factor_checks_total{method=\"backup_code\",result=\"accepted\"}", 1.0),
+        ("webapp_backup_codes_used_total", 1.0),
+        ("webapp_cross_site_refused_total", 1.0),
+        ("webapp_request_duration_seconds_count{route=\"/api/login\"}", 2.0),
+        ("webapp_password_hash_seconds_count{work=\"verify\"}", 2.0),
+    ] {
+        assert!(sample(&page, series) >= sample(&before, series) + grew_by, "{series}\n{page}");
+    }
+    assert!(sample(&page, "webapp_two_factor_setups_total{step=\"completed\"}") >= 1.0);
+    assert!(sample(&page, "webapp_live_sessions") >= 1.0, "{page}");
+    assert!(page.contains("webapp_db_pool_connections{state=\"idle\"}"));
+    assert!(page.contains("webapp_request_duration_seconds_bucket{route=\"/api/login\",le=\"0.1\"}"));
+    // No address, email or id in any label.
+    assert!(!page.contains("metrics@example.com") && !page.contains("127.0.0.1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_a_request_id_and_only_a_trusted_proxy_may_choose_it() {
+    let app = TestApp::with_config(|c| c.trusted_proxies = vec!["10.0.0.2".parse().unwrap()]).await;
+    let with_id = |peer: &str, id: &str| {
+        let mut request =
+            Request::get("/healthz").header("x-request-id", id).body(axum::body::Body::empty()).unwrap();
+        let peer = std::net::SocketAddr::new(peer.parse().unwrap(), 40_000);
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        request
+    };
+    let made = app.send(with_id("203.0.113.9", "chosen-by-client")).await;
+    let made = made.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(made.len(), 32, "{made}");
+    let proxied = app.send(with_id("10.0.0.2", "from-the-proxy-42")).await;
+    assert_eq!(proxied.headers()["x-request-id"], "from-the-proxy-42");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut server = start_with(&database_url, dir.path(), "info", &[("WEBAPP_LOG_FORMAT", "json")]);
+    wait_until_up(&client, &mut server).await;
+    let reply = client
+        .post(format!("{}/signup", server.base))
+        .form(&[("email", "logs@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    let id = reply.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let log = std::fs::read_to_string(&server.log_path).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let created =
+        lines.iter().find(|l| l["fields"]["message"] == "account created").expect("the sign-up's line");
+    assert_eq!(created["spans"][0]["id"], id.as_str(), "{created}");
+    assert_eq!(created["level"], "INFO");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_logins_being_hashed_finish_then_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    // Each account and its client an address of its own (sign-ups and logins are limited per
+    // address and per account); the server believes X-Forwarded-For from loopback.
+    let mut server =
+        start_with(&database_url, dir.path(), "info", &[("WEBAPP_TRUSTED_PROXIES", "127.0.0.1")]);
+    wait_until_up(&client, &mut server).await;
+    let account = |i: usize| (format!("stop{i}@example.com"), format!("10.0.0.{}", i + 1));
+    for i in 0..12 {
+        let (email, address) = account(i);
+        let form = [("email", email.as_str()), ("password", PASSWORD)];
+        let reply =
+            client.post(format!("{}/signup", server.base)).header("x-forwarded-for", address).form(&form);
+        assert_eq!(reply.send().await.unwrap().status(), StatusCode::OK);
+    }
+
+    // Twelve logins at once: two hashing threads take a while for all of them.
+    let logins: Vec<_> = (0..12)
+        .map(|i| {
+            let client = reqwest::Client::new();
+            let url = format!("{}/login", server.base);
+            let (email, address) = account(i);
+            tokio::spawn(async move {
+                let form = [("email", email.as_str()), ("password", PASSWORD)];
+                let reply = client.post(url).header("x-forwarded-for", address).form(&form).send().await;
+                (reply.map(|r| r.status()), Instant::now())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sent_at = Instant::now();
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+    assert!(killed.unwrap().success());
+    let mut finished_after = 0;
+    for login in logins {
+        let (status, at) = login.await.unwrap();
+        assert_eq!(status.expect("an answer, not a dropped connection"), StatusCode::OK);
+        finished_after += usize::from(at > sent_at);
+    }
+    assert!(finished_after > 0, "no login was still in flight at the signal: the test proves nothing");
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, std::fs::read_to_string(&server.log_path).unwrap())
+    });
+    let (status, log) = tokio::time::timeout(Duration::from_secs(30), exit).await.unwrap().unwrap();
+    assert!(status.success(), "{status}\n{log}");
+    assert!(log.contains("shutting down") && log.contains("stopped"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_metrics_addr_the_metrics_are_there_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
+    let mut server =
+        start_with(&database_url, dir.path(), "info", &[("WEBAPP_METRICS_ADDR", metrics_addr.as_str())]);
+    wait_until_up(&client, &mut server).await;
+    let site = server.base.trim_end_matches("/api");
+    let public = client.get(format!("{site}/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
+    let private = client.get(format!("http://{metrics_addr}/metrics")).send().await.unwrap();
+    assert_eq!(private.status(), StatusCode::OK);
+    assert!(private.text().await.unwrap().contains("webapp_db_pool_connections"));
+}
