@@ -28,9 +28,13 @@ fi
 
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# A real SMTP server for the mail tests: Python's aiosmtpd, from PyPI.
+# From PyPI: a real SMTP server for the mail tests (aiosmtpd), and schemathesis, which checks
+# the running server against its OpenAPI document.
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet aiosmtpd
+fi
+if ! command -v schemathesis >/dev/null; then
+  python3 -m pip install --quiet schemathesis
 fi
 
 # PostgreSQL, the second engine of the integration tests: started when it is not running.
@@ -66,7 +70,23 @@ export WEBAPP_TRUSTED_PROXIES=127.0.0.1
 source scripts/release-server.sh
 
 status=0
+curl -fsS "$BASE/metrics" >"$WORK/metrics-before.txt"
 (cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" npx playwright test) || status=$?
+curl -fsS "$BASE/metrics" >"$WORK/metrics-after.txt"
+
+echo "== What /metrics saw move during the browser tests"
+python3 scripts/metrics_delta.py "$WORK/metrics-before.txt" "$WORK/metrics-after.txt" || status=$?
+
+echo "== The API against its OpenAPI document (schemathesis: no 5xx, every answer as documented)"
+CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+schemathesis run "$BASE/api/openapi.json" --checks "$CHECKS" -n 30 --generation-deterministic || status=$?
+# Again as a logged-in caller, so the functions behind the login answer more than 401.
+cookie=$(curl -fsS -D - -o /dev/null "$BASE/api/signup" -H 'X-Forwarded-For: 10.255.255.1' \
+  --data-urlencode email=schemathesis@example.org --data-urlencode 'password=correct horse battery staple' |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(session=[^;]*\).*/\1/p')
+schemathesis run "$BASE/api/openapi.json" --checks "$CHECKS" -n 30 --generation-deterministic \
+  -H "Cookie: $cookie" || status=$?
+
 if [ $status -ne 0 ]; then
   echo "== Server log" >&2
   tail -n 100 "$WORK/server.log" >&2

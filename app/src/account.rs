@@ -16,6 +16,7 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// How far a session has come through the login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthLevel {
     Anonymous,
@@ -33,6 +34,7 @@ impl AuthLevel {
 
 /// The person behind the current session, as the UI shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Viewer {
     pub email: String,
     pub level: AuthLevel,
@@ -43,6 +45,7 @@ pub struct Viewer {
 
 /// A live session of the account, as "Active sessions" lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActiveSession {
     /// What `sessions/end` takes to end it.
     pub id: String,
@@ -60,6 +63,7 @@ pub struct ActiveSession {
 
 /// A browser that skips the code prompt ("Remember this browser for 30 days").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RememberedBrowser {
     /// What `remembered/forget` takes to forget it.
     pub id: String,
@@ -71,6 +75,7 @@ pub struct RememberedBrowser {
 
 /// What closing an account deleted, row by row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClosedAccount {
     pub email: String,
     pub sessions: u64,
@@ -84,6 +89,7 @@ pub struct ClosedAccount {
 
 /// What the password reset page shows about its link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResetLinkInfo {
     pub email: String,
     /// Whether the reset also takes a code from the app or a backup code.
@@ -92,6 +98,7 @@ pub struct ResetLinkInfo {
 
 /// What Settings shows about the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountOverview {
     pub email: String,
     /// Seconds since the Unix epoch.

@@ -15,6 +15,7 @@ pub const INTERNAL_MESSAGE: &str = "Something went wrong on our side. Please try
 const MAX_DETAIL_CHARS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum AppError {
     #[error("Enter a valid email address, like name@example.com.")]

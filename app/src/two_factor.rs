@@ -32,6 +32,7 @@ pub fn group_key(key: &str) -> String {
 /// An authenticator key as an app takes it (QR code, URI, grouped key): the pending one of a setup,
 /// or the active one again for another smartphone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthenticatorKey {
     /// The account name the app shows (the user's email).
     pub account_name: String,
@@ -49,6 +50,7 @@ pub struct AuthenticatorKey {
 
 /// Backup codes, in plain text: only ever in the response that made them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BackupCodes {
     pub codes: Vec<String>,
     pub created_at: i64,
@@ -58,6 +60,7 @@ pub struct BackupCodes {
 
 /// The outcome of logging in with a backup code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BackupCodeLogin {
     pub viewer: crate::account::Viewer,
     pub backup_codes_left: u32,
@@ -68,6 +71,7 @@ pub const FEW_BACKUP_CODES: u32 = 3;
 
 /// The state of 2FA for the Security section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TwoFactorStatus {
     pub enabled: bool,
     /// Unix seconds, when enabled.

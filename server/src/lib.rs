@@ -8,6 +8,7 @@ pub mod cross_site;
 pub mod health;
 pub mod mail;
 pub mod metrics;
+pub mod openapi;
 pub mod request_id;
 pub mod rotation;
 pub mod routing;

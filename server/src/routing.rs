@@ -18,7 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use app::backend::AppState;
 use app::{shell, App};
 
-use crate::{api_errors, caching, cross_site, health, metrics, request_id, security_headers};
+use crate::{api_errors, caching, cross_site, health, metrics, openapi, request_id, security_headers};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
 /// smaller.
@@ -117,8 +117,10 @@ fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router 
     // The layers go around the whole router, not around each of its routes, and are few: axum
     // clones a route's layered service for every request, and each layer clones what it wraps
     // again, which made 29 copies of the Leptos options per request (callgrind).
-    let mut operations =
-        Router::new().route("/healthz", get(health::live)).route("/readyz", get(health::ready));
+    let mut operations = Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/api/openapi.json", get(openapi::serve));
     if with_metrics {
         operations = operations.route("/metrics", get(metrics::scrape));
     }

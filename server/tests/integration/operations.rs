@@ -207,3 +207,26 @@ async fn with_metrics_addr_the_metrics_are_there_only() {
     assert_eq!(private.status(), StatusCode::OK);
     assert!(private.text().await.unwrap().contains("webapp_db_pool_connections"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_server_function_and_nothing_else() {
+    let app = TestApp::new().await;
+    let reply = get(&app, "/api/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let document = reply.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let mut documented: Vec<String> = document["paths"].as_object().unwrap().keys().cloned().collect();
+    let mut registered: Vec<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect();
+    documented.sort();
+    registered.sort();
+    registered.dedup();
+    assert_eq!(documented, registered);
+    // Every reference resolves to a component.
+    let text = reply.body;
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(schemas.contains_key(name), "{name} is not a component");
+    }
+}
