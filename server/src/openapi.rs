@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ComponentsBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{
-    ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required, ResponseBuilder,
-    ResponsesBuilder,
+    ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required,
+    ResponseBuilder, ResponsesBuilder,
 };
 
 use app::account::{
@@ -71,32 +71,110 @@ use Caller::*;
 /// Every server function, as docs/api.md describes it.
 const FUNCTIONS: &[Function] = &[
     f("/api/session", "Who is logged in on this session", &[], Optional("Viewer"), Anyone),
-    f("/api/signup", "Create an account and log in", &[("email", true), ("password", true)], Type("Viewer"), Anyone),
-    f("/api/login", "Log in with email and password", &[("email", true), ("password", true)], Type("Viewer"), Anyone),
+    f(
+        "/api/signup",
+        "Create an account and log in",
+        &[("email", true), ("password", true)],
+        Type("Viewer"),
+        Anyone,
+    ),
+    f(
+        "/api/login",
+        "Log in with email and password",
+        &[("email", true), ("password", true)],
+        Type("Viewer"),
+        Anyone,
+    ),
     f("/api/logout", "Log out", &[], Null, Anyone),
     f("/api/account", "The account's details", &[], Type("AccountOverview"), FullyAuthenticated),
     f("/api/two-factor/status", "Whether 2FA is on", &[], Type("TwoFactorStatus"), FullyAuthenticated),
-    f("/api/two-factor/begin", "2FA setup step 1: the key", &[("password", true)], Type("AuthenticatorKey"), FullyAuthenticated),
-    f("/api/two-factor/confirm", "2FA setup step 2: a code turns 2FA on", &[("code", true)], Type("BackupCodes"), FullyAuthenticated),
+    f(
+        "/api/two-factor/begin",
+        "2FA setup step 1: the key",
+        &[("password", true)],
+        Type("AuthenticatorKey"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/confirm",
+        "2FA setup step 2: a code turns 2FA on",
+        &[("code", true)],
+        Type("BackupCodes"),
+        FullyAuthenticated,
+    ),
     f("/api/two-factor/backup-codes", "The backup codes just made, as a file", &[], Text, FullyAuthenticated),
-    f("/api/login/code", "Login step 2 with a code from the app", &[("code", true), ("remember", false)], Type("Viewer"), HalfLoggedIn),
-    f("/api/login/backup-code", "Login step 2 with a backup code", &[("code", true), ("remember", false)], Type("BackupCodeLogin"), HalfLoggedIn),
-    f("/api/two-factor/backup-codes/regenerate", "New backup codes", &[("password", true), ("code", false)], Type("BackupCodes"), FullyAuthenticated),
-    f("/api/two-factor/another-phone", "The key again, for another smartphone", &[("password", true), ("code", true)], Type("AuthenticatorKey"), FullyAuthenticated),
-    f("/api/two-factor/disable", "Turn 2FA off", &[("password", true), ("code", true)], Null, FullyAuthenticated),
+    f(
+        "/api/login/code",
+        "Login step 2 with a code from the app",
+        &[("code", true), ("remember", false)],
+        Type("Viewer"),
+        HalfLoggedIn,
+    ),
+    f(
+        "/api/login/backup-code",
+        "Login step 2 with a backup code",
+        &[("code", true), ("remember", false)],
+        Type("BackupCodeLogin"),
+        HalfLoggedIn,
+    ),
+    f(
+        "/api/two-factor/backup-codes/regenerate",
+        "New backup codes",
+        &[("password", true), ("code", false)],
+        Type("BackupCodes"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/another-phone",
+        "The key again, for another smartphone",
+        &[("password", true), ("code", true)],
+        Type("AuthenticatorKey"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/disable",
+        "Turn 2FA off",
+        &[("password", true), ("code", true)],
+        Null,
+        FullyAuthenticated,
+    ),
     f("/api/security/events", "Recent security activity", &[], ListOf("SecurityEvent"), FullyAuthenticated),
     f("/api/email/confirm", "Confirm the address a link was mailed to", &[("token", true)], String, Anyone),
     f("/api/email/confirmation/resend", "Mail a new confirmation link", &[], Null, FullyAuthenticated),
     f("/api/password/forgot", "Mail a password reset link", &[("email", true)], Null, Anyone),
-    f("/api/password/reset/check", "What a reset link is for", &[("token", true)], Type("ResetLinkInfo"), Anyone),
-    f("/api/password/reset", "Set a new password through a reset link", &[("token", true), ("password", true), ("code", false)], Null, Anyone),
+    f(
+        "/api/password/reset/check",
+        "What a reset link is for",
+        &[("token", true)],
+        Type("ResetLinkInfo"),
+        Anyone,
+    ),
+    f(
+        "/api/password/reset",
+        "Set a new password through a reset link",
+        &[("token", true), ("password", true), ("code", false)],
+        Null,
+        Anyone,
+    ),
     f("/api/sessions", "The account's live sessions", &[], ListOf("ActiveSession"), FullyAuthenticated),
     f("/api/sessions/end", "End one session", &[("id", true)], Null, FullyAuthenticated),
     f("/api/sessions/end-others", "End every other session", &[], Integer, FullyAuthenticated),
     f("/api/remembered", "The remembered browsers", &[], ListOf("RememberedBrowser"), FullyAuthenticated),
     f("/api/remembered/forget", "Forget a remembered browser", &[("id", true)], Null, FullyAuthenticated),
-    f("/api/password/change", "A new password", &[("current_password", true), ("password", true), ("code", false)], Null, FullyAuthenticated),
-    f("/api/account/close", "Close the account", &[("password", true), ("code", false)], Type("ClosedAccount"), FullyAuthenticated),
+    f(
+        "/api/password/change",
+        "A new password",
+        &[("current_password", true), ("password", true), ("code", false)],
+        Null,
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/account/close",
+        "Close the account",
+        &[("password", true), ("code", false)],
+        Type("ClosedAccount"),
+        FullyAuthenticated,
+    ),
 ];
 
 /// The statuses an error may come with (docs/api.md), on every function: a malformed call, a
@@ -120,7 +198,9 @@ fn of_type(kind: Type) -> RefOr<Schema> {
 fn answer_schema(answer: Answer) -> RefOr<Schema> {
     match answer {
         Type(name) => Ref::from_schema_name(name).into(),
-        Optional(name) => OneOfBuilder::new().item(Ref::from_schema_name(name)).item(of_type(Type::Null)).into(),
+        Optional(name) => {
+            OneOfBuilder::new().item(Ref::from_schema_name(name)).item(of_type(Type::Null)).into()
+        }
         ListOf(name) => ArrayBuilder::new().items(Ref::from_schema_name(name)).into(),
         Null => of_type(Type::Null),
         Integer => of_type(Type::Integer),
@@ -151,8 +231,10 @@ fn operation(function: &Function) -> PathItem {
     let mut responses = ResponsesBuilder::new().response("200", success);
     let error = ContentBuilder::new().schema(Some(Ref::from_schema_name("AppError"))).build();
     for (status, description) in ERROR_STATUSES {
-        responses = responses
-            .response(status, ResponseBuilder::new().description(description).content("application/json", error.clone()));
+        responses = responses.response(
+            status,
+            ResponseBuilder::new().description(description).content("application/json", error.clone()),
+        );
     }
     // The body limit answers before any server function, without a JSON body.
     responses = responses.response("413", ResponseBuilder::new().description("The body is over 16 KiB"));
