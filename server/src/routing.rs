@@ -43,7 +43,7 @@ struct RequestPolicy {
     pkg_prefix: Arc<str>,
     immutable: Arc<caching::ImmutablePaths>,
     trusted_proxies: Arc<[std::net::IpAddr]>,
-    server_functions: Arc<HashSet<String>>,
+    server_functions: Arc<HashSet<&'static str>>,
 }
 
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
@@ -99,7 +99,7 @@ fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router 
         immutable: Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options))),
         trusted_proxies: state.settings.trusted_proxies.clone().into(),
         server_functions: Arc::new(
-            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect(),
+            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect(),
         ),
     };
     let routes = route_list();

@@ -35,11 +35,13 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
             <main class="content">
                 {unconfirmed.map(|email| view! {
                     <div class="banner" role="status">
-                        {if confirmation_sent {
-                            format!("A new confirmation link is on its way to {email}.")
-                        } else {
-                            format!("Confirm your email address: open the link we sent to {email}. Security mails and password reset links go only to a confirmed address.")
-                        }}
+                        <p>
+                            {if confirmation_sent {
+                                format!("A new confirmation link is on its way to {email}.")
+                            } else {
+                                format!("Confirm your email address: open the link we sent to {email}. Security mails and password reset links go only to a confirmed address.")
+                            }}
+                        </p>
                         <form action=ResendEmailConfirmation::PATH method="post" class="inline">
                             <button type="submit" class="secondary">"Send the link again"</button>
                         </form>

@@ -13,6 +13,8 @@ pub fn CodePrompt() -> impl IntoView {
     // the form shown takes the focus (`autofocus`), after a wrong code too.
     let use_backup = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
+    let backup_error = posted_form_error::<LogInWithBackupCode>();
+    let code_error = posted_form_error::<LogInWithCode>();
     let form = if use_backup {
         view! {
             <p>"Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once."</p>
@@ -26,11 +28,13 @@ pub fn CodePrompt() -> impl IntoView {
                     autocapitalize="off"
                     spellcheck="false"
                     maxlength="20"
+                    aria-invalid=backup_error.is_some().then_some("true")
+                    aria-describedby=backup_error.is_some().then_some("backup-code-error")
                     autofocus
                     required
                 />
                 <RememberBrowser/>
-                <FormError error={posted_form_error::<LogInWithBackupCode>()}/>
+                <FormError error=backup_error.clone() id="backup-code-error"/>
                 <button type="submit">"Verify"</button>
             </form>
             <p class="switch-page">
@@ -50,11 +54,13 @@ pub fn CodePrompt() -> impl IntoView {
                     inputmode="numeric"
                     autocomplete="one-time-code"
                     maxlength="12"
+                    aria-invalid=code_error.is_some().then_some("true")
+                    aria-describedby=code_error.is_some().then_some("code-error")
                     autofocus
                     required
                 />
                 <RememberBrowser/>
-                <FormError error={posted_form_error::<LogInWithCode>()}/>
+                <FormError error=code_error.clone() id="code-error"/>
                 <button type="submit">"Verify"</button>
             </form>
             <p class="switch-page">

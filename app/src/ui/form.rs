@@ -10,11 +10,19 @@ use leptos::server_fn::error::ServerFnUrlError;
 use super::calls::Refusal;
 use crate::error::AppError;
 
-/// The error of a form, announced to screen readers as it appears.
+/// The error of a form, announced to screen readers as it appears. Its `id` is what the form's
+/// fields name in `aria-describedby` while they are marked `aria-invalid`.
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })
+pub fn FormError(
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] id: &'static str,
+) -> impl IntoView {
+    let id = (!id.is_empty()).then_some(id);
+    move || error.get().map(|e| view! { <p class="form-error" role="alert" id=id>{e}</p> })
 }
+
+/// The id of the error line of the open modal (see `modal::mark_fields`).
+pub const MODAL_ERROR_ID: &str = "modal-error";
 
 /// The error a form posted to the server function `S` came back with. Pages are plain HTML
 /// (nothing on them is hydrated): a form posts, and a refused one is sent back to its page with
@@ -88,7 +96,7 @@ impl FormState {
 
     pub fn messages(self) -> impl IntoView {
         view! {
-            <FormError error=self.error/>
+            <FormError error=self.error id=MODAL_ERROR_ID/>
             <p class="notice" role="status">{move || self.notice.get()}</p>
         }
     }

@@ -19,7 +19,12 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
             <p>
                 "In Microsoft Authenticator, tap the plus icon, then Other (Google, Facebook, etc.), and scan this QR code:"
             </p>
-            <div class="qr" role="img" aria-label="QR code" inner_html=setup.qr_svg.clone()></div>
+            <div
+                class="qr"
+                role="img"
+                aria-label="QR code with the account name and key below, for the authenticator app to scan"
+                inner_html=setup.qr_svg.clone()
+            ></div>
             <p>"Or tap “Or enter a code manually” and enter:"</p>
             <CopyField
                 id="key-account"

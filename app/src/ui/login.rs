@@ -10,6 +10,9 @@ pub fn LoginPage() -> impl IntoView {
     let (after_reset, closed) = leptos_router::hooks::use_query_map().with_untracked(|query| {
         (query.get("password-reset").is_some(), query.get("account-closed").is_some())
     });
+    let error = posted_form_error::<LogIn>();
+    let invalid = error.is_some().then_some("true");
+    let described = error.is_some().then_some("login-error");
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
@@ -28,6 +31,8 @@ pub fn LoginPage() -> impl IntoView {
                         type="email"
                         autocomplete="username"
                         value=typed_email()
+                        aria-invalid=invalid
+                        aria-describedby=described
                         required
                     />
                     <label for="login-password">"Password"</label>
@@ -36,9 +41,11 @@ pub fn LoginPage() -> impl IntoView {
                         name="password"
                         type="password"
                         autocomplete="current-password"
+                        aria-invalid=invalid
+                        aria-describedby=described
                         required
                     />
-                    <FormError error={posted_form_error::<LogIn>()}/>
+                    <FormError error=error id="login-error"/>
                     <button type="submit">"Log in"</button>
                 </form>
                 <p class="switch-page"><a href="/forgot-password">"Forgot password?"</a></p>

@@ -16,6 +16,25 @@ fn focus_first(dialog: &web_sys::HtmlDialogElement) {
     }
 }
 
+/// While the modal shows an error, its text fields are marked invalid and described by it, so a
+/// screen reader reads the error with the field the focus returns to.
+fn mark_fields(dialog: &web_sys::HtmlDialogElement) {
+    let has_error = dialog.query_selector(".form-error").ok().flatten().is_some();
+    let Ok(fields) = dialog.query_selector_all("input:not([type=radio]):not([readonly])") else { return };
+    for field in (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+    {
+        if has_error {
+            let _ = field.set_attribute("aria-invalid", "true");
+            let _ = field.set_attribute("aria-describedby", super::form::MODAL_ERROR_ID);
+        } else {
+            let _ = field.remove_attribute("aria-invalid");
+            let _ = field.remove_attribute("aria-describedby");
+        }
+    }
+}
+
 /// Keeps Tab and Shift+Tab cycling inside the dialog: from the last control back to the first.
 fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
     if ev.key() != "Tab" {
@@ -66,7 +85,10 @@ pub fn Modal<C: IntoView + 'static>(
     Effect::new(move |_| {
         focus_on.track();
         if let Some(d) = dialog.get() {
-            request_animation_frame(move || focus_first(&d));
+            request_animation_frame(move || {
+                mark_fields(&d);
+                focus_first(&d);
+            });
         }
     });
     view! {

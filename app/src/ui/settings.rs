@@ -113,10 +113,15 @@ thread_local! {
     /// The open modal's mount (its `UnmountHandle`): dropping it unmounts the modal. Touched by
     /// event handlers only, which run in the browser alone.
     static OPEN_DIALOG: std::cell::RefCell<Option<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(None) };
+    /// What had the focus when the modal opened (the switch, a button): it gets it back.
+    static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Mounts `view` at the end of `host` and keeps it there until `close_dialog`.
 fn mount_dialog<N: IntoView + 'static>(host: &web_sys::HtmlElement, view: impl FnOnce() -> N + 'static) {
+    use wasm_bindgen::JsCast;
+    let opener = document().active_element().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    OPENER.with(|o| *o.borrow_mut() = opener);
     let handle = leptos::mount::mount_to(host.clone(), view);
     OPEN_DIALOG.with(|open| *open.borrow_mut() = Some(Box::new(handle)));
 }
@@ -125,6 +130,9 @@ fn close_dialog() {
     // Taken out first: unmounting runs the modal's cleanups, which must not find it borrowed.
     let handle = OPEN_DIALOG.with(|open| open.borrow_mut().take());
     drop(handle);
+    if let Some(opener) = OPENER.with(|o| o.borrow_mut().take()) {
+        let _ = opener.focus();
+    }
 }
 
 /// The 2FA line of the Security section: its switch, and what can be done when it is on. The

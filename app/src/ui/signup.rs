@@ -7,6 +7,8 @@ use crate::api::SignUp;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
+    let error = posted_form_error::<SignUp>();
+    let invalid = error.is_some().then_some("true");
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
@@ -19,6 +21,8 @@ pub fn SignupPage() -> impl IntoView {
                         type="email"
                         autocomplete="username"
                         value=typed_email()
+                        aria-invalid=invalid
+                        aria-describedby=error.is_some().then_some("signup-error")
                         required
                     />
                     <label for="signup-password">"Password"</label>
@@ -27,13 +31,14 @@ pub fn SignupPage() -> impl IntoView {
                         name="password"
                         type="password"
                         autocomplete="new-password"
-                        aria-describedby="signup-password-hint"
+                        aria-invalid=invalid
+                        aria-describedby=if error.is_some() { "signup-password-hint signup-error" } else { "signup-password-hint" }
                         required
                     />
                     <p id="signup-password-hint" class="hint">
                         {format!("At least {MIN_PASSWORD_CHARS} characters.")}
                     </p>
-                    <FormError error={posted_form_error::<SignUp>()}/>
+                    <FormError error=error.clone() id="signup-error"/>
                     <button type="submit">"Create account"</button>
                 </form>
                 <p class="switch-page">"Already have an account? " <a href="/">"Log in"</a></p>
