@@ -49,15 +49,16 @@ pub async fn sign_up(
     let level = AuthLevel::FullyAuthenticated;
     // The account, its first session and the confirmation mail together.
     let mut tx = state.db.begin().await?;
-    let user_id = store::users::insert(&mut *tx, &email, &hash, caller.now).await?;
-    let token = sessions::start(&mut *tx, user_id, level, 0, caller).await?;
+    let epoch = sessions::first_epoch();
+    let user_id = store::users::insert(&mut *tx, &email, &hash, epoch, caller.now).await?;
+    let token = sessions::start(&mut *tx, user_id, level, epoch, caller).await?;
     address::send_confirmation(&mut tx, &state.settings, user_id, &email, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "account created");
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }
-    let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, user_id, 0));
+    let device_cookie = Some(caller.device_cookie_after_login(&state.settings.data_key, user_id, epoch));
     Ok(StartedSession {
         token,
         viewer: Viewer { email, level, email_confirmed: false },

@@ -56,6 +56,14 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
     now - last_seen_at >= IDLE_TIMEOUT_SECS || now - created_at >= lifetime
 }
 
+/// The authentication epoch a new account starts at: random, not 0. SQLite gives the id of a
+/// deleted (closed) newest account to the next one, and a device cookie names only an id and an
+/// epoch: the closed account's browser must not pass for a trusted browser of the new account.
+pub fn first_epoch() -> i64 {
+    use rand::{rngs::OsRng, Rng};
+    OsRng.gen_range(1..i64::MAX / 2)
+}
+
 /// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
 /// together with what decided `level`; returns the token for the cookie. Should the epoch have
 /// moved on meanwhile (2FA turned on in between, say), the session is over before its first use.

@@ -273,3 +273,32 @@ async fn a_session_ended_on_one_instance_is_refused_on_the_other_at_once() {
     );
     assert_eq!(call(&client, &b, "account", &[], Some(&on_b)).await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_accounts_device_cookie_is_no_trusted_browser_of_the_account_that_reuses_its_id() {
+    use app::backend::crypto::devices;
+    let app = TestApp::new().await;
+    // The newest account, whose id SQLite gives out again once it is deleted.
+    let signup = app.call("signup", &[("email", "leaver@example.com"), ("password", PASSWORD)], None).await;
+    let leaver = signup.session_cookie().unwrap();
+    let device = signup.cookie("device").unwrap();
+    let leaver_id = app.session_of(&leaver).await.user_id;
+    assert_eq!(
+        app.call("account/close", &[("password", PASSWORD)], Some(&leaver)).await.status,
+        StatusCode::OK
+    );
+
+    let victim = app.sign_up("victim@example.com").await;
+    let victim = app.session_of(&victim).await;
+    let key = &app.state.settings.data_key;
+    let cookie = devices::verify(key, device.split_once('=').unwrap().1).expect("the signature still holds");
+    if victim.user_id == leaver_id {
+        assert!(
+            !cookie.trusted_for(victim.user_id.0, victim.epoch, unix_now()),
+            "the leaver's browser passes for a trusted browser of the victim"
+        );
+    } else {
+        // PostgreSQL never gives an id out twice.
+        assert!(common::is_postgres(&app.config));
+    }
+}

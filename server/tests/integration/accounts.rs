@@ -117,20 +117,20 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
 async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let user_id: UserId = {
+    let (user_id, epoch): (UserId, i64) = {
         app.sign_up("ada@example.org").await;
-        sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap()
+        sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap()
     };
     let t0 = 1_800_000_000;
     let level = AuthLevel::FullyAuthenticated;
 
-    let idle = sessions::start(db, user_id, level, 0, &Caller::at(t0)).await.unwrap();
+    let idle = sessions::start(db, user_id, level, epoch, &Caller::at(t0)).await.unwrap();
     assert!(sessions::find(db, &idle, t0 + sessions::IDLE_TIMEOUT_SECS - 1).await.unwrap().is_some());
     let later = t0 + 2 * sessions::IDLE_TIMEOUT_SECS;
     assert!(sessions::find(db, &idle, later).await.unwrap().is_none());
 
     // Used every 20 minutes, a session still ends after 12 hours.
-    let busy = sessions::start(db, user_id, level, 0, &Caller::at(t0)).await.unwrap();
+    let busy = sessions::start(db, user_id, level, epoch, &Caller::at(t0)).await.unwrap();
     let mut now = t0;
     while now + 20 * 60 < t0 + sessions::ABSOLUTE_TIMEOUT_SECS {
         now += 20 * 60;
@@ -138,7 +138,8 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     }
     assert!(sessions::find(db, &busy, t0 + sessions::ABSOLUTE_TIMEOUT_SECS).await.unwrap().is_none());
 
-    let half = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, &Caller::at(t0)).await.unwrap();
+    let half =
+        sessions::start(db, user_id, AuthLevel::PasswordVerified, epoch, &Caller::at(t0)).await.unwrap();
     let found = sessions::find(db, &half, t0 + 60).await.unwrap().unwrap();
     assert_eq!(found.level, AuthLevel::PasswordVerified);
     assert!(sessions::find(db, &half, t0 + sessions::PENDING_SECOND_FACTOR_SECS).await.unwrap().is_none());
@@ -149,9 +150,11 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     let app = TestApp::new().await;
     let db = &app.state.db;
     app.sign_up("ada@example.org").await;
-    let user_id: UserId = sqlx::query_scalar("SELECT id FROM users").fetch_one(db).await.unwrap();
+    let (user_id, epoch): (UserId, i64) =
+        sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap();
     let now = app::backend::unix_now();
-    let token = sessions::start(db, user_id, AuthLevel::PasswordVerified, 0, &Caller::at(now)).await.unwrap();
+    let token =
+        sessions::start(db, user_id, AuthLevel::PasswordVerified, epoch, &Caller::at(now)).await.unwrap();
     let cookie = format!("session={}", token.as_str());
     let account = app.call("account", &[], Some(&cookie)).await;
     assert_eq!(account.status, StatusCode::FORBIDDEN);

@@ -36,13 +36,15 @@ pub async fn insert<'e>(
     db: impl Db<'e>,
     email: &str,
     password_hash: &str,
+    first_epoch: i64,
     now: i64,
 ) -> Result<UserId, AppError> {
     let inserted = sqlx::query_scalar::<_, UserId>(
-        "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO users (email, password_hash, auth_epoch, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(email)
     .bind(password_hash)
+    .bind(first_epoch)
     .bind(now)
     .fetch_one(db)
     .await;
