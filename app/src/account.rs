@@ -114,13 +114,20 @@ pub fn normalize_email(input: &str) -> Result<String, AppError> {
     let Some((local, domain)) = email.split_once('@') else {
         return Err(AppError::InvalidEmail);
     };
+    // RFC 5322's dot-atom only: no quotes, commas, angle brackets or comments, which a mail
+    // server would read as a second address, or refuse (and a refused mail waits for ever).
+    let local_char = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    let domain_char = |c: char| c.is_alphanumeric() || c == '-' || c == '.';
+    let dot_atom = |part: &str| !part.starts_with('.') && !part.ends_with('.') && !part.contains("..");
     let well_formed = !local.is_empty()
-        && !domain.contains('@')
+        && local.chars().all(local_char)
+        && dot_atom(local)
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        && domain.chars().all(domain_char)
+        && dot_atom(domain)
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
     if well_formed {
         Ok(email)
     } else {
@@ -165,8 +172,21 @@ mod tests {
             "ada@example.",
             "ada@exa..mple.org",
             "ada@ex\u{0}.org",
+            // What a mail server reads as other addresses or refuses.
+            "a,b@example.org",
+            "x<attacker@evil.example>@example.org",
+            "\"ada\"@example.org",
+            "ada(comment)@example.org",
+            ".ada@example.org",
+            "ada.@example.org",
+            "ada@-example.org",
+            "ada@example.org;bob@example.org",
         ] {
             assert_eq!(normalize_email(bad), Err(AppError::InvalidEmail), "{bad:?}");
+        }
+        for good in ["ada.lovelace+2fa@example.org", "o'brien@sub.example-domain.org", "jürgen@münchen.de"]
+        {
+            assert!(normalize_email(good).is_ok(), "{good:?}");
         }
         let long = format!("{}@example.org", "a".repeat(250));
         assert_eq!(normalize_email(&long), Err(AppError::InvalidEmail));

@@ -102,14 +102,31 @@ impl Mailer {
             .map_err(|e| format!("message: {e}"))
     }
 
-    async fn send(&self, queued: &outbox::ClaimedMail) -> Result<(), String> {
-        let mail = queued.mail.as_ref().map_err(|_| "the queued mail does not open".to_owned())?;
-        let message = self.message(&queued.message_id, queued.created_at, mail)?;
+    async fn send(&self, queued: &outbox::ClaimedMail) -> Result<(), Failure> {
+        let mail =
+            queued.mail.as_ref().map_err(|_| Failure::ThisMail("the queued mail does not open".into()))?;
+        let message = self.message(&queued.message_id, queued.created_at, mail).map_err(Failure::ThisMail)?;
         match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| format!("{e}")),
-            Transport::Files(files) => files.send(message).await.map(drop).map_err(|e| format!("{e}")),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
+                // A 5xx answer refuses this mail (its recipient, say), not every mail.
+                if e.is_permanent() {
+                    Failure::ThisMail(format!("{e}"))
+                } else {
+                    Failure::Server(format!("{e}"))
+                }
+            }),
+            Transport::Files(files) => {
+                files.send(message).await.map(drop).map_err(|e| Failure::Server(format!("{e}")))
+            }
         }
     }
+}
+
+/// Why a mail was not sent: something about it alone, or the mail server (down, busy), which
+/// the rest of the batch would meet too.
+enum Failure {
+    ThisMail(String),
+    Server(String),
 }
 
 /// The delay after the `attempts`th failure.
@@ -120,10 +137,13 @@ pub fn retry_delay(attempts: i64) -> i64 {
 
 /// Sends the mails due at `now`, until none is left or the mail server fails; answers how many
 /// were sent.
-pub async fn deliver_due(state: &AppState, mailer: &Mailer, now: i64) -> Result<usize, AppError> {
+pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> Result<usize, AppError> {
     let (db, key) = (&state.db, &state.settings.data_key);
+    let started = std::time::Instant::now();
     let mut sent = 0;
     loop {
+        // The clock moves on while a long backlog is sent: each batch's lease starts now.
+        let now = started_at + started.elapsed().as_secs() as i64;
         let claim = format!("{:032x}", rand::random::<u128>());
         let batch = outbox::claim_due(db, key, now, now + LEASE_SECS, &claim, BATCH).await?;
         if batch.is_empty() {
@@ -142,7 +162,12 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, now: i64) -> Result<
                     store::outbox::delivered(db, queued.id, &claim).await?;
                     sent += 1;
                 }
-                Err(error) => {
+                Err(Failure::ThisMail(error)) => {
+                    let (mail, attempts) = (queued.id, queued.attempts + 1);
+                    tracing::warn!(mail, attempts, retry_at, %error, "mail refused; the others go on");
+                    store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;
+                }
+                Err(Failure::Server(error)) => {
                     let (mail, attempts) = (queued.id, queued.attempts + 1);
                     tracing::warn!(mail, attempts, retry_at, %error, "mail not sent");
                     store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;

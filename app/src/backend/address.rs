@@ -11,7 +11,7 @@ use super::notices::{self, LinkMail};
 use super::sessions::Session;
 use super::store::email_links::Purpose;
 use super::store::{self, security_events};
-use super::{outbox, AppState, Settings};
+use super::{outbox, throttle, AppState, Settings};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
@@ -64,6 +64,8 @@ pub async fn resend_confirmation(
             return Err(AppError::TooManyAttempts { retry_after_secs: RESEND_AFTER_SECS - (now - last) });
         }
     }
+    // Counted too, atomically (parallel requests all count): a few, then fewer, ten a day.
+    throttle::begin_attempt(db, &[throttle::confirmation_resend_scope(session.user_id)], now).await?;
     let mut tx = db.begin().await?;
     send_confirmation(&mut tx, &state.settings, session.user_id, &account.email, caller).await?;
     tx.commit().await?;

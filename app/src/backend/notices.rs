@@ -104,12 +104,9 @@ pub fn describe_browser(user_agent: Option<&str>) -> String {
                 format!("{name} on {}", ua.os)
             }
         }
-        // Not a browser (curl, a script): its own first word says most.
-        _ => {
-            let product: String =
-                user_agent.split_whitespace().next().unwrap_or_default().chars().take(40).collect();
-            format!("a program ({product})")
-        }
+        // Not a browser (curl, a script). What it calls itself is not repeated: the sender
+        // chooses it, and it would put the sender's words (a link, say) into the holder's mail.
+        _ => "a program, not a browser".to_owned(),
     }
 }
 
@@ -341,7 +338,8 @@ mod tests {
     fn an_unknown_browser_is_said_so() {
         assert_eq!(describe_browser(None), "an unknown browser");
         assert_eq!(describe_browser(Some("  ")), "an unknown browser");
-        assert_eq!(describe_browser(Some("curl/8.5.0")), "a program (curl/8.5.0)");
+        assert_eq!(describe_browser(Some("curl/8.5.0")), "a program, not a browser");
+        assert_eq!(describe_browser(Some("Visit-https://evil.example/reset")), "a program, not a browser");
         assert_eq!(
             describe_browser(Some(
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"

@@ -67,6 +67,11 @@ pub const RESET_CLIENT_POLICY: Policy = Policy {
     fresh_each_day: true,
 };
 
+/// Confirmation mails asked for again: every request counts. Three at once, then the doubling
+/// delay, at most ten a day per account, so nobody can flood an address through the resend.
+pub const CONFIRMATION_RESEND_POLICY: Policy =
+    Policy { free_failures: 3, max_failures_per_day: Some(10), success_resets: false, fresh_each_day: true };
+
 /// What is counted, and under which policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -146,6 +151,11 @@ pub fn sign_up_scopes(ip: &str) -> Vec<Scope> {
     scopes
 }
 
+/// The scope of the account's confirmation resends.
+pub fn confirmation_resend_scope(user_id: UserId) -> Scope {
+    Scope { key: format!("confirmation-resend:{user_id}"), policy: CONFIRMATION_RESEND_POLICY }
+}
+
 /// Every counter named after the account or its address, for closing the account.
 pub fn scopes_of_account(user_id: UserId, email: &str) -> Vec<String> {
     vec![
@@ -154,6 +164,7 @@ pub fn scopes_of_account(user_id: UserId, email: &str) -> Vec<String> {
         trusted_devices_scope(user_id).key,
         format!("reset:{email}"),
         format!("reset-account:{user_id}"),
+        confirmation_resend_scope(user_id).key,
     ]
 }
 

@@ -225,3 +225,25 @@ async fn a_reset_link_expires_after_half_an_hour() {
     let done = app.call("password/reset", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmation_mails_asked_for_again_are_limited_per_account() {
+    let (app, mailbox) = app_with_mail().await;
+    let cookie = app.sign_up(EMAIL).await;
+    let session = app.session_of(&cookie).await;
+    // A minute apart each time, as the resend allows: a few, then the doubling delays, and at
+    // most ten a day whatever the spacing.
+    let mut refused = None;
+    for i in 1..=30 {
+        let later = Caller::at(unix_now() + i * address::RESEND_AFTER_SECS);
+        if let Err(e) = address::resend_confirmation(&app.state, &session, &later).await {
+            refused = Some((i, e));
+            break;
+        }
+    }
+    let (at, error) = refused.expect("the resends are limited");
+    assert!((4..=11).contains(&at), "refused at the {at}th resend");
+    assert!(matches!(error, app::error::AppError::TooManyAttempts { .. }), "{error:?}");
+    let sent = mailbox.deliver(&app).await.iter().filter(|m| m.subject == CONFIRM_SUBJECT).count();
+    assert_eq!(sent as i64, at, "the sign-up's and each resend that went through");
+}

@@ -267,3 +267,24 @@ async fn a_running_server_delivers_once_the_mail_server_is_back() {
     let log = std::fs::read_to_string(&server.log_path).unwrap();
     assert!(log.contains("mail not sent"), "the failure is logged: {log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_that_cannot_be_sent_does_not_hold_up_the_others() {
+    use app::backend::outbox::{queue, Mail};
+    let smtp = SmtpServer::start();
+    let (app, mailer) = app_with(&smtp).await;
+    // An address that no mail server takes, queued first (sign-up refuses such addresses now;
+    // older rows, or a server that refuses a recipient, look the same to the worker).
+    let bad = Mail {
+        recipient: "a,b@example.com".into(),
+        subject: "never".into(),
+        text_body: "never".into(),
+        html_body: "<p>never</p>".into(),
+    };
+    queue(&app.state.db, &app.state.settings.data_key, &bad, unix_now()).await.unwrap();
+    app.sign_up(EMAIL).await;
+    assert_eq!(deliver_due(&app.state, &mailer, unix_now()).await.unwrap(), 1, "the good mail went out");
+    let received = smtp.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(subjects(&received), ["Confirm your email address for WebApp"]);
+    assert_eq!(outbox::waiting(&app.state.db).await.unwrap(), 1, "the bad one waits, tried again later");
+}
