@@ -158,20 +158,24 @@ async fn sigterm_lets_logins_being_hashed_finish_then_exits_cleanly() {
         assert_eq!(reply.send().await.unwrap().status(), StatusCode::OK);
     }
 
-    // Twelve logins at once: two hashing threads take a while for all of them.
+    // Twelve logins at once: two hashing threads take a while for all of them. The signal goes
+    // as soon as the first is answered, when the others are surely under way.
+    let (first_done, mut first) = tokio::sync::mpsc::unbounded_channel();
     let logins: Vec<_> = (0..12)
         .map(|i| {
             let client = reqwest::Client::new();
             let url = format!("{}/login", server.base);
             let (email, address) = account(i);
+            let first_done = first_done.clone();
             tokio::spawn(async move {
                 let form = [("email", email.as_str()), ("password", PASSWORD)];
                 let reply = client.post(url).header("x-forwarded-for", address).form(&form).send().await;
+                let _ = first_done.send(());
                 (reply.map(|r| r.status()), Instant::now())
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    first.recv().await.unwrap();
     let sent_at = Instant::now();
     let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
     assert!(killed.unwrap().success());
