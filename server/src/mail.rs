@@ -162,16 +162,16 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
                     store::outbox::delivered(db, queued.id, &claim).await?;
                     sent += 1;
                 }
-                Err(Failure::ThisMail(error)) => {
+                Err(failure) => {
+                    // The server's own failure stops the batch; one mail's alone does not.
+                    let (error, server_failed) = match failure {
+                        Failure::ThisMail(error) => (error, false),
+                        Failure::Server(error) => (error, true),
+                    };
                     let (mail, attempts) = (queued.id, queued.attempts + 1);
-                    tracing::warn!(mail, attempts, retry_at, %error, "mail refused; the others go on");
+                    tracing::warn!(mail, attempts, retry_at, server_failed, %error, "mail not sent");
                     store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;
-                }
-                Err(Failure::Server(error)) => {
-                    let (mail, attempts) = (queued.id, queued.attempts + 1);
-                    tracing::warn!(mail, attempts, retry_at, %error, "mail not sent");
-                    store::outbox::retry_later(db, queued.id, &claim, retry_at).await?;
-                    failed = true;
+                    failed = server_failed;
                 }
             }
         }

@@ -94,9 +94,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
 /// The versions of the migrations this build knows that the database has not applied (or whose
 /// application failed); an error when the database does not answer.
 pub async fn missing_migrations(db: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
-    use sqlx::Acquire;
     let mut conn = db.acquire().await?;
-    let conn = conn.acquire().await?;
     let migrator =
         if conn.backend_name() == "PostgreSQL" { &POSTGRES_MIGRATIONS } else { &SQLITE_MIGRATIONS };
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::form::{posted_form_error, FormError};
+use super::form::{posted_form_error, second_factor_field, FormError};
 use crate::account::{ActiveSession, RememberedBrowser, MIN_PASSWORD_CHARS};
 use crate::api::{ChangePassword, CloseAccount, EndOtherSessions, EndSession, ForgetBrowser};
 use crate::dates::{format_date, format_date_time};
@@ -95,25 +95,6 @@ pub fn RememberedBrowsers(browsers: Vec<RememberedBrowser>) -> impl IntoView {
     }
 }
 
-/// The field for a current code or a backup code, when 2FA is on.
-fn second_factor_field(id: &'static str, two_factor: bool) -> impl IntoView {
-    two_factor.then(|| {
-        view! {
-            <label for=id>"Code from your authenticator app, or a backup code"</label>
-            <input
-                id=id
-                name="code"
-                type="text"
-                autocomplete="one-time-code"
-                autocapitalize="off"
-                spellcheck="false"
-                maxlength="20"
-                required
-            />
-        }
-    })
-}
-
 #[component]
 pub fn ChangePasswordForm(two_factor: bool, changed: bool) -> impl IntoView {
     view! {
@@ -137,7 +118,7 @@ pub fn ChangePasswordForm(two_factor: bool, changed: bool) -> impl IntoView {
                 <p id="change-new-hint" class="hint">
                     {format!("At least {MIN_PASSWORD_CHARS} characters. Your other sessions will be logged out.")}
                 </p>
-                {second_factor_field("change-code", two_factor)}
+                {two_factor.then(|| second_factor_field("change-code", None))}
                 <FormError error={posted_form_error::<ChangePassword>()}/>
                 <button type="submit">"Change password"</button>
             </form>
@@ -154,7 +135,7 @@ pub fn CloseAccountForm(two_factor: bool) -> impl IntoView {
             <form action=CloseAccount::PATH method="post">
                 <label for="close-password">"Password"</label>
                 <input id="close-password" name="password" type="password" autocomplete="current-password" required/>
-                {second_factor_field("close-code", two_factor)}
+                {two_factor.then(|| second_factor_field("close-code", None))}
                 <FormError error={posted_form_error::<CloseAccount>()}/>
                 <button type="submit" class="danger">"Close my account"</button>
             </form>

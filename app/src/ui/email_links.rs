@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::form::{posted_form_error, FormError};
+use super::form::{posted_form_error, second_factor_field, FormError};
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::api::{check_password_reset_link, ConfirmEmail, RequestPasswordReset, ResetPassword};
 
@@ -127,23 +127,10 @@ fn ResetForm(token: String, email: String, two_factor: bool) -> impl IntoView {
                 required
             />
             <p id="reset-password-hint" class="hint">{format!("At least {MIN_PASSWORD_CHARS} characters.")}</p>
-            {two_factor.then(|| view! {
-                <label for="reset-code">"Code from your authenticator app, or a backup code"</label>
-                <input
-                    id="reset-code"
-                    name="code"
-                    type="text"
-                    autocomplete="one-time-code"
-                    autocapitalize="off"
-                    spellcheck="false"
-                    maxlength="20"
-                    aria-describedby="reset-code-hint"
-                    required
-                />
-                <p id="reset-code-hint" class="hint">
-                    "Two-factor authentication is on for this account: the link alone cannot change the password."
-                </p>
-            })}
+            {two_factor.then(|| second_factor_field(
+                "reset-code",
+                Some("Two-factor authentication is on for this account: the link alone cannot change the password."),
+            ))}
             <FormError error={posted_form_error::<ResetPassword>()}/>
             <button type="submit">"Set new password"</button>
         </form>

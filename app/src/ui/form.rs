@@ -36,6 +36,27 @@ where
         .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).to_string())
 }
 
+/// The field of a plain form for a current code from the app or a backup code (with 2FA on),
+/// with an optional hint below it (`{id}-hint`).
+pub fn second_factor_field(id: &'static str, hint: Option<&'static str>) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    view! {
+        <label for=id>"Code from your authenticator app, or a backup code"</label>
+        <input
+            id=id
+            name="code"
+            type="text"
+            autocomplete="one-time-code"
+            autocapitalize="off"
+            spellcheck="false"
+            maxlength="20"
+            aria-describedby=hint_id.clone()
+            required
+        />
+        {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
+    }
+}
+
 /// What the person typed as their email before their login or sign-up form came back with an
 /// error, so they need not type it again (see `api::context::remember_typed_email`). A password
 /// is never sent back into a page.

@@ -60,9 +60,7 @@ pub async fn delete_counter<'e>(db: impl Db<'e>, scope: &str) -> Result<u64, App
 /// deleted rows (overwritten in the file by `secure_delete`) leave no older copy there either.
 /// Best effort: a reader in the middle of a read keeps its pages until the next checkpoint.
 pub async fn scrub(db: &sqlx::AnyPool) -> Result<(), AppError> {
-    use sqlx::Acquire;
     let mut conn = db.acquire().await?;
-    let conn = conn.acquire().await?;
     if conn.backend_name() == "SQLite" {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
     }
