@@ -3,76 +3,54 @@
 //! Every variant is something the user can act on, except `Internal`, whose cause is logged on
 //! the server and never sent to the browser.
 
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// What `Unreachable` and `Internal` say; the island's calls (ui/calls.rs) say it too.
+use crate::i18n::{fill, Locale};
+
+/// What `Unreachable` and `Internal` say in English (as in `locales/en/errors.json`); the
+/// island's calls (ui/calls.rs) say it too.
 pub const UNREACHABLE_MESSAGE: &str = "The server could not be reached. Check your connection and try again.";
 pub const INTERNAL_MESSAGE: &str = "Something went wrong on our side. Please try again.";
 
 /// Longest framework detail (e.g. a deserialisation message) passed on to the client.
 const MAX_DETAIL_CHARS: usize = 200;
 
+// The words of each variant are in `locales/<language>/errors.json` (see `message`); `Display`
+// is the English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("Enter a valid email address, like name@example.com.")]
     InvalidEmail,
-    #[error("Use a password of at least {min} characters.")]
     PasswordTooShort { min: usize },
-    #[error("Use a password of at most {max} characters.")]
     PasswordTooLong { max: usize },
-    #[error("This password is too common or too easy to guess. Choose a longer one, for example a few unrelated words.")]
     PasswordTooCommon,
-    #[error("An account with this email address already exists. Log in instead.")]
     EmailTaken,
-    #[error("Incorrect email or password.")]
     InvalidCredentials,
-    #[error("Incorrect password.")]
     WrongPassword,
-    #[error("You are not logged in. Log in to continue.")]
     LoginRequired,
-    #[error("Enter the code from your authenticator app to finish logging in.")]
     SecondFactorRequired,
-    #[error("Enter the 6-digit code shown in your authenticator app.")]
     CodeMissing,
-    #[error("A code has exactly 6 digits, like 123 456. Enter the code shown in your authenticator app.")]
     CodeMalformed,
-    #[error("That code is not right, or was already used. Check that your phone sets its date and time automatically, then enter the code shown now.")]
     WrongCode,
-    #[error("A backup code has 10 letters and digits, like abcde-12345.")]
     BackupCodeMalformed,
-    #[error("That backup code is not right, or was already used.")]
     WrongBackupCode,
-    #[error("Two-factor authentication is off for this account.")]
     TwoFactorOff,
-    #[error("You are already logged in.")]
     AlreadyLoggedIn,
-    #[error("Two-factor authentication is already on for this account.")]
     TwoFactorAlreadyOn,
-    #[error("Start the setup again: there is no pending key, or it expired.")]
     NoPendingSetup,
-    #[error("The backup codes can no longer be downloaded. They are downloadable only right after they were made, from the same session.")]
     BackupCodesUnavailable,
-    #[error("This link has expired or was already used. Ask for a new one.")]
     LinkInvalid,
-    #[error("Your email address is already confirmed.")]
     EmailAlreadyConfirmed,
-    #[error("That session or browser is no longer listed: it has already ended or been forgotten.")]
     NotFound,
-    #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
-    #[error("This request came from another site and was refused.")]
     CrossSiteRequest,
-    #[error("This request is not valid: {detail}")]
     BadRequest { detail: String },
-    #[error("The server is busy. Try again in a moment.")]
     ServerBusy { retry_after_secs: i64 },
-    #[error("{}", UNREACHABLE_MESSAGE)]
     Unreachable,
-    #[error("{}", INTERNAL_MESSAGE)]
     Internal,
 }
 
@@ -106,9 +84,48 @@ impl AppError {
     }
 
     /// What the person reads, in their language. (`Display` is the English text, for logs.)
-    pub fn message(&self, locale: crate::i18n::Locale) -> String {
-        let _ = locale;
-        self.to_string()
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            AppError::InvalidEmail => td_string!(locale, errors.invalid_email).to_string(),
+            AppError::PasswordTooShort { min } => {
+                fill(td_string!(locale, errors.password_too_short), &[("min", &min.to_string())])
+            }
+            AppError::PasswordTooLong { max } => {
+                fill(td_string!(locale, errors.password_too_long), &[("max", &max.to_string())])
+            }
+            AppError::PasswordTooCommon => td_string!(locale, errors.password_too_common).to_string(),
+            AppError::EmailTaken => td_string!(locale, errors.email_taken).to_string(),
+            AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
+            AppError::WrongPassword => td_string!(locale, errors.wrong_password).to_string(),
+            AppError::LoginRequired => td_string!(locale, errors.login_required).to_string(),
+            AppError::SecondFactorRequired => td_string!(locale, errors.second_factor_required).to_string(),
+            AppError::CodeMissing => td_string!(locale, errors.code_missing).to_string(),
+            AppError::CodeMalformed => td_string!(locale, errors.code_malformed).to_string(),
+            AppError::WrongCode => td_string!(locale, errors.wrong_code).to_string(),
+            AppError::BackupCodeMalformed => td_string!(locale, errors.backup_code_malformed).to_string(),
+            AppError::WrongBackupCode => td_string!(locale, errors.wrong_backup_code).to_string(),
+            AppError::TwoFactorOff => td_string!(locale, errors.two_factor_off).to_string(),
+            AppError::AlreadyLoggedIn => td_string!(locale, errors.already_logged_in).to_string(),
+            AppError::TwoFactorAlreadyOn => td_string!(locale, errors.two_factor_already_on).to_string(),
+            AppError::NoPendingSetup => td_string!(locale, errors.no_pending_setup).to_string(),
+            AppError::BackupCodesUnavailable => {
+                td_string!(locale, errors.backup_codes_unavailable).to_string()
+            }
+            AppError::LinkInvalid => td_string!(locale, errors.link_invalid).to_string(),
+            AppError::EmailAlreadyConfirmed => td_string!(locale, errors.email_already_confirmed).to_string(),
+            AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                let wait = wait_text(*retry_after_secs, locale);
+                fill(td_string!(locale, errors.too_many_attempts), &[("wait", &wait)])
+            }
+            AppError::CrossSiteRequest => td_string!(locale, errors.cross_site_request).to_string(),
+            AppError::BadRequest { detail } => {
+                fill(td_string!(locale, errors.bad_request), &[("detail", detail)])
+            }
+            AppError::ServerBusy { .. } => td_string!(locale, errors.server_busy).to_string(),
+            AppError::Unreachable => td_string!(locale, errors.unreachable).to_string(),
+            AppError::Internal => td_string!(locale, errors.internal).to_string(),
+        }
     }
 
     pub fn bad_request(detail: impl AsRef<str>) -> Self {
@@ -133,11 +150,18 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// The English text, the same words `message` gives in English (for logs, and the API's default).
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Locale::en))
+    }
+}
+
 /// The wait in whole minutes, rounded up: never "0 minutes".
-fn wait_text(secs: i64) -> String {
+fn wait_text(secs: i64, locale: Locale) -> String {
     match (secs.max(1) + 59) / 60 {
-        1 => "1 minute".to_owned(),
-        minutes => format!("{minutes} minutes"),
+        1 => td_string!(locale, errors.wait_a_minute).to_string(),
+        minutes => fill(td_string!(locale, errors.wait_minutes), &[("minutes", &minutes.to_string())]),
     }
 }
 
@@ -196,6 +220,71 @@ mod tests {
         assert_eq!(message(29), "Too many attempts. Try again in 1 minute.");
         assert_eq!(message(61), "Too many attempts. Try again in 2 minutes.");
         assert_eq!(message(3600), "Too many attempts. Try again in 60 minutes.");
+    }
+
+    #[test]
+    fn the_wait_is_said_in_whole_minutes_in_dutch_too() {
+        let message = |secs| AppError::TooManyAttempts { retry_after_secs: secs }.message(Locale::nl);
+        assert_eq!(message(29), "Te veel pogingen. Probeer het over 1 minuut opnieuw.");
+        assert_eq!(message(61), "Te veel pogingen. Probeer het over 2 minuten opnieuw.");
+    }
+
+    /// One of each variant.
+    fn every_variant() -> Vec<AppError> {
+        vec![
+            AppError::InvalidEmail,
+            AppError::PasswordTooShort { min: 10 },
+            AppError::PasswordTooLong { max: 128 },
+            AppError::PasswordTooCommon,
+            AppError::EmailTaken,
+            AppError::InvalidCredentials,
+            AppError::WrongPassword,
+            AppError::LoginRequired,
+            AppError::SecondFactorRequired,
+            AppError::CodeMissing,
+            AppError::CodeMalformed,
+            AppError::WrongCode,
+            AppError::BackupCodeMalformed,
+            AppError::WrongBackupCode,
+            AppError::TwoFactorOff,
+            AppError::AlreadyLoggedIn,
+            AppError::TwoFactorAlreadyOn,
+            AppError::NoPendingSetup,
+            AppError::BackupCodesUnavailable,
+            AppError::LinkInvalid,
+            AppError::EmailAlreadyConfirmed,
+            AppError::NotFound,
+            AppError::TooManyAttempts { retry_after_secs: 90 },
+            AppError::CrossSiteRequest,
+            AppError::bad_request("missing field `email`"),
+            AppError::ServerBusy { retry_after_secs: 1 },
+            AppError::Unreachable,
+            AppError::Internal,
+        ]
+    }
+
+    #[test]
+    fn every_error_has_its_own_dutch_message_and_display_is_the_english_one() {
+        for err in every_variant() {
+            let (en, nl) = (err.message(Locale::en), err.message(Locale::nl));
+            assert_eq!(err.to_string(), en);
+            assert!(!nl.trim().is_empty(), "{err:?}");
+            assert_ne!(nl, en, "{err:?} has no Dutch message");
+        }
+        assert_eq!(
+            AppError::PasswordTooShort { min: 10 }.message(Locale::nl),
+            "Gebruik een wachtwoord van minstens 10 tekens."
+        );
+        assert_eq!(
+            AppError::PasswordTooShort { min: 10 }.to_string(),
+            "Use a password of at least 10 characters."
+        );
+        assert_eq!(
+            AppError::bad_request("missing field `email`").message(Locale::nl),
+            "Dit verzoek is niet geldig: missing field `email`"
+        );
+        assert_eq!(AppError::Unreachable.to_string(), UNREACHABLE_MESSAGE);
+        assert_eq!(AppError::Internal.to_string(), INTERNAL_MESSAGE);
     }
 
     #[test]

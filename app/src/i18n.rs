@@ -38,6 +38,38 @@ pub fn code(locale: Locale) -> &'static str {
     }
 }
 
+/// A translated text with its `{name}` placeholders filled in: `fill(td_string!(locale,
+/// settings.forget_browser), &[("browser", &name)])`. leptos_i18n fills its own `{{ name }}`
+/// placeholders in views, but into a plain string only with its build-script generator (see
+/// `generated`). A placeholder the text lacks is a test failure (`every_placeholder_is_in_both_languages`
+/// in the modules that use one), not silently dropped words.
+pub fn fill(text: impl std::fmt::Display, values: &[(&str, &str)]) -> String {
+    // One pass over the text, so a value that itself holds a placeholder (an address, a browser's
+    // name) is never filled in again.
+    let text = text.to_string();
+    let mut filled = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            values.iter().find(|(name, _)| *name == &after[..close]).map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, value)) => {
+                filled.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
 /// Our language for a language tag such as `nl-BE` or `en_GB`, if it is one of ours.
 fn from_tag(tag: &str) -> Option<Locale> {
     let primary = tag.trim().split(['-', '_']).next()?;
@@ -89,7 +121,8 @@ pub fn of_request(headers: &http::HeaderMap) -> Locale {
 pub fn current() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<http::request::Parts>().map_or(Locale::en, |parts| of_request(&parts.headers))
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map_or(Locale::en, |parts| of_request(&parts.headers))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -114,6 +147,16 @@ mod tests {
         assert_eq!(from_accept_language(""), None);
     }
 
+    #[test]
+    fn placeholders_are_filled_once_each() {
+        assert_eq!(
+            fill("Log out {browser} ({ip})", &[("browser", "x {ip}"), ("ip", "10.0.0.1")]),
+            "Log out x {ip} (10.0.0.1)"
+        );
+        assert_eq!(fill("{a}{a} {b} {", &[("a", "1")]), "11 {b} {");
+        assert_eq!(fill("Nog {left} over", &[("left", "3")]), "Nog 3 over");
+    }
+
     #[cfg(feature = "ssr")]
     #[test]
     fn the_chosen_language_comes_before_the_browsers() {
@@ -126,7 +169,10 @@ mod tests {
         };
         assert_eq!(of_request(&headers(&[])), Locale::en);
         assert_eq!(of_request(&headers(&[("accept-language", "nl-NL")])), Locale::nl);
-        assert_eq!(of_request(&headers(&[("accept-language", "nl"), ("cookie", "a=b; lang=en")])), Locale::en);
+        assert_eq!(
+            of_request(&headers(&[("accept-language", "nl"), ("cookie", "a=b; lang=en")])),
+            Locale::en
+        );
         assert_eq!(of_request(&headers(&[("accept-language", "en"), ("cookie", "lang=nl")])), Locale::nl);
         assert_eq!(
             of_request(&headers(&[("accept-language", "nl"), ("cookie", "lang=fr")])),
@@ -135,4 +181,3 @@ mod tests {
         );
     }
 }
-

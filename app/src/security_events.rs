@@ -1,6 +1,9 @@
 //! The account's security history, as Settings > Security lists it.
 
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -76,27 +79,35 @@ impl SecurityEventKind {
         Self::ALL.into_iter().find(|k| k.as_str() == stored)
     }
 
-    pub fn description(self) -> &'static str {
+    /// What happened, in words, as the Security page's activity list shows it.
+    pub fn description(self, locale: Locale) -> String {
         match self {
-            SecurityEventKind::Login => "New login",
-            SecurityEventKind::TwoFactorSetupStarted => "Two-factor authentication setup started",
-            SecurityEventKind::TwoFactorEnabled => "Two-factor authentication turned on",
-            SecurityEventKind::TwoFactorDisabled => "Two-factor authentication turned off",
-            SecurityEventKind::BackupCodeUsed => "Backup code used to log in",
-            SecurityEventKind::BackupCodesRegenerated => "New backup codes made",
-            SecurityEventKind::AnotherPhoneAdded => "Key shown again for another smartphone",
-            SecurityEventKind::WrongCode => "Wrong code entered",
-            SecurityEventKind::CodeReused => "Already used code refused",
-            SecurityEventKind::WrongBackupCode => "Wrong backup code entered",
-            SecurityEventKind::EmailConfirmed => "Email address confirmed",
-            SecurityEventKind::PasswordResetRequested => "Password reset link sent",
-            SecurityEventKind::PasswordReset => "Password reset",
-            SecurityEventKind::PasswordChanged => "Password changed",
-            SecurityEventKind::SessionEnded => "A session logged out from Settings",
-            SecurityEventKind::OtherSessionsEnded => "All other sessions logged out",
-            SecurityEventKind::BrowserRemembered => "Browser remembered for 30 days",
-            SecurityEventKind::BrowserForgotten => "Remembered browser forgotten",
+            SecurityEventKind::Login => td_string!(locale, settings.event_login),
+            SecurityEventKind::TwoFactorSetupStarted => {
+                td_string!(locale, settings.event_two_factor_setup_started)
+            }
+            SecurityEventKind::TwoFactorEnabled => td_string!(locale, settings.event_two_factor_enabled),
+            SecurityEventKind::TwoFactorDisabled => td_string!(locale, settings.event_two_factor_disabled),
+            SecurityEventKind::BackupCodeUsed => td_string!(locale, settings.event_backup_code_used),
+            SecurityEventKind::BackupCodesRegenerated => {
+                td_string!(locale, settings.event_backup_codes_regenerated)
+            }
+            SecurityEventKind::AnotherPhoneAdded => td_string!(locale, settings.event_another_phone_added),
+            SecurityEventKind::WrongCode => td_string!(locale, settings.event_wrong_code),
+            SecurityEventKind::CodeReused => td_string!(locale, settings.event_code_reused),
+            SecurityEventKind::WrongBackupCode => td_string!(locale, settings.event_wrong_backup_code),
+            SecurityEventKind::EmailConfirmed => td_string!(locale, settings.event_email_confirmed),
+            SecurityEventKind::PasswordResetRequested => {
+                td_string!(locale, settings.event_password_reset_requested)
+            }
+            SecurityEventKind::PasswordReset => td_string!(locale, settings.event_password_reset),
+            SecurityEventKind::PasswordChanged => td_string!(locale, settings.event_password_changed),
+            SecurityEventKind::SessionEnded => td_string!(locale, settings.event_session_ended),
+            SecurityEventKind::OtherSessionsEnded => td_string!(locale, settings.event_other_sessions_ended),
+            SecurityEventKind::BrowserRemembered => td_string!(locale, settings.event_browser_remembered),
+            SecurityEventKind::BrowserForgotten => td_string!(locale, settings.event_browser_forgotten),
         }
+        .to_string()
     }
 }
 
@@ -118,6 +129,16 @@ mod tests {
         for kind in SecurityEventKind::ALL {
             assert_eq!(SecurityEventKind::parse(kind.as_str()), Some(kind));
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_kind_is_described_in_both_languages() {
+        assert_eq!(SecurityEventKind::Login.description(Locale::en), "New login");
+        assert_eq!(SecurityEventKind::PasswordChanged.description(Locale::nl), "Wachtwoord gewijzigd");
+        for kind in SecurityEventKind::ALL {
+            let (en, nl) = (kind.description(Locale::en), kind.description(Locale::nl));
+            assert!(!en.is_empty() && !nl.is_empty() && en != nl, "{kind:?}");
         }
     }
 }

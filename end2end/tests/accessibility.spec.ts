@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
 import { enroll, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
 import { appCode } from "./totp";
+import { WORDS } from "./words";
 
 /** axe-core's WCAG 2.1 A and AA rules on what the page shows now. */
 async function expectAccessible(page: Page, where: string) {
@@ -19,59 +20,66 @@ async function tabTo(page: Page, target: ReturnType<Page["getByRole"]>) {
   throw new Error("never reached by Tab");
 }
 
-for (const colorScheme of ["light", "dark"] as const) {
-  test(`no WCAG 2.1 A or AA violation on any page or setup step (${colorScheme})`, async ({ page }) => {
-    await page.emulateMedia({ colorScheme });
-    const email = uniqueEmail("axe");
-    await signUp(page, email);
-    await expectAccessible(page, "Inbox");
-    await open(page, "/settings");
-    await expectAccessible(page, "Settings");
-    await openSecurity(page);
-    await expectAccessible(page, "Security");
+for (const language of ["en", "nl"] as const) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    test.describe(`in ${language === "en" ? "English" : "Dutch"}`, () => {
+      test.use({ locale: language === "en" ? "en-US" : "nl-NL" });
+      test(`no WCAG 2.1 A or AA violation on any page or setup step (${language}, ${colorScheme})`, async ({ page }) => {
+        const w = WORDS[language];
+        await page.emulateMedia({ colorScheme });
+        const email = uniqueEmail("axe");
+        await signUp(page, email, PASSWORD, w);
+        await expect(page.locator("html")).toHaveAttribute("lang", language);
+        await expectAccessible(page, "Inbox");
+        await open(page, "/settings");
+        await expectAccessible(page, "Settings");
+        await openSecurity(page, w);
+        await expectAccessible(page, "Security");
 
-    await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
-    const dialog = page.getByRole("dialog");
-    await expectAccessible(page, "setup step 1");
-    await dialog.getByLabel("Password").fill("not the password at all");
-    await dialog.getByRole("button", { name: "Next" }).click();
-    await expect(dialog.getByRole("alert")).toBeVisible();
-    await expectAccessible(page, "setup step 1 with an error");
-    await dialog.getByLabel("Password").fill(PASSWORD);
-    await dialog.getByRole("button", { name: "Next" }).click();
-    await expect(dialog.getByRole("heading", { name: "Choose a login method" })).toBeVisible();
-    await expectAccessible(page, "setup step 2");
-    await dialog.getByRole("button", { name: "Next" }).click();
-    await expect(dialog.getByRole("heading", { name: "Scan the QR code" })).toBeVisible();
-    await expectAccessible(page, "setup step 3");
-    const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
-    await dialog.getByRole("button", { name: "Next" }).click();
-    await expectAccessible(page, "setup step 4");
-    await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
-    await dialog.getByRole("button", { name: "Verify" }).click();
-    await expect(dialog.getByRole("heading", { name: "Save your backup codes" })).toBeVisible();
-    await expectAccessible(page, "setup step 5");
-    await dialog.getByRole("button", { name: "Done" }).click();
-    await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
-    await islandsAwake(page);
-    await expectAccessible(page, "Security with 2FA on");
+        await page.getByRole("switch", { name: w.twoFactorSwitch }).click();
+        const dialog = page.getByRole("dialog");
+        await expectAccessible(page, "setup step 1");
+        await dialog.getByLabel(w.password).fill("not the password at all");
+        await dialog.getByRole("button", { name: w.next }).click();
+        await expect(dialog.getByRole("alert")).toBeVisible();
+        await expectAccessible(page, "setup step 1 with an error");
+        await dialog.getByLabel(w.password).fill(PASSWORD);
+        await dialog.getByRole("button", { name: w.next }).click();
+        await expect(dialog.getByRole("heading", { name: w.chooseMethod })).toBeVisible();
+        await expectAccessible(page, "setup step 2");
+        await dialog.getByRole("button", { name: w.next }).click();
+        await expect(dialog.getByRole("heading", { name: w.scanQrCode })).toBeVisible();
+        await expectAccessible(page, "setup step 3");
+        const key = (await dialog.getByRole("textbox", { name: w.key, exact: true }).inputValue()).replace(/ /g, "");
+        await dialog.getByRole("button", { name: w.next }).click();
+        await expectAccessible(page, "setup step 4");
+        await dialog.getByRole("textbox", { name: w.code, exact: true }).fill(appCode(key));
+        await dialog.getByRole("button", { name: w.verify }).click();
+        await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
+        await expectAccessible(page, "setup step 5");
+        await dialog.getByRole("button", { name: w.done }).click();
+        await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
+        await islandsAwake(page);
+        await expectAccessible(page, "Security with 2FA on");
 
-    await page.getByRole("button", { name: "Log out" }).click();
-    await expectAccessible(page, "login");
-    await logIn(page, email, "not the password at all");
-    await expect(page.getByRole("alert")).toBeVisible();
-    await expectAccessible(page, "login with an error");
-    await open(page, "/signup");
-    await expectAccessible(page, "sign-up");
-    await open(page, "/forgot-password");
-    await expectAccessible(page, "forgot password");
-    await open(page, "/reset-password?token=not-a-token");
-    await expectAccessible(page, "reset password, bad link");
-    await open(page, "/");
-    await logIn(page, email);
-    await expect(page.getByText("6-digit code shown under your account")).toBeVisible();
-    await expectAccessible(page, "code prompt");
-  });
+        await page.getByRole("button", { name: w.logOut }).click();
+        await expectAccessible(page, "login");
+        await logIn(page, email, "not the password at all", w);
+        await expect(page.getByRole("alert")).toBeVisible();
+        await expectAccessible(page, "login with an error");
+        await open(page, "/signup");
+        await expectAccessible(page, "sign-up");
+        await open(page, "/forgot-password");
+        await expectAccessible(page, "forgot password");
+        await open(page, "/reset-password?token=not-a-token");
+        await expectAccessible(page, "reset password, bad link");
+        await open(page, "/");
+        await logIn(page, email, PASSWORD, w);
+        await expect(page.getByText(w.codePrompt)).toBeVisible();
+        await expectAccessible(page, "code prompt");
+      });
+    });
+  }
 }
 
 test("the whole setup with the keyboard alone", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, Page } from "@playwright/test";
 import { appCode } from "./totp";
+import { WORDS, Words } from "./words";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -30,26 +31,26 @@ export async function comeFromOwnAddress(page: Page): Promise<void> {
   await page.setExtraHTTPHeaders({ "X-Forwarded-For": `10.${byte()}.${byte()}.${byte()}` });
 }
 
-export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
+export async function signUp(page: Page, email: string, password = PASSWORD, w: Words = WORDS.en): Promise<void> {
   await comeFromOwnAddress(page);
   await open(page, "/signup");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await page.getByLabel(w.email).fill(email);
+  await page.getByLabel(w.password).fill(password);
+  await page.getByRole("button", { name: w.createAccount }).click();
+  await expect(page.getByRole("heading", { name: w.inbox })).toBeVisible();
 }
 
-export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
+export async function logIn(page: Page, email: string, password = PASSWORD, w: Words = WORDS.en): Promise<void> {
+  await page.getByLabel(w.email).fill(email);
+  await page.getByLabel(w.password).fill(password);
+  await page.getByRole("button", { name: w.logIn }).click();
 }
 
 /** Goes to Settings > Security as the article says. */
-export async function openSecurity(page: Page): Promise<void> {
-  await page.getByRole("link", { name: "Settings" }).click();
-  await page.getByRole("link", { name: "Security" }).click();
-  await expect(page.getByRole("heading", { name: "Security", exact: true })).toBeVisible();
+export async function openSecurity(page: Page, w: Words = WORDS.en): Promise<void> {
+  await page.getByRole("link", { name: w.settings }).click();
+  await page.getByRole("link", { name: w.security }).click();
+  await expect(page.getByRole("heading", { name: w.security, exact: true })).toBeVisible();
   await islandsAwake(page);
 }
 

@@ -106,3 +106,13 @@ test("without JavaScript, Settings says that 2FA setup needs JavaScript", async 
     /<noscript><p class="warning">Setting up or changing two-factor authentication needs JavaScript\./,
   );
 });
+
+test("the language menu is a plain form: it switches the page to Dutch and back", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Language" }).getByRole("button", { name: "Nederlands" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "nl");
+  await expect(page.getByRole("heading", { name: "Inloggen" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Taal" }).getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+});

@@ -2,19 +2,21 @@
 //!
 //! server_fn answers every error with 500. Here the body (an `AppError` in JSON) decides the
 //! status instead, so malformed arguments are a 400, a missing login a 401, and so on; and a
-//! `message` field is added for API clients such as curl (the WASM client ignores it).
+//! `message` field is added, in the request's language, for API clients such as curl and for the
+//! island, which shows it as it is.
 
 use axum::body::{to_bytes, Body};
 use axum::response::Response;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, StatusCode};
 
+use app::i18n::Locale;
 use app::AppError;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-pub async fn status_from_error_body(response: Response) -> Response {
+pub async fn status_from_error_body(response: Response, locale: Locale) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
@@ -26,16 +28,16 @@ pub async fn status_from_error_body(response: Response) -> Response {
         Err(_) => AppError::Internal,
     };
     parts.headers.remove(CONTENT_LENGTH);
-    let (rebuilt, body) = error_response(&error).into_parts();
+    let (rebuilt, body) = error_response(&error, locale).into_parts();
     parts.status = rebuilt.status;
     parts.headers.extend(rebuilt.headers);
     Response::from_parts(parts, body)
 }
 
-/// An error as the API answers it: its status, and its JSON with a `message` added.
-pub fn error_response(error: &AppError) -> Response {
+/// An error as the API answers it: its status, and its JSON with a `message` in `locale` added.
+pub fn error_response(error: &AppError, locale: Locale) -> Response {
     let mut json = serde_json::to_value(error).unwrap_or_default();
-    json["message"] = error.to_string().into();
+    json["message"] = error.message(locale).into();
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = Response::new(Body::from(json.to_string()));
     *response.status_mut() = status;

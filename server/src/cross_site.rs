@@ -38,7 +38,7 @@ pub fn is_cross_site(headers: &HeaderMap, schemes: &[&str]) -> bool {
 pub fn refusal(schemes: &[&str], request: &Request) -> Option<Response> {
     if request.uri().path().starts_with("/api/") && is_cross_site(request.headers(), schemes) {
         tracing::warn!(path = request.uri().path(), "cross-site server function call refused");
-        return Some(error_response(&AppError::CrossSiteRequest));
+        return Some(error_response(&AppError::CrossSiteRequest, app::i18n::of_request(request.headers())));
     }
     None
 }

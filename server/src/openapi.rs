@@ -86,6 +86,7 @@ const FUNCTIONS: &[Function] = &[
         Anyone,
     ),
     f("/api/logout", "Log out", &[], Null, Anyone),
+    f("/api/language", "Choose the language of pages, messages and mails", &[("lang", true)], Null, Anyone),
     f("/api/account", "The account's details", &[], Type("AccountOverview"), FullyAuthenticated),
     f("/api/two-factor/status", "Whether 2FA is on", &[], Type("TwoFactorStatus"), FullyAuthenticated),
     f(

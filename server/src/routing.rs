@@ -61,7 +61,10 @@ async fn around_every_request(policy: RequestPolicy, request: Request, next: Nex
                 metrics::cross_site_refused();
                 refusal
             }
-            None => api_errors::status_from_error_body(next.run(request).await).await,
+            None => {
+                let locale = app::i18n::of_request(request.headers());
+                api_errors::status_from_error_body(next.run(request).await, locale).await
+            }
         }
     }
     .instrument(span)

@@ -85,7 +85,13 @@ pub fn caller(state: &AppState) -> Caller {
         .take(4)
         .filter_map(|value| devices::verify(&settings.data_key, value))
         .collect();
-    Caller { ip: client_ip(settings), now: unix_now(), devices, user_agent: user_agent() }
+    Caller {
+        ip: client_ip(settings),
+        now: unix_now(),
+        devices,
+        user_agent: user_agent(),
+        language: crate::i18n::current(),
+    }
 }
 
 /// The longest `User-Agent` kept: real browsers send under 300 bytes.
@@ -202,6 +208,16 @@ pub fn set_remember_cookie(settings: &Settings, token: Option<&LinkToken>) {
         "{}={}; Path=/; Max-Age={REMEMBER_SECS}; HttpOnly; SameSite=Strict{secure}",
         remember_cookie_name(settings),
         token.as_str()
+    ));
+}
+
+/// Keeps the language chosen in the menu for a year. Not a secret, but no script needs it.
+pub fn set_language_cookie(settings: &Settings, locale: crate::i18n::Locale) {
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+        crate::i18n::LANGUAGE_COOKIE,
+        crate::i18n::code(locale)
     ));
 }
 

@@ -71,6 +71,25 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sets the language of pages and messages in this browser (a cookie for a year), and, when a
+/// fully logged-in account calls, the language of its mails. `lang`: `en` or `nl`. A form posted
+/// without JavaScript goes back to the page it came from.
+#[server(prefix = "/api", endpoint = "language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::account_changes;
+    let state = context::app_state()?;
+    let locale =
+        crate::i18n::from_code(&lang).ok_or_else(|| AppError::bad_request("lang must be en or nl"))?;
+    context::set_language_cookie(&state.settings, locale);
+    if let Some(session) = context::current_session(&state).await? {
+        if session.level.reaches_webapp() {
+            account_changes::set_account_language(&state, session.user_id, locale).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The logged-in account's details. Fully authenticated sessions only.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
@@ -123,7 +142,7 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    let file = enrolment::backup_code_file(&state, &session, unix_now()).await?;
+    let file = enrolment::backup_code_file(&state, &session, unix_now(), crate::i18n::current()).await?;
     context::attach_as(&file.file_name);
     Ok(file.text)
 }
@@ -285,7 +304,7 @@ pub async fn list_sessions() -> Result<Vec<ActiveSession>, AppError> {
     use crate::backend::{account_sessions, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::list(&state, &session, unix_now()).await
+    account_sessions::list(&state, &session, unix_now(), crate::i18n::current()).await
 }
 
 /// Ends one of the account's sessions (its `id` from `sessions`); it is logged out at its next
@@ -317,7 +336,7 @@ pub async fn list_remembered_browsers() -> Result<Vec<RememberedBrowser>, AppErr
     use crate::backend::{account_sessions, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::remembered(&state, &session, unix_now()).await
+    account_sessions::remembered(&state, &session, unix_now(), crate::i18n::current()).await
 }
 
 /// Forgets a remembered browser (its `id` from `remembered`). Fully authenticated.

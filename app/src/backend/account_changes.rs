@@ -1,9 +1,11 @@
 //! Changes a person makes to the account itself: a new password, and closing the account. Each
-//! takes the password and, with 2FA on, a current code or a backup code.
+//! takes the password and, with 2FA on, a current code or a backup code. Also the language of
+//! the account's mails, which needs neither.
 
 use super::caller::Caller;
 use super::crypto::passwords;
 use super::enrolment::check_password;
+use super::ids::UserId;
 use super::notices::{self, Notice};
 use super::proofs::{self, Proof};
 use super::sessions::{self, Session};
@@ -12,6 +14,7 @@ use super::store::{self, closing, security_events};
 use super::{throttle, AppState};
 use crate::account::ClosedAccount;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::security_events::SecurityEventKind;
 
 /// The password, then with 2FA on the second factor: what every change here asks for.
@@ -27,6 +30,12 @@ async fn prove(
         proofs::consume(state, session, Proof::guess(code.unwrap_or_default())?, caller).await?;
     }
     Ok(account)
+}
+
+/// Writes the account's mails in `locale` from now on: the language menu calls this when a
+/// logged-in person switches language. Mails already queued keep their words.
+pub async fn set_account_language(state: &AppState, user_id: UserId, locale: Locale) -> Result<(), AppError> {
+    store::users::set_language(&state.db, user_id, locale).await
 }
 
 /// Sets a new password (the sign-up rules). Every other session ends and remembered browsers

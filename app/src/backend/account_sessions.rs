@@ -9,10 +9,16 @@ use super::store::{self, security_events};
 use super::AppState;
 use crate::account::{ActiveSession, AuthLevel, RememberedBrowser};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::security_events::SecurityEventKind;
 
-/// The account's live sessions, the caller's marked `current`.
-pub async fn list(state: &AppState, session: &Session, now: i64) -> Result<Vec<ActiveSession>, AppError> {
+/// The account's live sessions, the caller's marked `current`; browsers named in `locale`.
+pub async fn list(
+    state: &AppState,
+    session: &Session,
+    now: i64,
+    locale: Locale,
+) -> Result<Vec<ActiveSession>, AppError> {
     let rows = store::sessions::of_user(&state.db, session.user_id, session.epoch).await?;
     Ok(rows
         .into_iter()
@@ -22,7 +28,7 @@ pub async fn list(state: &AppState, session: &Session, now: i64) -> Result<Vec<A
             (!sessions::is_expired(level, row.created_at, row.last_seen_at, now)).then(|| ActiveSession {
                 current: row.id == session.id,
                 id: row.id.to_string(),
-                browser: describe_browser(row.user_agent.as_deref()),
+                browser: describe_browser(row.user_agent.as_deref(), locale),
                 ip: row.ip,
                 started_at: row.created_at,
                 last_seen_at: row.last_seen_at,
@@ -63,18 +69,19 @@ pub async fn end_others(state: &AppState, session: &Session, caller: &Caller) ->
     Ok(ended)
 }
 
-/// The account's remembered browsers at its current epoch.
+/// The account's remembered browsers at its current epoch; browsers named in `locale`.
 pub async fn remembered(
     state: &AppState,
     session: &Session,
     now: i64,
+    locale: Locale,
 ) -> Result<Vec<RememberedBrowser>, AppError> {
     let rows = store::remembered_browsers::of_user(&state.db, session.user_id, now).await?;
     Ok(rows
         .into_iter()
         .filter(|row| row.auth_epoch == session.epoch)
         .map(|row| RememberedBrowser {
-            browser: describe_browser(row.user_agent.as_deref()),
+            browser: describe_browser(row.user_agent.as_deref(), locale),
             id: row.id,
             ip: row.ip,
             remembered_at: row.created_at,

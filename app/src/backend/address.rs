@@ -21,8 +21,8 @@ pub const RESEND_AFTER_SECS: i64 = 60;
 /// The page a confirmation link opens.
 pub const CONFIRM_PATH: &str = "/confirm-email";
 
-/// Makes a confirmation link for `email` and queues its mail, in the transaction `conn` (of the
-/// sign-up, say).
+/// Makes a confirmation link for `email` and queues its mail in the account's language, in the
+/// transaction `conn` (of the sign-up, say).
 pub async fn send_confirmation(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -44,7 +44,8 @@ pub async fn send_confirmation(
     )
     .await?;
     let link = format!("{}{CONFIRM_PATH}?token={}", settings.public_url, token.as_str());
-    let mail = notices::compose_link(LinkMail::ConfirmEmail, &link, "24 hours", email, settings, caller);
+    let locale = store::users::language(&mut *conn, user_id).await?;
+    let mail = notices::compose_link(LinkMail::ConfirmEmail, &link, email, locale, settings, caller);
     outbox::queue(&mut *conn, &settings.data_key, &mail, now).await
 }
 

@@ -3,6 +3,7 @@
 use super::crypto::devices::{self, Device};
 use super::crypto::sealing::DataKey;
 use super::ids::UserId;
+use crate::i18n::Locale;
 
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
@@ -14,6 +15,9 @@ pub struct Caller {
     pub devices: Vec<Device>,
     /// The browser's `User-Agent`, shortened, for the mails that say which browser it was.
     pub user_agent: Option<String>,
+    /// The language of the request (see `i18n::of_request`): an account signed up in it gets
+    /// its mails in it.
+    pub language: Locale,
 }
 
 impl Caller {

@@ -303,10 +303,12 @@ pub struct BackupCodeFile {
     pub text: String,
 }
 
+/// The file is in `locale`, the language of the request that downloads it.
 pub async fn backup_code_file(
     state: &AppState,
     session: &Session,
     now: i64,
+    locale: crate::i18n::Locale,
 ) -> Result<BackupCodeFile, AppError> {
     let download = store::backup_codes::download_of_session(&state.db, &session.id, session.user_id).await?;
     let Some(download) = download.filter(|d| now - d.created_at < DOWNLOAD_WINDOW_SECS) else {
@@ -319,6 +321,6 @@ pub async fn backup_code_file(
     let issuer = &state.settings.issuer;
     Ok(BackupCodeFile {
         file_name: backup_file_name(issuer, &date),
-        text: backup_codes::file_text(issuer, &session.email, &date, &codes),
+        text: backup_codes::file_text(issuer, &session.email, &date, &codes, locale),
     })
 }

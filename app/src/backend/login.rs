@@ -50,7 +50,7 @@ pub async fn sign_up(
     // The account, its first session and the confirmation mail together.
     let mut tx = state.db.begin().await?;
     let epoch = sessions::first_epoch();
-    let user_id = store::users::insert(&mut *tx, &email, &hash, epoch, caller.now).await?;
+    let user_id = store::users::insert(&mut *tx, &email, &hash, epoch, caller.language, caller.now).await?;
     let token = sessions::start(&mut *tx, user_id, level, epoch, caller).await?;
     address::send_confirmation(&mut tx, &state.settings, user_id, &email, caller).await?;
     tx.commit().await?;

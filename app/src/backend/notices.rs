@@ -2,17 +2,22 @@
 //! queueing it in the transaction of the change it reports (see `store::outbox`).
 //!
 //! Every mail says what happened, when, from which address and browser, and what to do if it
-//! was not the holder. None carries a secret, a code or a token.
+//! was not the holder, in the account's language (`users.language`, read with the address).
+//! None carries a secret, a code or a token.
 
+use leptos_i18n::td_string;
 use sqlx::AnyConnection;
 
+use super::address::CONFIRM_LINK_SECS;
 use super::caller::Caller;
 use super::ids::UserId;
 use super::outbox::{self, Mail};
+use super::password_reset::RESET_LINK_SECS;
 use super::store::{self, security_events};
 use super::Settings;
 use crate::dates::format_date_time;
 use crate::error::AppError;
+use crate::i18n::{self, fill, Locale};
 use crate::security_events::SecurityEventKind;
 
 /// Wrong codes (app or backup) within `REPEATED_WRONG_WINDOW_SECS` after which the holder is told.
@@ -46,8 +51,8 @@ pub enum LinkMail {
     ResetPassword,
 }
 
-/// Queues the mail for `notice` to the account's address, through the transaction `conn` of the
-/// change it reports.
+/// Queues the mail for `notice` to the account's address, in the account's language, through
+/// the transaction `conn` of the change it reports.
 pub async fn notify(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -56,7 +61,7 @@ pub async fn notify(
     caller: &Caller,
 ) -> Result<(), AppError> {
     let account = store::users::find_by_id(&mut *conn, user_id).await?;
-    let mail = compose(notice, &account.email, settings, caller);
+    let mail = compose(notice, &account.email, account.locale(), settings, caller);
     outbox::queue(&mut *conn, &settings.data_key, &mail, caller.now).await
 }
 
@@ -80,11 +85,11 @@ pub async fn record_wrong_code(
     Ok(())
 }
 
-/// The browser and system named by a User-Agent header, as a person would say them.
-pub fn describe_browser(user_agent: Option<&str>) -> String {
+/// The browser and system named by a User-Agent header, as a person would say them in `locale`.
+pub fn describe_browser(user_agent: Option<&str>, locale: Locale) -> String {
     const UNKNOWN: &str = woothee::woothee::VALUE_UNKNOWN;
     let Some(user_agent) = user_agent.filter(|ua| !ua.trim().is_empty()) else {
-        return "an unknown browser".to_owned();
+        return td_string!(locale, mail.unknown_browser).to_string();
     };
     let parsed = woothee::parser::Parser::new().parse(user_agent);
     match parsed {
@@ -101,12 +106,12 @@ pub fn describe_browser(user_agent: Option<&str>) -> String {
             if ua.os == UNKNOWN {
                 name
             } else {
-                format!("{name} on {}", ua.os)
+                fill(td_string!(locale, mail.browser_on_system), &[("browser", &name), ("system", ua.os)])
             }
         }
         // Not a browser (curl, a script). What it calls itself is not repeated: the sender
         // chooses it, and it would put the sender's words (a link, say) into the holder's mail.
-        _ => "a program, not a browser".to_owned(),
+        _ => td_string!(locale, mail.not_a_browser).to_string(),
     }
 }
 
@@ -114,162 +119,179 @@ pub fn describe_browser(user_agent: Option<&str>) -> String {
 struct Letter {
     subject: String,
     what: String,
-    if_not_you: &'static str,
+    if_not_you: String,
 }
 
-fn letter(notice: Notice, site: &str) -> Letter {
-    const CHECK: &str = "If this was not you, someone may know your password: log in, change your password, \
-         and check the recent security activity in Settings > Security.";
+fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
+    let site = &[("site", site)];
+    let check = || td_string!(locale, mail.check_if_not_you).to_string();
     match notice {
         Notice::TwoFactorEnabled => Letter {
-            subject: format!("Two-factor authentication was turned on for your {site} account"),
-            what: "Two-factor authentication was turned on for your account. From now on, logging in \
-                   asks for a code from your authenticator app, or a backup code."
-                .into(),
-            if_not_you: "If this was not you, someone knows your password and now holds the second factor \
-                 of your account: contact your administrator at once.",
+            subject: fill(td_string!(locale, mail.two_factor_enabled_subject), site),
+            what: td_string!(locale, mail.two_factor_enabled_what).to_string(),
+            if_not_you: td_string!(locale, mail.two_factor_enabled_if_not_you).to_string(),
         },
         Notice::TwoFactorDisabled => Letter {
-            subject: format!("Two-factor authentication was turned off for your {site} account"),
-            what: "Two-factor authentication was turned off for your account. Your password alone now \
-                   logs in, and your backup codes no longer work."
-                .into(),
-            if_not_you: "If this was not you, someone has your password and your second factor: log in, \
-                 change your password, and turn two-factor authentication on again with a new key.",
+            subject: fill(td_string!(locale, mail.two_factor_disabled_subject), site),
+            what: td_string!(locale, mail.two_factor_disabled_what).to_string(),
+            if_not_you: td_string!(locale, mail.two_factor_disabled_if_not_you).to_string(),
         },
         Notice::BackupCodesRegenerated => Letter {
-            subject: format!("New backup codes were made for your {site} account"),
-            what: "New backup codes were made for your account. The old ones no longer work.".into(),
-            if_not_you: CHECK,
+            subject: fill(td_string!(locale, mail.backup_codes_regenerated_subject), site),
+            what: td_string!(locale, mail.backup_codes_regenerated_what).to_string(),
+            if_not_you: check(),
         },
         Notice::BackupCodeUsed { left } => Letter {
-            subject: format!("A backup code of your {site} account was used"),
-            what: format!(
-                "A backup code of your account was used, to log in or to confirm a change. {left} unused \
-                 backup {} left.",
-                if left == 1 { "code is" } else { "codes are" }
-            ),
-            if_not_you: "If this was not you, someone has your password and one of your backup codes: log \
-                 in, make new backup codes, and change your password.",
+            subject: fill(td_string!(locale, mail.backup_code_used_subject), site),
+            what: match left {
+                0 => td_string!(locale, mail.backup_code_used_what_none).to_string(),
+                1 => td_string!(locale, mail.backup_code_used_what_single).to_string(),
+                _ => fill(
+                    td_string!(locale, mail.backup_code_used_what_several),
+                    &[("left", &left.to_string())],
+                ),
+            },
+            if_not_you: td_string!(locale, mail.backup_code_used_if_not_you).to_string(),
         },
         Notice::CodeReused => Letter {
-            subject: format!("A code already used was tried on your {site} account"),
-            what:
-                "Someone entered a code from your authenticator app that had already been used, and it was \
-                   refused. A code works only once; someone may have seen yours."
-                    .into(),
-            if_not_you: "If this was not you entering the same code twice, someone knows your password and \
-                 has seen a code of yours: change your password.",
+            subject: fill(td_string!(locale, mail.code_reused_subject), site),
+            what: td_string!(locale, mail.code_reused_what).to_string(),
+            if_not_you: td_string!(locale, mail.code_reused_if_not_you).to_string(),
         },
         Notice::RepeatedWrongCodes => Letter {
-            subject: format!("Wrong codes were entered for your {site} account"),
-            what: format!(
-                "{REPEATED_WRONG_CODES} wrong codes were entered for your account within {} minutes. \
-                 Further attempts are slowed down.",
-                REPEATED_WRONG_WINDOW_SECS / 60
+            subject: fill(td_string!(locale, mail.repeated_wrong_codes_subject), site),
+            what: fill(
+                td_string!(locale, mail.repeated_wrong_codes_what),
+                &[
+                    ("count", &REPEATED_WRONG_CODES.to_string()),
+                    ("minutes", &(REPEATED_WRONG_WINDOW_SECS / 60).to_string()),
+                ],
             ),
-            if_not_you: "If this was not you, someone knows your password and is guessing your second \
-                 factor: change your password.",
+            if_not_you: td_string!(locale, mail.repeated_wrong_codes_if_not_you).to_string(),
         },
         Notice::NewBrowser => Letter {
-            subject: format!("New login to your {site} account"),
-            what: "Your account was logged in to from a browser that had not logged in to it before.".into(),
-            if_not_you: CHECK,
+            subject: fill(td_string!(locale, mail.new_browser_subject), site),
+            what: td_string!(locale, mail.new_browser_what).to_string(),
+            if_not_you: check(),
         },
         Notice::PasswordReset => Letter {
-            subject: format!("The password of your {site} account was reset"),
-            what: "The password of your account was set anew through a link sent to this address. Every \
-                   session of the account was logged out."
-                .into(),
-            if_not_you: "If this was not you, someone can read your mail: secure your mailbox, then ask for \
-                 a new reset link from the login page and choose a new password.",
+            subject: fill(td_string!(locale, mail.password_reset_subject), site),
+            what: td_string!(locale, mail.password_reset_what).to_string(),
+            if_not_you: td_string!(locale, mail.password_reset_if_not_you).to_string(),
         },
         Notice::PasswordChanged => Letter {
-            subject: format!("The password of your {site} account was changed"),
-            what: "The password of your account was changed in Settings. Every other session of the \
-                   account was logged out, and remembered browsers were forgotten."
-                .into(),
-            if_not_you:
-                "If this was not you, someone is logged in to your account: use \"Forgot password?\" \
-                 on the login page to set a new password, and check Settings > Security.",
+            subject: fill(td_string!(locale, mail.password_changed_subject), site),
+            what: td_string!(locale, mail.password_changed_what).to_string(),
+            if_not_you: td_string!(locale, mail.password_changed_if_not_you).to_string(),
         },
     }
 }
 
-fn link_letter(kind: LinkMail, site: &str, valid_for: &str) -> Letter {
+/// How long a link works, as its mail says it: "24 hours", "30 minutes".
+fn valid_for_text(secs: i64, locale: Locale) -> String {
+    match (secs / 3600, secs / 60) {
+        (1, _) if secs % 3600 == 0 => td_string!(locale, mail.valid_an_hour).to_string(),
+        (hours, _) if hours > 0 && secs % 3600 == 0 => {
+            fill(td_string!(locale, mail.valid_hours), &[("hours", &hours.to_string())])
+        }
+        (_, 1) => td_string!(locale, mail.valid_a_minute).to_string(),
+        (_, minutes) => fill(td_string!(locale, mail.valid_minutes), &[("minutes", &minutes.to_string())]),
+    }
+}
+
+fn link_letter(kind: LinkMail, site: &str, locale: Locale) -> Letter {
+    let site = &[("site", site)];
     match kind {
         LinkMail::ConfirmEmail => Letter {
-            subject: format!("Confirm your email address for {site}"),
-            what: format!(
-                "Confirm that this is your address by opening the link below. It works once, for \
-                 {valid_for}. Security mails and password reset links go only to a confirmed address."
+            subject: fill(td_string!(locale, mail.confirm_email_subject), site),
+            what: fill(
+                td_string!(locale, mail.confirm_email_what),
+                &[("valid_for", &valid_for_text(CONFIRM_LINK_SECS, locale))],
             ),
-            if_not_you: "If you did not create an account, someone typed your address by mistake: do not \
-                 open the link, and nothing more will happen.",
+            if_not_you: td_string!(locale, mail.confirm_email_if_not_you).to_string(),
         },
         LinkMail::ResetPassword => Letter {
-            subject: format!("Reset the password of your {site} account"),
-            what: format!(
-                "Someone asked to reset the password of your account. Open the link below to choose a new \
-                 one. It works once, for {valid_for}. With two-factor authentication on, it also asks for \
-                 a code from your app or a backup code."
+            subject: fill(td_string!(locale, mail.reset_password_subject), site),
+            what: fill(
+                td_string!(locale, mail.reset_password_what),
+                &[("valid_for", &valid_for_text(RESET_LINK_SECS, locale))],
             ),
-            if_not_you: "If this was not you, ignore this mail: your password stays as it is. Do not \
-                 forward this mail; the link is for you alone.",
+            if_not_you: td_string!(locale, mail.reset_password_if_not_you).to_string(),
         },
     }
 }
 
-/// The mail that delivers `link` (which carries a token) to `recipient`.
+/// The mail in `locale` that delivers `link` (which carries a token) to `recipient`.
 pub fn compose_link(
     kind: LinkMail,
     link: &str,
-    valid_for: &str,
     recipient: &str,
+    locale: Locale,
     settings: &Settings,
     caller: &Caller,
 ) -> Mail {
-    let letter = link_letter(kind, &settings.issuer, valid_for);
+    let letter = link_letter(kind, &settings.issuer, locale);
     let label = match kind {
-        LinkMail::ConfirmEmail => "Confirm my address",
-        LinkMail::ResetPassword => "Choose a new password",
+        LinkMail::ConfirmEmail => td_string!(locale, mail.confirm_email_link).to_string(),
+        LinkMail::ResetPassword => td_string!(locale, mail.reset_password_link).to_string(),
     };
-    render(letter, (label, link), recipient, settings, caller)
+    render(letter, (&label, link), recipient, locale, settings, caller)
 }
 
-/// The mail for `notice` to `recipient`, as plain text and HTML.
-pub fn compose(notice: Notice, recipient: &str, settings: &Settings, caller: &Caller) -> Mail {
+/// The mail for `notice` to `recipient` in `locale`, as plain text and HTML.
+pub fn compose(
+    notice: Notice,
+    recipient: &str,
+    locale: Locale,
+    settings: &Settings,
+    caller: &Caller,
+) -> Mail {
     let settings_url = format!("{}/settings/security", settings.public_url);
+    let label = td_string!(locale, mail.settings_security).to_string();
     render(
-        letter(notice, &settings.issuer),
-        ("Settings > Security", &settings_url),
+        letter(notice, &settings.issuer, locale),
+        (&label, &settings_url),
         recipient,
+        locale,
         settings,
         caller,
     )
 }
 
-fn render(letter: Letter, link: (&str, &str), recipient: &str, settings: &Settings, caller: &Caller) -> Mail {
+fn render(
+    letter: Letter,
+    link: (&str, &str),
+    recipient: &str,
+    locale: Locale,
+    settings: &Settings,
+    caller: &Caller,
+) -> Mail {
     let site = settings.issuer.as_str();
     let (link_label, link_url) = link;
     let when = format_date_time(caller.now);
-    let address = caller.ip().unwrap_or("an unknown address").to_owned();
-    let browser = describe_browser(caller.user_agent.as_deref());
-    let facts = [("When", when), ("From address", address), ("Browser", browser)];
+    let address = match caller.ip() {
+        Some(ip) => ip.to_owned(),
+        None => td_string!(locale, mail.unknown_address).to_string(),
+    };
+    let browser = describe_browser(caller.user_agent.as_deref(), locale);
+    let facts = [
+        (td_string!(locale, mail.when).to_string(), when),
+        (td_string!(locale, mail.from_address).to_string(), address),
+        (td_string!(locale, mail.browser).to_string(), browser),
+    ];
+    let if_you = td_string!(locale, mail.if_you).to_string();
 
     let mut text = format!("{}\n\n{link_label}: {link_url}\n\n", letter.what);
     for (label, value) in &facts {
         text.push_str(&format!("{label}: {value}\n"));
     }
-    text.push_str(&format!(
-        "\nIf this was you, there is nothing more to do.\n{}\n\n-- \n{site}\n",
-        letter.if_not_you
-    ));
+    text.push_str(&format!("\n{if_you}\n{}\n\n-- \n{site}\n", letter.if_not_you));
 
     let e = |s: &str| html_escape::encode_text(s).into_owned();
     let mut html = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n<p>{}</p>\n\
-         <p><a href=\"{}\">{}</a></p>\n<table>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n\
+         <p>{}</p>\n<p><a href=\"{}\">{}</a></p>\n<table>\n",
+        i18n::code(locale),
         e(&letter.subject),
         e(&letter.what),
         html_escape::encode_double_quoted_attribute(link_url),
@@ -279,8 +301,9 @@ fn render(letter: Letter, link: (&str, &str), recipient: &str, settings: &Settin
         html.push_str(&format!("<tr><th align=\"left\">{}</th><td>{}</td></tr>\n", e(label), e(value)));
     }
     html.push_str(&format!(
-        "</table>\n<p>If this was you, there is nothing more to do.<br>\n{}</p>\n<p>{}</p>\n</body></html>\n",
-        e(letter.if_not_you),
+        "</table>\n<p>{}<br>\n{}</p>\n<p>{}</p>\n</body></html>\n",
+        e(&if_you),
+        e(&letter.if_not_you),
         e(site)
     ));
 
@@ -313,7 +336,8 @@ mod tests {
             ),
             ..Caller::default()
         };
-        let mail = compose(Notice::BackupCodeUsed { left: 7 }, "ann@example.com", &settings(), &caller);
+        let mail =
+            compose(Notice::BackupCodeUsed { left: 7 }, "ann@example.com", Locale::en, &settings(), &caller);
         assert_eq!(mail.recipient, "ann@example.com");
         assert!(mail.subject.contains("backup code of your WebApp account was used"));
         for body in [&mail.text_body, &mail.html_body] {
@@ -329,22 +353,124 @@ mod tests {
     #[test]
     fn what_the_client_sends_cannot_inject_html() {
         let caller = Caller { ip: Some("<script>alert(1)</script>".into()), now: 0, ..Caller::default() };
-        let mail = compose(Notice::NewBrowser, "ann@example.com", &settings(), &caller);
+        let mail = compose(Notice::NewBrowser, "ann@example.com", Locale::en, &settings(), &caller);
         assert!(!mail.html_body.contains("<script>"));
         assert!(mail.html_body.contains("&lt;script&gt;"));
     }
 
     #[test]
+    fn a_dutch_account_gets_its_mail_in_dutch_with_the_same_facts() {
+        let caller = Caller {
+            ip: None,
+            now: 1_795_910_399,
+            user_agent: Some(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0".into(),
+            ),
+            ..Caller::default()
+        };
+        let mail =
+            compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", Locale::nl, &settings(), &caller);
+        assert_eq!(mail.subject, "Er is een back-upcode van je WebApp-account gebruikt");
+        for body in [&mail.text_body, &mail.html_body] {
+            assert!(body.contains("Je hebt nog 1 ongebruikte back-upcode."), "{body}");
+            assert!(body.contains("Wanneer"), "{body}");
+            assert!(body.contains("2026-11-28 23:59 UTC"), "dates stay as they are: {body}");
+            assert!(body.contains("een onbekend adres"), "{body}");
+            assert!(body.contains("Firefox 121 op Windows 10"), "{body}");
+            assert!(body.contains("Was jij dit, dan hoef je verder niets te doen."), "{body}");
+            assert!(
+                body.contains("Instellingen &gt; Beveiliging") || body.contains("Instellingen > Beveiliging")
+            );
+            assert!(!body.contains("If this was"), "{body}");
+        }
+        assert!(mail.html_body.contains("<html lang=\"nl\">"));
+        let english =
+            compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", Locale::en, &settings(), &caller);
+        assert!(english.text_body.contains("1 unused backup code is left."), "{}", english.text_body);
+        assert!(english.text_body.contains("From address: an unknown address"), "{}", english.text_body);
+    }
+
+    #[test]
+    fn link_mails_say_how_long_the_link_works_in_the_accounts_language() {
+        let caller = Caller::at(0);
+        let link = "https://webapp.example/confirm-email?token=abc";
+        let english =
+            compose_link(LinkMail::ConfirmEmail, link, "ann@example.com", Locale::en, &settings(), &caller);
+        assert_eq!(english.subject, "Confirm your email address for WebApp");
+        assert!(english.text_body.contains("It works once, for 24 hours."), "{}", english.text_body);
+        assert!(english.text_body.contains(&format!("Confirm my address: {link}")));
+        let dutch =
+            compose_link(LinkMail::ResetPassword, link, "ann@example.com", Locale::nl, &settings(), &caller);
+        assert_eq!(dutch.subject, "Stel het wachtwoord van je WebApp-account opnieuw in");
+        assert!(dutch.text_body.contains("De link werkt één keer, 30 minuten lang."), "{}", dutch.text_body);
+        assert!(dutch.text_body.contains(&format!("Nieuw wachtwoord kiezen: {link}")));
+        assert_eq!(valid_for_text(3600, Locale::nl), "1 uur");
+        assert_eq!(valid_for_text(60, Locale::en), "1 minute");
+    }
+
+    #[test]
+    fn every_mail_has_every_placeholder_filled_in_both_languages() {
+        let notices = [
+            Notice::TwoFactorEnabled,
+            Notice::TwoFactorDisabled,
+            Notice::BackupCodesRegenerated,
+            Notice::BackupCodeUsed { left: 0 },
+            Notice::BackupCodeUsed { left: 1 },
+            Notice::BackupCodeUsed { left: 9 },
+            Notice::CodeReused,
+            Notice::RepeatedWrongCodes,
+            Notice::NewBrowser,
+            Notice::PasswordReset,
+            Notice::PasswordChanged,
+        ];
+        let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };
+        let mut mails = Vec::new();
+        for locale in [Locale::en, Locale::nl] {
+            for notice in notices {
+                mails.push((locale, compose(notice, "ann@example.com", locale, &settings(), &caller)));
+            }
+            for kind in [LinkMail::ConfirmEmail, LinkMail::ResetPassword] {
+                mails.push((
+                    locale,
+                    compose_link(kind, "https://x.example/", "a@b.c", locale, &settings(), &caller),
+                ));
+            }
+        }
+        for (locale, mail) in &mails {
+            for part in [&mail.subject, &mail.text_body] {
+                assert!(!part.contains('{') && !part.contains('}'), "{locale:?}: {part}");
+            }
+            assert!(mail.subject.contains("WebApp"), "{}", mail.subject);
+        }
+        let (english, dutch) = mails.split_at(mails.len() / 2);
+        for ((_, en), (_, nl)) in english.iter().zip(dutch) {
+            assert_ne!(en.subject, nl.subject);
+            assert_ne!(en.text_body, nl.text_body);
+        }
+        assert!(english[7]
+            .1
+            .text_body
+            .contains("3 wrong codes were entered for your account within 15 minutes."));
+        assert!(dutch[7].1.text_body.contains("Er zijn binnen 15 minuten 3 verkeerde codes ingevuld"));
+    }
+
+    #[test]
     fn an_unknown_browser_is_said_so() {
-        assert_eq!(describe_browser(None), "an unknown browser");
-        assert_eq!(describe_browser(Some("  ")), "an unknown browser");
-        assert_eq!(describe_browser(Some("curl/8.5.0")), "a program, not a browser");
-        assert_eq!(describe_browser(Some("Visit-https://evil.example/reset")), "a program, not a browser");
+        assert_eq!(describe_browser(None, Locale::en), "an unknown browser");
+        assert_eq!(describe_browser(Some("  "), Locale::en), "an unknown browser");
+        assert_eq!(describe_browser(Some("curl/8.5.0"), Locale::en), "a program, not a browser");
         assert_eq!(
-            describe_browser(Some(
-                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
-            )),
+            describe_browser(Some("Visit-https://evil.example/reset"), Locale::en),
+            "a program, not a browser"
+        );
+        assert_eq!(
+            describe_browser(
+                Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"),
+                Locale::en
+            ),
             "Firefox 121 on Windows 10"
         );
+        assert_eq!(describe_browser(None, Locale::nl), "een onbekende browser");
+        assert_eq!(describe_browser(Some("curl/8.5.0"), Locale::nl), "een programma, geen browser");
     }
 }

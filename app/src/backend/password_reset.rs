@@ -38,8 +38,14 @@ pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Res
     let token = tokens::new_link_token();
     let settings = &state.settings;
     let link = format!("{}{RESET_PATH}?token={}", settings.public_url, token.as_str());
-    let mail =
-        notices::compose_link(LinkMail::ResetPassword, &link, "30 minutes", &account.email, settings, caller);
+    let mail = notices::compose_link(
+        LinkMail::ResetPassword,
+        &link,
+        &account.email,
+        account.locale(),
+        settings,
+        caller,
+    );
     let mut tx = db.begin().await?;
     let id = token.id();
     store::email_links::insert(

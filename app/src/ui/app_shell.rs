@@ -1,13 +1,13 @@
 //! The frame of the logged-in WebApp: top bar, navigation (Settings at the bottom left), content.
 
 use leptos::prelude::*;
-use leptos_i18n::td_string;
 use leptos::server_fn::ServerFn;
+use leptos_i18n::td_string;
 
 use super::form::{posted_form_error, FormError};
 use crate::account::Viewer;
-use crate::i18n;
 use crate::api::{LogOut, ResendEmailConfirmation};
+use crate::i18n;
 use crate::two_factor::FEW_BACKUP_CODES;
 
 #[component]
@@ -40,24 +40,24 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                     <div class="banner" role="status">
                         <p>
                             {if confirmation_sent {
-                                format!("A new confirmation link is on its way to {email}.")
+                                i18n::fill(td_string!(locale, pages.confirmation_sent), &[("email", &email)])
                             } else {
-                                format!("Confirm your email address: open the link we sent to {email}. Security mails and password reset links go only to a confirmed address.")
+                                i18n::fill(td_string!(locale, pages.confirm_email_banner), &[("email", &email)])
                             }}
                         </p>
                         <form action=ResendEmailConfirmation::PATH method="post" class="inline">
-                            <button type="submit" class="secondary">"Send the link again"</button>
+                            <button type="submit" class="secondary">{td_string!(locale, pages.send_link_again)}</button>
                         </form>
                         <FormError error={posted_form_error::<ResendEmailConfirmation>()}/>
                     </div>
                 })}
                 {backup_codes_left.map(|left| view! {
                     <div class="banner" role="status">
-                        <p>{format!("You logged in with a backup code. {left} backup codes left.")}</p>
+                        <p>{i18n::fill(td_string!(locale, pages.backup_code_login), &[("left", &left.to_string())])}</p>
                         {(left <= FEW_BACKUP_CODES).then(|| view! {
                             <p class="warning">
-                                "You are running out of backup codes. "
-                                <a href="/settings/security">"Make new backup codes"</a>
+                                {format!("{} ", td_string!(locale, pages.few_backup_codes))}
+                                <a href="/settings/security">{td_string!(locale, pages.make_new_backup_codes)}</a>
                             </p>
                         })}
                     </div>
@@ -80,5 +80,42 @@ pub fn NavLink(href: &'static str, children: Children) -> impl IntoView {
         <a href=href aria-current=current.then_some("page")>
             {children()}
         </a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos_i18n::td_string;
+
+    use crate::i18n::{fill, Locale};
+
+    #[test]
+    fn every_placeholder_is_in_both_languages() {
+        for locale in [Locale::en, Locale::nl] {
+            for (text, name) in [
+                (td_string!(locale, pages.confirmation_sent), "{email}"),
+                (td_string!(locale, pages.confirm_email_banner), "{email}"),
+                (td_string!(locale, pages.backup_code_login), "{left}"),
+            ] {
+                assert!(text.contains(name), "{text:?} lacks {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_banners_read_as_before_in_english() {
+        let email = [("email", "ada@example.org")];
+        assert_eq!(
+            fill(td_string!(Locale::en, pages.confirmation_sent), &email),
+            "A new confirmation link is on its way to ada@example.org."
+        );
+        assert_eq!(
+            fill(td_string!(Locale::en, pages.backup_code_login), &[("left", "9")]),
+            "You logged in with a backup code. 9 backup codes left."
+        );
+        assert_eq!(
+            fill(td_string!(Locale::nl, pages.backup_code_login), &[("left", "9")]),
+            "Je bent ingelogd met een back-upcode. Nog 9 back-upcodes over."
+        );
     }
 }

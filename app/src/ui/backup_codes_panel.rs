@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 
 use super::browser;
 use super::calls::download_backup_codes;
+use super::island_text::{phrase, Phrase};
 use crate::two_factor::BackupCodes;
 
 #[component]
@@ -19,9 +20,9 @@ pub fn BackupCodesPanel(
     view! {
         <div class="backup">
             <p>
-                "Save these backup codes somewhere secure. Each one works once, to log in when your phone is not available."
+                {phrase(Phrase::SaveCodesIntro)}
             </p>
-            <ul class="backup-codes" aria-label="Backup codes">
+            <ul class="backup-codes" aria-label=phrase(Phrase::BackupCodes)>
                 {codes.codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
             </ul>
             <div class="actions">
@@ -38,17 +39,17 @@ pub fn BackupCodesPanel(
                         });
                     }
                 >
-                    "Download backup codes"
+                    {phrase(Phrase::DownloadBackupCodes)}
                 </button>
                 <button
                     type="button"
                     class="secondary"
-                    on:click=move |_| browser::copy_text(&all_codes, notice, "Backup codes copied.".to_owned())
+                    on:click=move |_| browser::copy_text(&all_codes, notice, phrase(Phrase::BackupCodesCopied))
                 >
-                    "Copy"
+                    {phrase(Phrase::Copy)}
                 </button>
-                <button type="button" class="secondary" on:click=move |_| browser::print()>"Print"</button>
-                <button type="button" data-autofocus on:click=move |_| on_done.run(())>"Done"</button>
+                <button type="button" class="secondary" on:click=move |_| browser::print()>{phrase(Phrase::Print)}</button>
+                <button type="button" data-autofocus on:click=move |_| on_done.run(())>{phrase(Phrase::Done)}</button>
             </div>
         </div>
     }

@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::island_text::{phrase, Phrase};
+
 /// Copies `text` and reports the outcome in `notice`.
 pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
     let promise = window().navigator().clipboard().write_text(text);
     leptos::task::spawn_local(async move {
         let message = match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(_) => done,
-            Err(_) => "Copying is not allowed here: select the text and copy it by hand.".to_owned(),
+            Err(_) => phrase(Phrase::CopyNotAllowed),
         };
         notice.set(Some(message));
     });
@@ -19,7 +21,7 @@ pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
 /// Offers `text` as a file download named `file_name`.
 pub fn save_text_file(file_name: &str, text: &str, notice: RwSignal<Option<String>>) {
     if save(file_name, text).is_err() {
-        notice.set(Some("The download did not start: use Copy or Print instead.".to_owned()));
+        notice.set(Some(phrase(Phrase::DownloadFailed)));
     }
 }
 

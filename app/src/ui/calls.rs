@@ -12,11 +12,11 @@ use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::island_text::{phrase, Phrase};
 use crate::api::{
     BeginTwoFactorSetup, ConfirmTwoFactorSetup, DisableTwoFactor, DownloadBackupCodes, RegenerateBackupCodes,
     ShowKeyForAnotherPhone,
 };
-use crate::error::{INTERNAL_MESSAGE, UNREACHABLE_MESSAGE};
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
 
 /// Why a call did not go through, as the person should read it.
@@ -31,11 +31,11 @@ impl std::fmt::Display for Refusal {
 
 impl Refusal {
     fn unreachable() -> Self {
-        Refusal(UNREACHABLE_MESSAGE.to_owned())
+        Refusal(phrase(Phrase::Unreachable))
     }
 
     fn internal() -> Self {
-        Refusal(INTERNAL_MESSAGE.to_owned())
+        Refusal(phrase(Phrase::Internal))
     }
 }
 

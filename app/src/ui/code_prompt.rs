@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_i18n::td_string;
 
 use super::form::{posted_form_error, FormError};
 use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
@@ -11,15 +12,16 @@ use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
 pub fn CodePrompt() -> impl IntoView {
     // The links between the two forms load `?with=backup-code` and `?with=app-code`; the field of
     // the form shown takes the focus (`autofocus`), after a wrong code too.
+    let locale = crate::i18n::current();
     let use_backup = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
     let backup_error = posted_form_error::<LogInWithBackupCode>();
     let code_error = posted_form_error::<LogInWithCode>();
     let form = if use_backup {
         view! {
-            <p>"Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once."</p>
+            <p>{td_string!(locale, pages.backup_code_intro)}</p>
             <form action=LogInWithBackupCode::PATH method="post">
-                <label for="login-backup-code">"Backup code"</label>
+                <label for="login-backup-code">{td_string!(locale, pages.backup_code)}</label>
                 <input
                     id="login-backup-code"
                     name="code"
@@ -35,18 +37,18 @@ pub fn CodePrompt() -> impl IntoView {
                 />
                 <RememberBrowser/>
                 <FormError error=backup_error.clone() id="backup-code-error"/>
-                <button type="submit">"Verify"</button>
+                <button type="submit">{td_string!(locale, pages.verify)}</button>
             </form>
             <p class="switch-page">
-                <a href="?with=app-code">"Use the code from the app instead"</a>
+                <a href="?with=app-code">{td_string!(locale, pages.use_app_code)}</a>
             </p>
         }
         .into_any()
     } else {
         view! {
-            <p>"Open the Authenticator app on your smartphone and enter the 6-digit code shown under your account."</p>
+            <p>{td_string!(locale, pages.app_code_intro)}</p>
             <form action=LogInWithCode::PATH method="post">
-                <label for="login-code">"Code"</label>
+                <label for="login-code">{td_string!(locale, pages.code)}</label>
                 <input
                     id="login-code"
                     name="code"
@@ -61,10 +63,10 @@ pub fn CodePrompt() -> impl IntoView {
                 />
                 <RememberBrowser/>
                 <FormError error=code_error.clone() id="code-error"/>
-                <button type="submit">"Verify"</button>
+                <button type="submit">{td_string!(locale, pages.verify)}</button>
             </form>
             <p class="switch-page">
-                <a href="?with=backup-code">"Use a backup code instead"</a>
+                <a href="?with=backup-code">{td_string!(locale, pages.use_backup_code)}</a>
             </p>
         }
         .into_any()
@@ -72,10 +74,10 @@ pub fn CodePrompt() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="code-title">
-                <h1 id="code-title">"Two-factor authentication"</h1>
+                <h1 id="code-title">{td_string!(locale, pages.two_factor_title)}</h1>
                 {form}
                 <form action=LogOut::PATH method="post">
-                    <button type="submit" class="secondary">"Cancel"</button>
+                    <button type="submit" class="secondary">{td_string!(locale, pages.cancel)}</button>
                 </form>
             </section>
         </main>
@@ -85,10 +87,11 @@ pub fn CodePrompt() -> impl IntoView {
 /// Off by default: a shared or borrowed computer must not skip the code for the next person.
 #[component]
 fn RememberBrowser() -> impl IntoView {
+    let locale = crate::i18n::current();
     view! {
         <label class="checkbox">
             <input type="checkbox" name="remember" value="on"/>
-            " Remember this browser for 30 days"
+            {format!(" {}", td_string!(locale, pages.remember_browser))}
         </label>
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_i18n::td_string;
 
 use super::form::{posted_form_error, second_factor_field, FormError};
 use crate::account::MIN_PASSWORD_CHARS;
@@ -20,20 +21,21 @@ fn has_query(name: &str) -> bool {
 /// the page: mail scanners that open links must not use them up.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
+    let locale = crate::i18n::current();
     let body = if has_query("confirmed") {
         view! {
-            <p role="status">"Your email address is confirmed. Security mails and password reset links will reach you there."</p>
-            <p><a href="/">"Go to the WebApp"</a></p>
+            <p role="status">{td_string!(locale, pages.email_confirmed)}</p>
+            <p><a href="/">{td_string!(locale, pages.go_to_webapp)}</a></p>
         }
         .into_any()
     } else {
         let token = query("token").unwrap_or_default();
         view! {
-            <p>"Confirm that this email address is yours."</p>
+            <p>{td_string!(locale, pages.confirm_email_intro)}</p>
             <form action=ConfirmEmail::PATH method="post">
                 <input type="hidden" name="token" value=token/>
                 <FormError error={posted_form_error::<ConfirmEmail>()}/>
-                <button type="submit">"Confirm my address"</button>
+                <button type="submit">{td_string!(locale, pages.confirm_my_address)}</button>
             </form>
         }
         .into_any()
@@ -41,7 +43,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="confirm-title">
-                <h1 id="confirm-title">"Confirm your email address"</h1>
+                <h1 id="confirm-title">{td_string!(locale, pages.confirm_email_title)}</h1>
                 {body}
             </section>
         </main>
@@ -50,31 +52,32 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let locale = crate::i18n::current();
     let body = if has_query("sent") {
         view! {
             <p role="status">
-                "If an account with a confirmed address exists for that email, a link to reset its password is on its way. It works once, for 30 minutes. Check your spam folder if it does not arrive."
+                {td_string!(locale, pages.reset_link_sent)}
             </p>
-            <p class="switch-page"><a href="/">"Back to log in"</a></p>
+            <p class="switch-page"><a href="/">{td_string!(locale, pages.back_to_log_in)}</a></p>
         }
         .into_any()
     } else {
         view! {
-            <p>"Enter the email address of your account. We will send you a link to choose a new password."</p>
+            <p>{td_string!(locale, pages.forgot_password_intro)}</p>
             <form action=RequestPasswordReset::PATH method="post">
-                <label for="forgot-email">"Email"</label>
+                <label for="forgot-email">{td_string!(locale, pages.email)}</label>
                 <input id="forgot-email" name="email" type="email" autocomplete="username" required/>
                 <FormError error={posted_form_error::<RequestPasswordReset>()}/>
-                <button type="submit">"Send link"</button>
+                <button type="submit">{td_string!(locale, pages.send_link)}</button>
             </form>
-            <p class="switch-page"><a href="/">"Back to log in"</a></p>
+            <p class="switch-page"><a href="/">{td_string!(locale, pages.back_to_log_in)}</a></p>
         }
         .into_any()
     };
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="forgot-title">
-                <h1 id="forgot-title">"Forgot password?"</h1>
+                <h1 id="forgot-title">{td_string!(locale, pages.forgot_password)}</h1>
                 {body}
             </section>
         </main>
@@ -84,11 +87,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// The page a reset link opens: a new password and, with 2FA on, a code or a backup code.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    let locale = crate::i18n::current();
     let token = query("token").unwrap_or_default();
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="reset-title">
-                <h1 id="reset-title">"Choose a new password"</h1>
+                <h1 id="reset-title">{td_string!(locale, pages.choose_new_password)}</h1>
                 <Suspense fallback=|| ()>
                     {move || {
                         let token = token.clone();
@@ -96,8 +100,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             match check_password_reset_link(token.clone()).await {
                                 Ok(link) => view! { <ResetForm token email=link.email two_factor=link.two_factor/> }.into_any(),
                                 Err(e) => view! {
-                                    <p role="alert">{e.to_string()}</p>
-                                    <p class="switch-page"><a href="/forgot-password">"Ask for a new link"</a></p>
+                                    <p role="alert">{e.message(locale)}</p>
+                                    <p class="switch-page"><a href="/forgot-password">{td_string!(locale, pages.ask_for_new_link)}</a></p>
                                 }
                                 .into_any(),
                             }
@@ -111,13 +115,18 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 #[component]
 fn ResetForm(token: String, email: String, two_factor: bool) -> impl IntoView {
+    let locale = crate::i18n::current();
     view! {
         <form action=ResetPassword::PATH method="post">
             <input type="hidden" name="token" value=token/>
             // For password managers: the account the new password belongs to.
             <input type="hidden" name="username" autocomplete="username" value=email.clone()/>
-            <p>"For " <strong>{email}</strong> ". Every session of the account will be logged out."</p>
-            <label for="reset-password">"New password"</label>
+            <p>
+                {format!("{} ", td_string!(locale, pages.reset_for))}
+                <strong>{email}</strong>
+                {format!(". {}", td_string!(locale, pages.reset_logs_out))}
+            </p>
+            <label for="reset-password">{td_string!(locale, pages.new_password)}</label>
             <input
                 id="reset-password"
                 name="password"
@@ -126,13 +135,13 @@ fn ResetForm(token: String, email: String, two_factor: bool) -> impl IntoView {
                 aria-describedby="reset-password-hint"
                 required
             />
-            <p id="reset-password-hint" class="hint">{format!("At least {MIN_PASSWORD_CHARS} characters.")}</p>
+            <p id="reset-password-hint" class="hint">{crate::i18n::fill(td_string!(locale, pages.password_hint), &[("count", &MIN_PASSWORD_CHARS.to_string())])}</p>
             {two_factor.then(|| second_factor_field(
                 "reset-code",
-                Some("Two-factor authentication is on for this account: the link alone cannot change the password."),
+                Some(td_string!(locale, pages.reset_two_factor_hint)),
             ))}
             <FormError error={posted_form_error::<ResetPassword>()}/>
-            <button type="submit">"Set new password"</button>
+            <button type="submit">{td_string!(locale, pages.set_new_password)}</button>
         </form>
     }
 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_i18n::td_string;
 
 use leptos::server_fn::error::ServerFnUrlError;
 
@@ -26,22 +27,25 @@ pub const MODAL_ERROR_ID: &str = "modal-error";
 
 /// The error a form posted to the server function `S` came back with. Pages are plain HTML
 /// (nothing on them is hydrated): a form posts, and a refused one is sent back to its page with
-/// the error in the URL (`__path`, `__err`), which the router hands to the pages below it.
+/// the error in the URL (`__path`, `__err`), which the router hands to the pages below it. The
+/// error is put in the words of the request's language.
 pub fn posted_form_error<S>() -> Option<String>
 where
     S: leptos::server_fn::ServerFn<Error = AppError>,
 {
     use_context::<leptos::server::ServerActionError>()
         .filter(|error| error.path() == S::PATH)
-        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).to_string())
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).message(crate::i18n::current()))
 }
 
 /// The field of a plain form for a current code from the app or a backup code (with 2FA on),
-/// with an optional hint below it (`{id}-hint`).
+/// with an optional hint below it (`{id}-hint`), already in the page's language
+/// (`td_string!` of a key without placeholders is a `&'static str`).
 pub fn second_factor_field(id: &'static str, hint: Option<&'static str>) -> impl IntoView {
+    let locale = crate::i18n::current();
     let hint_id = hint.map(|_| format!("{id}-hint"));
     view! {
-        <label for=id>"Code from your authenticator app, or a backup code"</label>
+        <label for=id>{td_string!(locale, pages.second_factor_label)}</label>
         <input
             id=id
             name="code"

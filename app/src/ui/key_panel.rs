@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::browser;
+use super::island_text::{phrase, Phrase};
 use crate::two_factor::AuthenticatorKey;
 
 #[component]
@@ -12,29 +13,39 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
     let key = setup.key.replace(' ', "");
     view! {
         <div class="scan">
-            <aside class="note" aria-label="Note">
-                <strong>"Note: "</strong>
-                "Do you want to set up the Authenticator app on multiple smartphones? Save the key shown here. You will need it to set up the Authenticator app on multiple smartphones. This can be useful if you share an account with multiple colleagues."
+            <aside class="note" aria-label=phrase(Phrase::NoteLabel)>
+                <strong>{phrase(Phrase::NoteLead)}</strong>
+                {phrase(Phrase::NoteText)}
             </aside>
             <p>
-                "In Microsoft Authenticator, tap the plus icon, then Other (Google, Facebook, etc.), and scan this QR code:"
+                {phrase(Phrase::ScanInstructions)}
             </p>
             <div
                 class="qr"
                 role="img"
-                aria-label="QR code with the account name and key below, for the authenticator app to scan"
+                aria-label=phrase(Phrase::QrAlternative)
                 inner_html=setup.qr_svg.clone()
             ></div>
-            <p>"Or tap “Or enter a code manually” and enter:"</p>
+            <p>{phrase(Phrase::EnterManually)}</p>
             <CopyField
                 id="key-account"
-                label="Account name"
-                copy_label="Copy account name"
+                label=Phrase::AccountName
+                copy_label=Phrase::CopyAccountName
+                copied=Phrase::AccountNameCopied
                 value=setup.account_name
                 copy=account
                 notice
             />
-            <CopyField id="key-secret" label="Key" copy_label="Copy key" value=setup.key copy=key notice mono=true/>
+            <CopyField
+                id="key-secret"
+                label=Phrase::Key
+                copy_label=Phrase::CopyKey
+                copied=Phrase::KeyCopied
+                value=setup.key
+                copy=key
+                notice
+                mono=true
+            />
         </div>
     }
 }
@@ -44,26 +55,28 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
 #[component]
 fn CopyField(
     id: &'static str,
-    label: &'static str,
+    label: Phrase,
     /// The Copy button's name for screen readers. Written out, not lowercased from `label`:
     /// that would bring Unicode's case tables into the WASM.
-    copy_label: &'static str,
+    copy_label: Phrase,
+    /// What the notice says once it is copied.
+    copied: Phrase,
     value: String,
     copy: String,
     notice: RwSignal<Option<String>>,
     #[prop(optional)] mono: bool,
 ) -> impl IntoView {
     view! {
-        <label for=id>{label}</label>
+        <label for=id>{phrase(label)}</label>
         <div class="copy-field">
             <input id=id type="text" class:mono=mono readonly value=value/>
             <button
                 type="button"
                 class="secondary"
-                aria-label=copy_label
-                on:click=move |_| browser::copy_text(&copy, notice, format!("{label} copied."))
+                aria-label=phrase(copy_label)
+                on:click=move |_| browser::copy_text(&copy, notice, phrase(copied))
             >
-                "Copy"
+                {phrase(Phrase::Copy)}
             </button>
         </div>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_i18n::td_string;
 
 use super::form::{posted_form_error, typed_email, FormError};
 use crate::api::LogIn;
@@ -10,21 +11,22 @@ pub fn LoginPage() -> impl IntoView {
     let (after_reset, closed) = leptos_router::hooks::use_query_map().with_untracked(|query| {
         (query.get("password-reset").is_some(), query.get("account-closed").is_some())
     });
+    let locale = crate::i18n::current();
     let error = posted_form_error::<LogIn>();
     let invalid = error.is_some().then_some("true");
     let described = error.is_some().then_some("login-error");
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
-                <h1 id="login-title">"Log in"</h1>
+                <h1 id="login-title">{td_string!(locale, pages.log_in)}</h1>
                 {after_reset.then(|| view! {
-                    <p class="notice" role="status">"Your password was changed. Log in with your new password."</p>
+                    <p class="notice" role="status">{td_string!(locale, pages.login_after_reset)}</p>
                 })}
                 {closed.then(|| view! {
-                    <p class="notice" role="status">"Your account is closed and everything kept with it is deleted."</p>
+                    <p class="notice" role="status">{td_string!(locale, pages.login_account_closed)}</p>
                 })}
                 <form action=LogIn::PATH method="post">
-                    <label for="login-email">"Email"</label>
+                    <label for="login-email">{td_string!(locale, pages.email)}</label>
                     <input
                         id="login-email"
                         name="email"
@@ -35,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                         aria-describedby=described
                         required
                     />
-                    <label for="login-password">"Password"</label>
+                    <label for="login-password">{td_string!(locale, pages.password)}</label>
                     <input
                         id="login-password"
                         name="password"
@@ -46,10 +48,13 @@ pub fn LoginPage() -> impl IntoView {
                         required
                     />
                     <FormError error=error id="login-error"/>
-                    <button type="submit">"Log in"</button>
+                    <button type="submit">{td_string!(locale, pages.log_in)}</button>
                 </form>
-                <p class="switch-page"><a href="/forgot-password">"Forgot password?"</a></p>
-                <p class="switch-page">"New here? " <a href="/signup">"Create account"</a></p>
+                <p class="switch-page"><a href="/forgot-password">{td_string!(locale, pages.forgot_password)}</a></p>
+                <p class="switch-page">
+                    {format!("{} ", td_string!(locale, pages.new_here))}
+                    <a href="/signup">{td_string!(locale, pages.create_account)}</a>
+                </p>
             </section>
         </main>
     }

@@ -13,7 +13,9 @@ mod code_prompt;
 mod email_links;
 mod form;
 mod inbox;
+mod island_text;
 mod key_panel;
+mod language_menu;
 mod login;
 mod modal;
 mod not_found;
@@ -64,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(options);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=crate::i18n::code(crate::i18n::current())>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -73,6 +75,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                <language_menu::LanguageMenu/>
             </body>
         </html>
     }

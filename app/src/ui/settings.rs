@@ -2,6 +2,7 @@
 //! the server; the Security section's controls are an island.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 
 use super::account_settings::{ActiveSessions, ChangePasswordForm, CloseAccountForm, RememberedBrowsers};
 use super::app_shell::NavLink;
@@ -11,37 +12,40 @@ use crate::api::{
     get_account, get_security_events, get_two_factor_status, list_remembered_browsers, list_sessions,
 };
 use crate::dates::{format_date, format_date_time};
+use crate::i18n::{self, Locale};
 use crate::security_events::SecurityEvent;
 
 #[component]
 fn SettingsNav() -> impl IntoView {
+    let locale = i18n::current();
     view! {
-        <nav class="settings-nav" aria-label="Settings sections">
-            <NavLink href="/settings/security">"Security"</NavLink>
+        <nav class="settings-nav" aria-label=td_string!(locale, settings.settings_sections).to_string()>
+            <NavLink href="/settings/security">{td_string!(locale, settings.security).to_string()}</NavLink>
         </nav>
     }
 }
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let locale = i18n::current();
     view! {
-        <h1>"Settings"</h1>
+        <h1>{td_string!(locale, common.settings).to_string()}</h1>
         <SettingsNav/>
         <section class="card" aria-labelledby="account-title">
-            <h2 id="account-title">"Account"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h2 id="account-title">{td_string!(locale, settings.account).to_string()}</h2>
+            <Suspense fallback=move || view! { <p>{td_string!(locale, common.loading).to_string()}</p> }>
                 {move || Suspend::new(async move {
                     match get_account().await {
                         Ok(account) => view! {
                             <dl class="facts">
-                                <dt>"Email"</dt>
+                                <dt>{td_string!(locale, settings.email).to_string()}</dt>
                                 <dd>{account.email}</dd>
-                                <dt>"Member since"</dt>
+                                <dt>{td_string!(locale, settings.member_since).to_string()}</dt>
                                 <dd>{format_date(account.created_at)}</dd>
                             </dl>
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -53,10 +57,11 @@ pub fn SettingsPage() -> impl IntoView {
 pub fn SecurityPage() -> impl IntoView {
     // Server functions called directly (see `Protected`), under one Suspense: each boundary
     // costs more to render than the query it waits for (callgrind).
+    let locale = i18n::current();
     view! {
-        <h1>"Settings"</h1>
+        <h1>{td_string!(locale, common.settings).to_string()}</h1>
         <SettingsNav/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{td_string!(locale, common.loading).to_string()}</p> }>
             {move || Suspend::new(async move {
                 let status = get_two_factor_status().await;
                 let events = get_security_events().await;
@@ -67,27 +72,27 @@ pub fn SecurityPage() -> impl IntoView {
                     .with_untracked(|query| query.get("password-changed").is_some());
                 view! {
                     <section class="card" aria-labelledby="security-title">
-                        <h2 id="security-title">"Security"</h2>
+                        <h2 id="security-title">{td_string!(locale, settings.security).to_string()}</h2>
                         {match status {
                             Ok(status) => view! { <TwoFactorControls status/> }.into_any(),
-                            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                         }}
                     </section>
                     <section class="card" aria-labelledby="activity-title">
-                        <h2 id="activity-title">"Recent security activity"</h2>
+                        <h2 id="activity-title">{td_string!(locale, settings.recent_activity).to_string()}</h2>
                         {match events {
-                            Ok(events) if events.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
-                            Ok(events) => view! { <ActivityList events/> }.into_any(),
-                            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(events) if events.is_empty() => view! { <p>{td_string!(locale, settings.nothing_yet).to_string()}</p> }.into_any(),
+                            Ok(events) => view! { <ActivityList events locale/> }.into_any(),
+                            Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                         }}
                     </section>
                     {match sessions {
                         Ok(sessions) => view! { <ActiveSessions sessions/> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                     }}
                     {match remembered {
                         Ok(browsers) => view! { <RememberedBrowsers browsers/> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                     }}
                     <ChangePasswordForm two_factor changed=password_changed/>
                     <CloseAccountForm two_factor/>
@@ -99,16 +104,16 @@ pub fn SecurityPage() -> impl IntoView {
 }
 
 #[component]
-fn ActivityList(events: Vec<SecurityEvent>) -> impl IntoView {
+fn ActivityList(events: Vec<SecurityEvent>, locale: Locale) -> impl IntoView {
     view! {
-        <ul class="activity" aria-label="Security events">
+        <ul class="activity" aria-label=td_string!(locale, settings.security_events).to_string()>
             {events
                 .into_iter()
                 .map(|event| view! {
                     <li>
-                        <span class="activity-what">{event.kind.description()}</span>
+                        <span class="activity-what">{event.kind.description(locale)}</span>
                         <span class="activity-when">{format_date_time(event.at)}</span>
-                        <span class="activity-ip">{event.ip.unwrap_or_else(|| "unknown address".into())}</span>
+                        <span class="activity-ip">{event.ip.unwrap_or_else(|| td_string!(locale, settings.unknown_address).to_string())}</span>
                     </li>
                 })
                 .collect_view()}

@@ -1,20 +1,23 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_i18n::td_string;
 
 use super::form::{posted_form_error, typed_email, FormError};
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::api::SignUp;
+use crate::i18n;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
+    let locale = i18n::current();
     let error = posted_form_error::<SignUp>();
     let invalid = error.is_some().then_some("true");
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="signup-title">
-                <h1 id="signup-title">"Create account"</h1>
+                <h1 id="signup-title">{td_string!(locale, pages.create_account)}</h1>
                 <form action=SignUp::PATH method="post">
-                    <label for="signup-email">"Email"</label>
+                    <label for="signup-email">{td_string!(locale, pages.email)}</label>
                     <input
                         id="signup-email"
                         name="email"
@@ -25,7 +28,7 @@ pub fn SignupPage() -> impl IntoView {
                         aria-describedby=error.is_some().then_some("signup-error")
                         required
                     />
-                    <label for="signup-password">"Password"</label>
+                    <label for="signup-password">{td_string!(locale, pages.password)}</label>
                     <input
                         id="signup-password"
                         name="password"
@@ -36,13 +39,36 @@ pub fn SignupPage() -> impl IntoView {
                         required
                     />
                     <p id="signup-password-hint" class="hint">
-                        {format!("At least {MIN_PASSWORD_CHARS} characters.")}
+                        {i18n::fill(td_string!(locale, pages.password_hint), &[("count", &MIN_PASSWORD_CHARS.to_string())])}
                     </p>
                     <FormError error=error.clone() id="signup-error"/>
-                    <button type="submit">"Create account"</button>
+                    <button type="submit">{td_string!(locale, pages.create_account)}</button>
                 </form>
-                <p class="switch-page">"Already have an account? " <a href="/">"Log in"</a></p>
+                <p class="switch-page">
+                    {format!("{} ", td_string!(locale, pages.already_have_account))}
+                    <a href="/">{td_string!(locale, pages.log_in)}</a>
+                </p>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos_i18n::td_string;
+
+    use crate::i18n::{fill, Locale};
+
+    /// The password hint, also on the page a reset link opens.
+    #[test]
+    fn every_placeholder_is_in_both_languages() {
+        for locale in [Locale::en, Locale::nl] {
+            let text = td_string!(locale, pages.password_hint);
+            assert!(text.contains("{count}"), "{text:?}");
+        }
+        assert_eq!(
+            fill(td_string!(Locale::en, pages.password_hint), &[("count", "10")]),
+            "At least 10 characters."
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::island_text::{keep_in_browser, IslandText, Phrase};
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
 use crate::dates::format_date;
@@ -48,11 +49,19 @@ fn close_dialog() {
 /// by step. Its controls stay disabled until the WASM has woken them (without JavaScript, for
 /// good), so a click never falls on a control that cannot answer yet. A change made in a modal
 /// reloads the page, whose HTML the server renders afresh (status and activity).
-#[island]
+#[component]
 pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
+    view! { <TwoFactorIsland status text=IslandText::for_request()/> }
+}
+
+/// `text`: the island's words, in the page's language.
+#[island]
+fn TwoFactorIsland(status: TwoFactorStatus, text: IslandText) -> impl IntoView {
     let awake = RwSignal::new(false);
+    let words = text.clone();
     // Effects run only in the browser: this marks the moment the controls became interactive.
     Effect::new(move |_| {
+        keep_in_browser(words.clone());
         awake.set(true);
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -87,9 +96,10 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
         }
     };
     let on = status.enabled;
+    let t = move |phrase| text.get(phrase).to_owned();
     view! {
         <div class="setting-row">
-            <span id="two-factor-label">"Two-factor authentication for your account (2FA)"</span>
+            <span id="two-factor-label">{t(Phrase::SwitchLabel)}</span>
             <button
                 type="button"
                 role="switch"
@@ -100,28 +110,28 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
                 on:click=move |_| show(if on { SecurityDialog::TurnOff } else { SecurityDialog::Setup })
             >
                 <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
-                <span class="switch-text" aria-hidden="true">{if on { "On" } else { "Off" }}</span>
+                <span class="switch-text" aria-hidden="true">{if on { t(Phrase::On) } else { t(Phrase::Off) }}</span>
             </button>
         </div>
         <noscript>
             <p class="warning">
-                "Setting up or changing two-factor authentication needs JavaScript. Turn JavaScript on in your browser to use this switch."
+                {t(Phrase::NeedsJavascript)}
             </p>
         </noscript>
         {on.then(|| {
             let left = status.backup_codes_left;
             view! {
                 <dl class="facts two-factor-facts">
-                    <dt>"Method"</dt>
-                    <dd>"Authenticator app"</dd>
-                    <dt>"On since"</dt>
+                    <dt>{t(Phrase::Method)}</dt>
+                    <dd>{t(Phrase::AuthenticatorApp)}</dd>
+                    <dt>{t(Phrase::OnSince)}</dt>
                     <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
-                    <dt>"Backup codes left"</dt>
+                    <dt>{t(Phrase::BackupCodesLeft)}</dt>
                     <dd>{left}</dd>
                 </dl>
                 {(left <= FEW_BACKUP_CODES).then(|| view! {
                     <p class="warning" role="status">
-                        "Only a few backup codes are left: make new ones so you can still log in without your phone."
+                        {t(Phrase::FewBackupCodes)}
                     </p>
                 })}
                 <div class="actions start">
@@ -131,7 +141,7 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
                         disabled=asleep
                         on:click=move |_| show(SecurityDialog::Regenerate)
                     >
-                        "Regenerate backup codes"
+                        {t(Phrase::RegenerateBackupCodes)}
                     </button>
                     <button
                         type="button"
@@ -139,7 +149,7 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
                         disabled=asleep
                         on:click=move |_| show(SecurityDialog::AnotherPhone)
                     >
-                        "Set up another smartphone"
+                        {t(Phrase::SetUpAnotherSmartphone)}
                     </button>
                 </div>
             }

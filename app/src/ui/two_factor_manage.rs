@@ -8,13 +8,14 @@ use web_sys::SubmitEvent;
 use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
 use super::form::FormState;
+use super::island_text::{phrase, Phrase};
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
 
 fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView {
     view! {
-        <label for=id>"Password"</label>
+        <label for=id>{phrase(Phrase::Password)}</label>
         <input id=id type="password" autocomplete="current-password" required data-autofocus bind:value=password/>
     }
 }
@@ -22,7 +23,7 @@ fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView
 /// The second factor a risky change asks for: a current code from the app, or a backup code.
 fn code_or_backup_code_field(id: &'static str, code: RwSignal<String>) -> impl IntoView {
     view! {
-        <label for=id>"Code or backup code"</label>
+        <label for=id>{phrase(Phrase::CodeOrBackupCode)}</label>
         <input id=id type="text" autocomplete="one-time-code" maxlength="20" required bind:value=code/>
     }
 }
@@ -42,7 +43,7 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl Int
     };
     view! {
         <Modal
-            title="Regenerate backup codes"
+            title=phrase(Phrase::RegenerateBackupCodes)
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{}:{:?}", codes.with(Option::is_some), form.error.get()))
             on_close=move || close()
@@ -51,13 +52,13 @@ pub fn RegenerateBackupCodes(#[prop(into)] on_close: Callback<bool>) -> impl Int
                 None => Either::Left(view! {
                     <form on:submit=submit>
                         <p>
-                            "New backup codes replace the old ones: the old codes stop working. Enter your password and a current code from the Authenticator app (or a backup code)."
+                            {phrase(Phrase::RegenerateIntro)}
                         </p>
                         {password_field("regenerate-password", password)}
                         {code_or_backup_code_field("regenerate-code", code)}
                         <div class="actions">
-                            <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                            <button type="submit" disabled=move || form.busy.get()>"Regenerate"</button>
+                            <button type="button" class="secondary" on:click=move |_| close()>{phrase(Phrase::Cancel)}</button>
+                            <button type="submit" disabled=move || form.busy.get()>{phrase(Phrase::Regenerate)}</button>
                         </div>
                     </form>
                 }
@@ -87,7 +88,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
     };
     view! {
         <Modal
-            title="Set up another smartphone"
+            title=phrase(Phrase::SetUpAnotherSmartphone)
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{}:{:?}", key.with(Option::is_some), form.error.get()))
             on_close=move || close()
@@ -95,9 +96,9 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
             {move || match key.get() {
                 None => Either::Left(view! {
                     <form on:submit=submit>
-                        <p>"To see your key again, enter your password and a current code from the Authenticator app."</p>
+                        <p>{phrase(Phrase::AnotherIntro)}</p>
                         {password_field("another-password", password)}
-                        <label for="another-code">"Code"</label>
+                        <label for="another-code">{phrase(Phrase::Code)}</label>
                         <input
                             id="another-code"
                             type="text"
@@ -108,8 +109,8 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
                             bind:value=code
                         />
                         <div class="actions">
-                            <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                            <button type="submit" disabled=move || form.busy.get()>"Show key"</button>
+                            <button type="button" class="secondary" on:click=move |_| close()>{phrase(Phrase::Cancel)}</button>
+                            <button type="submit" disabled=move || form.busy.get()>{phrase(Phrase::ShowKey)}</button>
                         </div>
                     </form>
                 }
@@ -117,7 +118,7 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
                 Some(setup) => Either::Right(view! {
                     <KeyPanel setup notice=form.notice/>
                     <div class="actions">
-                        <button type="button" data-autofocus on:click=move |_| close()>"Done"</button>
+                        <button type="button" data-autofocus on:click=move |_| close()>{phrase(Phrase::Done)}</button>
                     </div>
                 }
                 ),
@@ -140,20 +141,20 @@ pub fn TurnOffTwoFactor(#[prop(into)] on_close: Callback<bool>) -> impl IntoView
     };
     view! {
         <Modal
-            title="Turn off two-factor authentication"
+            title=phrase(Phrase::TurnOffTitle)
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{:?}", form.error.get()))
             on_close=move || on_close.run(false)
         >
             <form on:submit=submit>
                 <p>
-                    "Without two-factor authentication, your password alone opens your account. Your key and backup codes will be deleted."
+                    {phrase(Phrase::TurnOffIntro)}
                 </p>
                 {password_field("disable-password", password)}
                 {code_or_backup_code_field("disable-code", code)}
                 <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(false)>"Cancel"</button>
-                    <button type="submit" class="danger" disabled=move || form.busy.get()>"Turn off"</button>
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(false)>{phrase(Phrase::Cancel)}</button>
+                    <button type="submit" class="danger" disabled=move || form.busy.get()>{phrase(Phrase::TurnOff)}</button>
                 </div>
             </form>
             {form.messages()}

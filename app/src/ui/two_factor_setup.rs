@@ -8,6 +8,7 @@ use web_sys::SubmitEvent;
 use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{begin_two_factor_setup, confirm_two_factor_setup};
 use super::form::FormState;
+use super::island_text::{phrase, step_of, Phrase};
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
@@ -34,14 +35,14 @@ impl Step {
         }
     }
 
-    fn title(&self) -> &'static str {
-        match self {
-            Step::Password => "Confirm your password",
-            Step::Method(_) => "Choose a login method",
-            Step::Scan(_) => "Scan the QR code",
-            Step::Code => "Enter the code",
-            Step::Backup(_) => "Save your backup codes",
-        }
+    fn title(&self) -> String {
+        phrase(match self {
+            Step::Password => Phrase::ConfirmYourPassword,
+            Step::Method(_) => Phrase::ChooseMethod,
+            Step::Scan(_) => Phrase::ScanQrCode,
+            Step::Code => Phrase::EnterTheCode,
+            Step::Backup(_) => Phrase::SaveYourBackupCodes,
+        })
     }
 }
 
@@ -77,14 +78,14 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
     };
 
     let cancel_button = move || {
-        view! { <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button> }
+        view! { <button type="button" class="secondary" on:click=move |_| close()>{phrase(Phrase::Cancel)}</button> }
     };
 
     let body = move || match step.get() {
         Step::Password => EitherOf5::A(view! {
             <form on:submit=submit_password>
-                <p>"To change how you log in, confirm it is you."</p>
-                <label for="setup-password">"Password"</label>
+                <p>{phrase(Phrase::ConfirmItIsYou)}</p>
+                <label for="setup-password">{phrase(Phrase::Password)}</label>
                 <input
                     id="setup-password"
                     type="password"
@@ -95,7 +96,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 />
                 <div class="actions">
                     {cancel_button()}
-                    <button type="submit" disabled=move || busy.get()>"Next"</button>
+                    <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Next)}</button>
                 </div>
             </form>
         }),
@@ -105,20 +106,20 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 go_to(Step::Scan(setup.clone()));
             }>
                 <fieldset class="methods">
-                    <legend>"How do you want to confirm your logins?"</legend>
+                    <legend>{phrase(Phrase::HowToConfirm)}</legend>
                     <label class="method">
                         <input type="radio" name="method" value="app" checked data-autofocus/>
-                        "Authenticator App (recommended)"
+                        {phrase(Phrase::AuthenticatorAppRecommended)}
                     </label>
                     <label class="method disabled">
                         <input type="radio" name="method" value="sms" disabled aria-describedby="sms-soon"/>
-                        "SMS"
+                        {phrase(Phrase::Sms)}
                     </label>
-                    <span id="sms-soon" class="badge">"coming soon"</span>
+                    <span id="sms-soon" class="badge">{phrase(Phrase::ComingSoon)}</span>
                 </fieldset>
                 <div class="actions">
                     {cancel_button()}
-                    <button type="submit">"Next"</button>
+                    <button type="submit">{phrase(Phrase::Next)}</button>
                 </div>
             </form>
         }),
@@ -126,13 +127,13 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
             <KeyPanel setup notice/>
             <div class="actions">
                 {cancel_button()}
-                <button type="button" data-autofocus on:click=move |_| go_to(Step::Code)>"Next"</button>
+                <button type="button" data-autofocus on:click=move |_| go_to(Step::Code)>{phrase(Phrase::Next)}</button>
             </div>
         }),
         Step::Code => EitherOf5::D(view! {
             <form on:submit=submit_code>
-                <p>"Enter the 6-digit code shown under your account in the Authenticator app."</p>
-                <label for="setup-code">"Code"</label>
+                <p>{phrase(Phrase::EnterSixDigitCode)}</p>
+                <label for="setup-code">{phrase(Phrase::Code)}</label>
                 <input
                     id="setup-code"
                     type="text"
@@ -144,20 +145,20 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 />
                 <div class="actions">
                     {cancel_button()}
-                    <button type="submit" disabled=move || busy.get()>"Verify"</button>
+                    <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Verify)}</button>
                 </div>
             </form>
         }),
         Step::Backup(codes) => EitherOf5::E(view! {
-            <p>"Two-factor authentication is on. Every other device logged in to your account has been logged out."</p>
+            <p>{phrase(Phrase::TwoFactorIsOn)}</p>
             <BackupCodesPanel codes notice error on_done=move || close()/>
         }),
     };
 
     view! {
         <Modal
-            title="Two-factor authentication"
-            subtitle=Signal::derive(move || Some(format!("Step {} of {STEP_COUNT}", step.with(Step::number))))
+            title=phrase(Phrase::TwoFactorAuthentication)
+            subtitle=Signal::derive(move || Some(step_of(step.with(Step::number), STEP_COUNT)))
             focus_on=Signal::derive(move || format!("{}:{:?}", step.with(Step::number), error.get()))
             on_close=move || close()
         >

@@ -16,6 +16,7 @@ mod email_links;
 mod http_api;
 mod instances;
 mod key_rotation;
+mod languages;
 mod logs;
 mod mail;
 mod operations;

@@ -7,8 +7,8 @@ use http::StatusCode;
 
 use app::backend::{crypto::sealing, proofs::secret_context, unix_now};
 
-/// Every server function but those open to anyone: sign-up, login, logout, "who am I", and those
-/// of the links mailed to the account, whose token is the proof.
+/// Every server function but those open to anyone: sign-up, login, logout, "who am I", the
+/// language menu, and those of the links mailed to the account, whose token is the proof.
 fn protected_endpoints() -> Vec<String> {
     let open = [
         "/api/email/confirm",
@@ -19,6 +19,7 @@ fn protected_endpoints() -> Vec<String> {
         "/api/login",
         "/api/logout",
         "/api/session",
+        "/api/language",
         "/api/login/code",
         "/api/login/backup-code",
     ];

@@ -39,7 +39,7 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
 
     // Every registered server function, so that one added later is covered too.
     let open_to_all: BTreeSet<&str> =
-        ["session", "signup", "login", "logout", "login/code", "login/backup-code"].into();
+        ["session", "signup", "login", "logout", "language", "login/code", "login/backup-code"].into();
     // A mailed link's token is its own proof, with or without a session.
     let links: BTreeSet<&str> =
         ["email/confirm", "password/forgot", "password/reset/check", "password/reset"].into();
@@ -69,6 +69,14 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
     }
     let viewer = app.call("session", &[], Some(&half)).await.json();
     assert_eq!(viewer["level"], "password_verified");
+
+    // The language menu sets the browser's cookie for anyone, but the account's language (its
+    // mails) only for a fully logged-in session.
+    let switched = app.call("language", &[("lang", "nl")], Some(&half)).await;
+    assert_eq!(switched.status, StatusCode::OK, "{}", switched.body);
+    let language: String =
+        sqlx::query_scalar("SELECT language FROM users").fetch_one(&app.state.db).await.unwrap();
+    assert_eq!(language, "en");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

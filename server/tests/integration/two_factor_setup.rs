@@ -199,7 +199,7 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
     let session = app.session_of(&cookie).await;
     let later = unix_now() + enrolment::DOWNLOAD_WINDOW_SECS;
     assert!(matches!(
-        enrolment::backup_code_file(&app.state, &session, later).await,
+        enrolment::backup_code_file(&app.state, &session, later, app::i18n::Locale::en).await,
         Err(AppError::BackupCodesUnavailable)
     ));
 }

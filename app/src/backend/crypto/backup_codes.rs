@@ -4,10 +4,12 @@
 //! A code is `xxxxx-xxxxx` over Crockford's base32 alphabet (no i, l, o or u), so that 0/o and
 //! 1/i/l cannot be confused: a typed o counts as 0, an i or l as 1.
 
+use leptos_i18n::td_string;
 use rand::{rngs::OsRng, Rng};
 
 use super::passwords;
 use crate::error::AppError;
+use crate::i18n::{fill, Locale};
 use crate::two_factor::BACKUP_CODE_COUNT;
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
@@ -61,13 +63,15 @@ pub async fn find_match(canonical: &str, hashes: &[String]) -> Result<Option<usi
     Ok(None)
 }
 
-/// The text of the downloadable file: what the codes are for, whose they are, and how to use them.
-pub fn file_text(issuer: &str, account: &str, date: &str, codes: &[String]) -> String {
-    let mut text = format!(
-        "{issuer} backup codes\n\nAccount: {account}\nCreated: {date}\n\n\
-         Each code works once. When your authenticator app is not available, enter one of these\n\
-         codes instead of the 6-digit code when you log in. Keep this file somewhere safe.\n\n"
-    );
+/// The text of the downloadable file, in `locale`: what the codes are for, whose they are, and
+/// how to use them.
+pub fn file_text(issuer: &str, account: &str, date: &str, codes: &[String], locale: Locale) -> String {
+    let title = fill(td_string!(locale, mail.backup_file_title), &[("issuer", issuer)]);
+    let account_label = td_string!(locale, mail.backup_file_account);
+    let created_label = td_string!(locale, mail.backup_file_created);
+    let explanation = td_string!(locale, mail.backup_file_explanation);
+    let mut text =
+        format!("{title}\n\n{account_label}: {account}\n{created_label}: {date}\n\n{explanation}\n\n");
     for code in codes {
         text.push_str(code);
         text.push('\n');
@@ -106,6 +110,25 @@ mod tests {
         for bad in ["", "ab1c0-de2f", "ab1c0-de2fgh", "abuc0-de2fg", "ab1c0_de2fg"] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_file_says_what_the_codes_are_in_the_language_asked_for() {
+        let codes = vec!["abcde-12345".to_owned(), "fghjk-67890".to_owned()];
+        let english = file_text("WebApp", "ann@example.com", "2026-11-28", &codes, Locale::en);
+        assert_eq!(
+            english,
+            "WebApp backup codes\n\nAccount: ann@example.com\nCreated: 2026-11-28\n\n\
+             Each code works once. When your authenticator app is not available, enter one of these\n\
+             codes instead of the 6-digit code when you log in. Keep this file somewhere safe.\n\n\
+             abcde-12345\nfghjk-67890\n"
+        );
+        let dutch = file_text("WebApp", "ann@example.com", "2026-11-28", &codes, Locale::nl);
+        assert!(dutch
+            .starts_with("Back-upcodes voor WebApp\n\nAccount: ann@example.com\nGemaakt: 2026-11-28\n\n"));
+        assert!(dutch.contains("Elke code werkt één keer."), "{dutch}");
+        assert!(dutch.ends_with("\n\nabcde-12345\nfghjk-67890\n"), "{dutch}");
+        assert_eq!(dutch.lines().count(), english.lines().count(), "the same layout");
     }
 
     #[tokio::test]

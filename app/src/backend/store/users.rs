@@ -7,6 +7,7 @@ use super::Db;
 use crate::account::AccountOverview;
 use crate::backend::ids::UserId;
 use crate::error::AppError;
+use crate::i18n::{self, Locale};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Account {
@@ -18,6 +19,8 @@ pub struct Account {
     pub auth_epoch: i64,
     /// When the address was confirmed; `None` until then.
     pub email_confirmed_at: Option<i64>,
+    /// The code of the language of the account's mails (see `locale`).
+    language: String,
     credentials: i64,
 }
 
@@ -25,26 +28,40 @@ impl Account {
     pub fn two_factor_on(&self) -> bool {
         self.credentials > 0
     }
+
+    /// The language the account's mails are written in.
+    pub fn locale(&self) -> Locale {
+        stored_locale(&self.language)
+    }
 }
 
-const SELECT_ACCOUNT: &str = "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at,
+/// A stored language code as our language: the table allows only ours, English otherwise.
+fn stored_locale(code: &str) -> Locale {
+    i18n::from_code(code).unwrap_or(Locale::en)
+}
+
+const SELECT_ACCOUNT: &str =
+    "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.language,
     (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id) AS credentials FROM users u";
 
-/// Inserts an account; an email already present is `EmailTaken`, decided by the database's
-/// unique index so that two simultaneous sign-ups cannot both succeed.
+/// Inserts an account whose mails are in `language`; an email already present is `EmailTaken`,
+/// decided by the database's unique index so that two simultaneous sign-ups cannot both succeed.
 pub async fn insert<'e>(
     db: impl Db<'e>,
     email: &str,
     password_hash: &str,
     first_epoch: i64,
+    language: Locale,
     now: i64,
 ) -> Result<UserId, AppError> {
     let inserted = sqlx::query_scalar::<_, UserId>(
-        "INSERT INTO users (email, password_hash, auth_epoch, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO users (email, password_hash, auth_epoch, language, created_at) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id",
     )
     .bind(email)
     .bind(password_hash)
     .bind(first_epoch)
+    .bind(i18n::code(language))
     .bind(now)
     .fetch_one(db)
     .await;
@@ -108,6 +125,23 @@ pub async fn set_password_hash<'e>(
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The language of the account's mails.
+pub async fn language<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Locale, AppError> {
+    let code: String =
+        sqlx::query_scalar("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_one(db).await?;
+    Ok(stored_locale(&code))
+}
+
+/// Sets the language of the account's mails.
+pub async fn set_language<'e>(db: impl Db<'e>, user_id: UserId, language: Locale) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(i18n::code(language))
         .bind(user_id)
         .execute(db)
         .await?;

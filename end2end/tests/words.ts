@@ -1,0 +1,51 @@
+/** What the tests read on the screen, in each language, as a person would: written out here, not
+ * read from the WebApp's translation files, so a page left in English fails a Dutch test. */
+export const WORDS = {
+  en: {
+    email: "Email",
+    password: "Password",
+    createAccount: "Create account",
+    inbox: "Inbox",
+    settings: "Settings",
+    security: "Security",
+    logIn: "Log in",
+    logOut: "Log out",
+    twoFactorSwitch: "Two-factor authentication for your account (2FA)",
+    next: "Next",
+    chooseMethod: "Choose a login method",
+    appRecommended: "Authenticator App (recommended)",
+    scanQrCode: "Scan the QR code",
+    key: "Key",
+    code: "Code",
+    verify: "Verify",
+    saveBackupCodes: "Save your backup codes",
+    backupCodes: "Backup codes",
+    done: "Done",
+    codePrompt: "6-digit code shown under your account",
+  },
+  nl: {
+    email: "E-mailadres",
+    password: "Wachtwoord",
+    createAccount: "Account aanmaken",
+    inbox: "Inbox",
+    settings: "Instellingen",
+    security: "Beveiliging",
+    logIn: "Inloggen",
+    logOut: "Uitloggen",
+    twoFactorSwitch: "Tweestapsverificatie voor je account (2FA)",
+    next: "Volgende",
+    chooseMethod: "Kies een inlogmethode",
+    appRecommended: "Authenticator-app (aanbevolen)",
+    scanQrCode: "Scan de QR-code",
+    key: "Sleutel",
+    code: "Code",
+    verify: "Verifiëren",
+    saveBackupCodes: "Bewaar je back-upcodes",
+    backupCodes: "Back-upcodes",
+    done: "Klaar",
+    codePrompt: "6-cijferige code",
+  },
+};
+
+export type Words = (typeof WORDS)["en"];
+export type Language = keyof typeof WORDS;
