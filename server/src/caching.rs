@@ -1,7 +1,7 @@
 //! What browsers and proxies may keep.
 
 use axum::response::Response;
-use http::header::{HeaderValue, CACHE_CONTROL};
+use http::header::{HeaderValue, ACCEPT_RANGES, CACHE_CONTROL, LAST_MODIFIED};
 
 /// A bundle file whose name carries a hash of its content never changes: kept for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -39,8 +39,14 @@ pub fn policy_for(pkg_prefix: &str, immutable: &ImmutablePaths, path: &str) -> &
     }
 }
 
-/// Sets `policy` on `response`; a handler's own `Cache-Control` stays.
+/// Sets `policy` on `response`; a handler's own `Cache-Control` stays. An immutable file is never
+/// revalidated nor fetched in parts: its `Last-Modified` and `Accept-Ranges` would be bytes on
+/// every first load for nothing (about 200 B for the Settings page's three files).
 pub fn apply(policy: &'static str, response: &mut Response) {
+    if policy == IMMUTABLE {
+        response.headers_mut().remove(LAST_MODIFIED);
+        response.headers_mut().remove(ACCEPT_RANGES);
+    }
     response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
 }
 
@@ -56,17 +62,22 @@ mod tests {
 
     async fn policy_of(path: &str) -> String {
         let immutable = ImmutablePaths(vec!["/pkg/webapp.Xyz123.wasm".into()]);
-        let app = Router::new().fallback(get(|| async { "body" })).layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| {
+        let app = Router::new()
+            .fallback(get(|| async {
+                ([(LAST_MODIFIED, "Sun, 29 Nov 2026 14:53:32 GMT"), (ACCEPT_RANGES, "bytes")], "body")
+            }))
+            .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
                 let policy = policy_for("/pkg/", &immutable, request.uri().path());
                 async move {
                     let mut response = next.run(request).await;
                     apply(policy, &mut response);
                     response
                 }
-            },
-        ));
+            }));
         let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let validators =
+            response.headers().contains_key(LAST_MODIFIED) || response.headers().contains_key(ACCEPT_RANGES);
+        assert_eq!(validators, response.headers()[CACHE_CONTROL] != IMMUTABLE, "{path}");
         response.headers()[CACHE_CONTROL].to_str().unwrap().to_owned()
     }
 

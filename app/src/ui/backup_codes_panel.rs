@@ -44,7 +44,7 @@ pub fn BackupCodesPanel(
                 <button
                     type="button"
                     class="secondary"
-                    on:click=move |_| browser::copy_text(&all_codes, notice, phrase(Phrase::BackupCodesCopied))
+                    on:click=move |_| browser::copy_text(&all_codes, notice, phrase(Phrase::BackupCodesCopied).to_owned())
                 >
                     {phrase(Phrase::Copy)}
                 </button>

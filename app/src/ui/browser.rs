@@ -12,7 +12,7 @@ pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
     leptos::task::spawn_local(async move {
         let message = match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(_) => done,
-            Err(_) => phrase(Phrase::CopyNotAllowed),
+            Err(_) => phrase(Phrase::CopyNotAllowed).to_owned(),
         };
         notice.set(Some(message));
     });
@@ -21,7 +21,7 @@ pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
 /// Offers `text` as a file download named `file_name`.
 pub fn save_text_file(file_name: &str, text: &str, notice: RwSignal<Option<String>>) {
     if save(file_name, text).is_err() {
-        notice.set(Some(phrase(Phrase::DownloadFailed)));
+        notice.set(Some(phrase(Phrase::DownloadFailed).to_owned()));
     }
 }
 

@@ -31,11 +31,11 @@ impl std::fmt::Display for Refusal {
 
 impl Refusal {
     fn unreachable() -> Self {
-        Refusal(phrase(Phrase::Unreachable))
+        Refusal(phrase(Phrase::Unreachable).to_owned())
     }
 
     fn internal() -> Self {
-        Refusal(phrase(Phrase::Internal))
+        Refusal(phrase(Phrase::Internal).to_owned())
     }
 }
 

@@ -29,18 +29,18 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
             <p>{phrase(Phrase::EnterManually)}</p>
             <CopyField
                 id="key-account"
-                label=Phrase::AccountName
-                copy_label=Phrase::CopyAccountName
-                copied=Phrase::AccountNameCopied
+                label=phrase(Phrase::AccountName)
+                copy_label=phrase(Phrase::CopyAccountName)
+                copied=phrase(Phrase::AccountNameCopied)
                 value=setup.account_name
                 copy=account
                 notice
             />
             <CopyField
                 id="key-secret"
-                label=Phrase::Key
-                copy_label=Phrase::CopyKey
-                copied=Phrase::KeyCopied
+                label=phrase(Phrase::Key)
+                copy_label=phrase(Phrase::CopyKey)
+                copied=phrase(Phrase::KeyCopied)
                 value=setup.key
                 copy=key
                 notice
@@ -55,26 +55,26 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
 #[component]
 fn CopyField(
     id: &'static str,
-    label: Phrase,
+    label: &'static str,
     /// The Copy button's name for screen readers. Written out, not lowercased from `label`:
     /// that would bring Unicode's case tables into the WASM.
-    copy_label: Phrase,
+    copy_label: &'static str,
     /// What the notice says once it is copied.
-    copied: Phrase,
+    copied: &'static str,
     value: String,
     copy: String,
     notice: RwSignal<Option<String>>,
     #[prop(optional)] mono: bool,
 ) -> impl IntoView {
     view! {
-        <label for=id>{phrase(label)}</label>
+        <label for=id>{label}</label>
         <div class="copy-field">
             <input id=id type="text" class:mono=mono readonly value=value/>
             <button
                 type="button"
                 class="secondary"
-                aria-label=phrase(copy_label)
-                on:click=move |_| browser::copy_text(&copy, notice, phrase(copied))
+                aria-label=copy_label
+                on:click=move |_| browser::copy_text(&copy, notice, copied.to_owned())
             >
                 {phrase(Phrase::Copy)}
             </button>

@@ -66,7 +66,7 @@ fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
 /// a new error). `on_close` runs on Esc; the content closes the modal by its own buttons.
 #[component]
 pub fn Modal<C: IntoView + 'static>(
-    title: String,
+    title: &'static str,
     #[prop(into)] subtitle: Signal<Option<String>>,
     #[prop(into)] focus_on: Signal<String>,
     #[prop(into)] on_close: Callback<()>,

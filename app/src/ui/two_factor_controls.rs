@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::island_text::{keep_in_browser, IslandText, Phrase};
+use super::island_text::{self, IslandText, Phrase};
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
 use crate::dates::format_date;
@@ -51,17 +51,49 @@ fn close_dialog() {
 /// reloads the page, whose HTML the server renders afresh (status and activity).
 #[component]
 pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
-    view! { <TwoFactorIsland status text=IslandText::for_request()/> }
+    let text = IslandText::for_request();
+    let t = |phrase| text.get(phrase).to_owned();
+    let on = status.enabled;
+    let left = status.backup_codes_left;
+    // What only shows, rendered here on the server and handed to the island as its children,
+    // which the browser leaves as they are: no hydration code for them in the WASM.
+    let shown = view! {
+        <noscript>
+            <p class="warning">{t(Phrase::NeedsJavascript)}</p>
+        </noscript>
+        {on.then(|| view! {
+            <dl class="facts two-factor-facts">
+                <dt>{t(Phrase::Method)}</dt>
+                <dd>{t(Phrase::AuthenticatorApp)}</dd>
+                <dt>{t(Phrase::OnSince)}</dt>
+                <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
+                <dt>{t(Phrase::BackupCodesLeft)}</dt>
+                <dd>{left}</dd>
+            </dl>
+            {(left <= FEW_BACKUP_CODES).then(|| view! {
+                <p class="warning" role="status">{t(Phrase::FewBackupCodes)}</p>
+            })}
+        })}
+    };
+    view! { <TwoFactorIsland on text>{shown}</TwoFactorIsland> }
 }
 
-/// `text`: the island's words, in the page's language.
+/// `on`: whether 2FA is on; `text`: the island's words, in the page's language; `children`: what
+/// the server shows between the switch and the buttons.
 #[island]
-fn TwoFactorIsland(status: TwoFactorStatus, text: IslandText) -> impl IntoView {
+fn TwoFactorIsland(on: bool, text: IslandText, children: Children) -> impl IntoView {
     let awake = RwSignal::new(false);
-    let words = text.clone();
+    // On the server the words are read from the prop; in the browser they are kept for the
+    // modals, and read from there as `&'static str` like the rest (see `keep_in_browser`).
+    #[cfg(not(feature = "hydrate"))]
+    let t = move |phrase| text.get(phrase).to_owned();
+    #[cfg(feature = "hydrate")]
+    let t = {
+        island_text::keep_in_browser(text);
+        island_text::phrase
+    };
     // Effects run only in the browser: this marks the moment the controls became interactive.
     Effect::new(move |_| {
-        keep_in_browser(words.clone());
         awake.set(true);
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -95,8 +127,6 @@ fn TwoFactorIsland(status: TwoFactorStatus, text: IslandText) -> impl IntoView {
             }
         }
     };
-    let on = status.enabled;
-    let t = move |phrase| text.get(phrase).to_owned();
     view! {
         <div class="setting-row">
             <span id="two-factor-label">{t(Phrase::SwitchLabel)}</span>
@@ -113,27 +143,9 @@ fn TwoFactorIsland(status: TwoFactorStatus, text: IslandText) -> impl IntoView {
                 <span class="switch-text" aria-hidden="true">{if on { t(Phrase::On) } else { t(Phrase::Off) }}</span>
             </button>
         </div>
-        <noscript>
-            <p class="warning">
-                {t(Phrase::NeedsJavascript)}
-            </p>
-        </noscript>
+        {children()}
         {on.then(|| {
-            let left = status.backup_codes_left;
             view! {
-                <dl class="facts two-factor-facts">
-                    <dt>{t(Phrase::Method)}</dt>
-                    <dd>{t(Phrase::AuthenticatorApp)}</dd>
-                    <dt>{t(Phrase::OnSince)}</dt>
-                    <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
-                    <dt>{t(Phrase::BackupCodesLeft)}</dt>
-                    <dd>{left}</dd>
-                </dl>
-                {(left <= FEW_BACKUP_CODES).then(|| view! {
-                    <p class="warning" role="status">
-                        {t(Phrase::FewBackupCodes)}
-                    </p>
-                })}
                 <div class="actions start">
                     <button
                         type="button"

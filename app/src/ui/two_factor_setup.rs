@@ -35,7 +35,7 @@ impl Step {
         }
     }
 
-    fn title(&self) -> String {
+    fn title(&self) -> &'static str {
         phrase(match self {
             Step::Password => Phrase::ConfirmYourPassword,
             Step::Method(_) => Phrase::ChooseMethod,
