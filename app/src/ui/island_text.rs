@@ -211,8 +211,9 @@ impl Phrase {
             Phrase::Print => td_string!(locale, island.print).to_string(),
             Phrase::CopyNotAllowed => td_string!(locale, island.copy_not_allowed).to_string(),
             Phrase::DownloadFailed => td_string!(locale, island.download_failed).to_string(),
-            Phrase::Unreachable => td_string!(locale, island.unreachable).to_string(),
-            Phrase::Internal => td_string!(locale, island.internal).to_string(),
+            // The same words as the server's own errors.
+            Phrase::Unreachable => td_string!(locale, errors.unreachable).to_string(),
+            Phrase::Internal => td_string!(locale, errors.internal).to_string(),
         }
     }
 }
@@ -256,6 +257,7 @@ thread_local! {
 /// lives: they are kept once per page load (a few KB), and as `&'static str` they are the same
 /// type in the views as the literals they replace, which keeps the WASM 1.3 KB (brotli) smaller
 /// than owned strings did.
+#[cfg(feature = "hydrate")]
 pub fn keep_in_browser(text: IslandText) {
     BROWSER_TEXT.with(|kept| kept.set(Box::leak(text.0.into_boxed_slice())));
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::island_text::{self, IslandText, Phrase};
+use super::island_text::{IslandText, Phrase};
 use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
 use super::two_factor_setup::TwoFactorSetup;
 use crate::dates::format_date;
@@ -89,8 +89,8 @@ fn TwoFactorIsland(on: bool, text: IslandText, children: Children) -> impl IntoV
     let t = move |phrase| text.get(phrase).to_owned();
     #[cfg(feature = "hydrate")]
     let t = {
-        island_text::keep_in_browser(text);
-        island_text::phrase
+        super::island_text::keep_in_browser(text);
+        super::island_text::phrase
     };
     // Effects run only in the browser: this marks the moment the controls became interactive.
     Effect::new(move |_| {
