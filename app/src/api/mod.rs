@@ -81,12 +81,13 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     let state = context::app_state()?;
     let locale =
         crate::i18n::from_code(&lang).ok_or_else(|| AppError::bad_request("lang must be en or nl"))?;
-    context::set_language_cookie(&state.settings, locale);
     if let Some(session) = context::current_session(&state).await? {
         if session.level.reaches_webapp() {
             account_changes::set_account_language(&state, session.user_id, locale).await?;
         }
     }
+    // After the account's: a refused call changes nothing.
+    context::set_language_cookie(&state.settings, locale);
     Ok(())
 }
 

@@ -53,7 +53,13 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                 })}
                 {backup_codes_left.map(|left| view! {
                     <div class="banner" role="status">
-                        <p>{i18n::fill(td_string!(locale, pages.backup_code_login), &[("left", &left.to_string())])}</p>
+                        <p>
+                            {if left == 1 {
+                                td_string!(locale, pages.backup_code_login_single).to_string()
+                            } else {
+                                i18n::fill(td_string!(locale, pages.backup_code_login), &[("left", &left.to_string())])
+                            }}
+                        </p>
                         {(left <= FEW_BACKUP_CODES).then(|| view! {
                             <p class="warning">
                                 {format!("{} ", td_string!(locale, pages.few_backup_codes))}
