@@ -263,6 +263,17 @@ pub fn redirect_plain_form(path: &str) {
     }
 }
 
+/// Sends a browser that posted a plain form back to the page it came from: leptos_axum does
+/// that by its `Referer`; one that sent none (a privacy setting) goes to `path` instead of a
+/// bare JSON answer.
+pub fn back_or(path: &str) {
+    let referred =
+        use_context::<http::request::Parts>().is_some_and(|p| p.headers.contains_key(http::header::REFERER));
+    if !referred {
+        redirect_plain_form(path);
+    }
+}
+
 fn typed_email_cookie_name(settings: &Settings) -> &'static str {
     if settings.secure_cookies {
         "__Host-typed-email"

@@ -88,6 +88,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     }
     // After the account's: a refused call changes nothing.
     context::set_language_cookie(&state.settings, locale);
+    context::back_or("/");
     Ok(())
 }
 

@@ -34,7 +34,7 @@ pub fn BackupCodesPanel(
                         spawn_local(async move {
                             match download_backup_codes().await {
                                 Ok(text) => browser::save_text_file(&file_name, &text, notice),
-                                Err(e) => error.set(Some(e.to_string())),
+                                Err(refusal) => error.set(Some(refusal.0)),
                             }
                         });
                     }

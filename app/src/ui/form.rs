@@ -113,7 +113,7 @@ impl FormState {
         spawn_local(async move {
             match work.await {
                 Ok(()) => self.error.set(None),
-                Err(e) => self.error.set(Some(e.to_string())),
+                Err(refusal) => self.error.set(Some(refusal.0)),
             }
             self.busy.set(false);
         });

@@ -26,13 +26,17 @@ thread_local! {
     static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Mounts `view` at the end of `host` and keeps it there until `close_dialog`.
+/// Mounts `view` at the end of `host` and keeps it there until `close_dialog`. Compiled once
+/// per modal: what does not depend on the modal is in `keep_dialog`.
 fn mount_dialog<N: IntoView + 'static>(host: &web_sys::HtmlElement, view: impl FnOnce() -> N + 'static) {
+    let opener = document().active_element();
+    keep_dialog(opener, Box::new(leptos::mount::mount_to(host.clone(), view)));
+}
+
+fn keep_dialog(opener: Option<web_sys::Element>, handle: Box<dyn std::any::Any>) {
     use wasm_bindgen::JsCast;
-    let opener = document().active_element().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-    OPENER.with(|o| *o.borrow_mut() = opener);
-    let handle = leptos::mount::mount_to(host.clone(), view);
-    OPEN_DIALOG.with(|open| *open.borrow_mut() = Some(Box::new(handle)));
+    OPENER.with(|o| *o.borrow_mut() = opener.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()));
+    OPEN_DIALOG.with(|open| *open.borrow_mut() = Some(handle));
 }
 
 fn close_dialog() {

@@ -47,6 +47,27 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_menu_goes_back_to_its_page_or_home_without_a_referer() {
+    let app = TestApp::new().await;
+    let back = Reply::read(app.send(plain_form("language", &[("lang", "nl")], "/signup")).await).await;
+    assert_eq!(back.status, StatusCode::FOUND);
+    let location = back.headers[header::LOCATION].to_str().unwrap();
+    assert!(location.trim_end_matches('?').ends_with("/signup"), "{location}");
+    assert_eq!(back.cookie("lang").as_deref(), Some("lang=nl"));
+
+    let mut unreferred = plain_form("language", &[("lang", "en")], "/");
+    unreferred.headers_mut().remove(header::REFERER);
+    let home = Reply::read(app.send(unreferred).await).await;
+    assert_eq!(home.status, StatusCode::FOUND, "{}", home.body);
+    assert_eq!(home.headers[header::LOCATION], "/");
+    assert_eq!(home.cookie("lang").as_deref(), Some("lang=en"));
+
+    let refused = app.call("language", &[("lang", "fr")], None).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["error"], "bad_request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_security_page_loads_wasm() {
     let app = TestApp::new().await;
     let loads_wasm = |page: &Reply| page.body.contains("modulepreload") || page.body.contains(".wasm");
