@@ -154,10 +154,7 @@ impl std::fmt::Display for AppError {
 
 /// The wait in whole minutes, rounded up: never "0 minutes".
 fn wait_text(secs: i64, locale: Locale) -> String {
-    match (secs.max(1) + 59) / 60 {
-        1 => td_string!(locale, errors.wait_a_minute).to_string(),
-        minutes => fill(td_string!(locale, errors.wait_minutes), &[("minutes", &minutes.to_string())]),
-    }
+    crate::i18n::minutes((secs.max(1) + 59) / 60, locale)
 }
 
 impl FromServerFnError for AppError {

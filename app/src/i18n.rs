@@ -70,6 +70,22 @@ pub fn fill(text: impl std::fmt::Display, values: &[(&str, &str)]) -> String {
     filled
 }
 
+/// "1 minute", "5 minutes", in `locale`.
+pub fn minutes(count: i64, locale: Locale) -> String {
+    match count {
+        1 => leptos_i18n::td_string!(locale, common.one_minute).to_string(),
+        _ => fill(leptos_i18n::td_string!(locale, common.minutes), &[("count", &count.to_string())]),
+    }
+}
+
+/// "1 hour", "24 hours", in `locale`.
+pub fn hours(count: i64, locale: Locale) -> String {
+    match count {
+        1 => leptos_i18n::td_string!(locale, common.one_hour).to_string(),
+        _ => fill(leptos_i18n::td_string!(locale, common.hours), &[("count", &count.to_string())]),
+    }
+}
+
 /// Our language for a language tag such as `nl-BE` or `en_GB`, if it is one of ours.
 fn from_tag(tag: &str) -> Option<Locale> {
     let primary = tag.trim().split(['-', '_']).next()?;
@@ -98,14 +114,8 @@ pub fn from_accept_language(header: &str) -> Option<Locale> {
 /// The language of a request: the menu's cookie, else `Accept-Language`, else English.
 #[cfg(feature = "ssr")]
 pub fn of_request(headers: &http::HeaderMap) -> Locale {
-    let chosen = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(name, value)| (name == LANGUAGE_COOKIE).then(|| from_code(value)).flatten());
-    chosen
+    crate::api::context::cookie_values(headers, LANGUAGE_COOKIE)
+        .find_map(from_code)
         .or_else(|| {
             headers
                 .get_all(http::header::ACCEPT_LANGUAGE)

@@ -55,16 +55,19 @@ fn cookies(name: &str) -> Vec<String> {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Vec::new();
     };
-    parts
-        .headers
+    cookie_values(&parts.headers, name).map(str::to_owned).collect()
+}
+
+/// The values of the cookies named `name` in `headers`, in the order sent.
+pub fn cookie_values<'h>(headers: &'h http::HeaderMap, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-        .collect()
+        .filter(move |(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 /// The session token the browser sent, if any (of the shape of ours).

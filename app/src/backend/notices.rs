@@ -189,13 +189,10 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
 
 /// How long a link works, as its mail says it: "24 hours", "30 minutes".
 fn valid_for_text(secs: i64, locale: Locale) -> String {
-    match (secs / 3600, secs / 60) {
-        (1, _) if secs % 3600 == 0 => td_string!(locale, mail.valid_an_hour).to_string(),
-        (hours, _) if hours > 0 && secs % 3600 == 0 => {
-            fill(td_string!(locale, mail.valid_hours), &[("hours", &hours.to_string())])
-        }
-        (_, 1) => td_string!(locale, mail.valid_a_minute).to_string(),
-        (_, minutes) => fill(td_string!(locale, mail.valid_minutes), &[("minutes", &minutes.to_string())]),
+    if secs >= 3600 && secs % 3600 == 0 {
+        crate::i18n::hours(secs / 3600, locale)
+    } else {
+        crate::i18n::minutes(secs / 60, locale)
     }
 }
 
