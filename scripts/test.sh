@@ -49,6 +49,9 @@ fi
 psql "$PG_URL" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'webapp_test_%'" |
   while read -r db; do psql "$PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
+echo "== Module graph (no import circle, no import from a lower layer up to a higher one)"
+python3 scripts/check_layers.py
+
 echo "== Format and lints (rustfmt, clippy for the server and the browser build)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -114,7 +114,7 @@ pub fn from_accept_language(header: &str) -> Option<Locale> {
 /// The language of a request: the menu's cookie, else `Accept-Language`, else English.
 #[cfg(feature = "ssr")]
 pub fn of_request(headers: &http::HeaderMap) -> Locale {
-    crate::api::context::cookie_values(headers, LANGUAGE_COOKIE)
+    crate::cookie_header::cookie_values(headers, LANGUAGE_COOKIE)
         .find_map(from_code)
         .or_else(|| {
             headers

@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cookie_header;
 pub mod dates;
 pub mod error;
 pub mod i18n;

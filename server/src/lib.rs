@@ -57,7 +57,7 @@ pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageErro
 /// Deletes expired rows every few minutes, for as long as the server runs. A failure is logged
 /// and tried again at the next turn.
 pub async fn delete_expired_periodically(db: sqlx::AnyPool) {
-    use app::backend::cleanup;
+    use app::backend::upkeep::cleanup;
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(cleanup::INTERVAL_SECS));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

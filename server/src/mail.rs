@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
 
-use app::backend::outbox::{self, Mail};
+use app::backend::mail::outbox::{self, Mail};
 use app::backend::store;
 use app::backend::AppState;
 use app::error::AppError;

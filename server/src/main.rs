@@ -78,7 +78,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Some(Command::Cleanup) => {
             let db = server::storage::connect(&config.database_url, 1).await?;
-            let deleted = app::backend::cleanup::delete_expired(&db, app::backend::unix_now()).await?;
+            let deleted =
+                app::backend::upkeep::cleanup::delete_expired(&db, app::backend::unix_now()).await?;
             tracing::info!(deleted, "expired rows deleted");
             return Ok(());
         }

@@ -10,7 +10,7 @@ use std::fs;
 use std::io;
 
 use app::backend::crypto::sealing::DataKey;
-use app::backend::key_rotation;
+use app::backend::upkeep::key_rotation;
 
 use crate::config::Config;
 use crate::storage::{self, StorageError};

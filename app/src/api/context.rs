@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
@@ -15,9 +15,10 @@ use crate::account::AuthLevel;
 use crate::backend::caller::Caller;
 use crate::backend::crypto::devices::{self, DEVICE_COOKIE_SECS};
 use crate::backend::ids::{LinkToken, SessionToken};
-use crate::backend::remembered::REMEMBER_SECS;
+use crate::backend::second_factor::remembered::REMEMBER_SECS;
 use crate::backend::sessions::{self, Session, ABSOLUTE_TIMEOUT_SECS};
 use crate::backend::{unix_now, AppState, Settings};
+use crate::cookie_header::cookie_values;
 use crate::error::AppError;
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -56,18 +57,6 @@ fn cookies(name: &str) -> Vec<String> {
         return Vec::new();
     };
     cookie_values(&parts.headers, name).map(str::to_owned).collect()
-}
-
-/// The values of the cookies named `name` in `headers`, in the order sent.
-pub fn cookie_values<'h>(headers: &'h http::HeaderMap, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(move |(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// The session token the browser sent, if any (of the shape of ours).

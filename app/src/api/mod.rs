@@ -29,7 +29,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError> {
     use crate::api::context;
-    use crate::backend::login;
+    use crate::backend::account::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let started = login::sign_up(&state, &email, &password, previous.as_ref(), &context::caller(&state))
@@ -46,7 +46,7 @@ pub async fn sign_up(email: String, password: String) -> Result<Viewer, AppError
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError> {
     use crate::api::context;
-    use crate::backend::login;
+    use crate::backend::account::login;
     let state = context::app_state()?;
     let previous = context::session_token(&state.settings);
     let remembered = context::remembered_token(&state.settings);
@@ -63,7 +63,7 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::login;
+    use crate::backend::account::login;
     let state = context::app_state()?;
     let token = context::session_token(&state.settings);
     login::log_out(&state, token.as_ref()).await?;
@@ -77,13 +77,13 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::account_changes;
+    use crate::backend::account::changes;
     let state = context::app_state()?;
     let locale =
         crate::i18n::from_code(&lang).ok_or_else(|| AppError::bad_request("lang must be en or nl"))?;
     if let Some(session) = context::current_session(&state).await? {
         if session.level.reaches_webapp() {
-            account_changes::set_account_language(&state, session.user_id, locale).await?;
+            changes::set_account_language(&state, session.user_id, locale).await?;
         }
     }
     // After the account's: a refused call changes nothing.
@@ -106,10 +106,10 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
 #[server(prefix = "/api", endpoint = "two-factor/status")]
 pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::api::context;
-    use crate::backend::enrolment;
+    use crate::backend::second_factor;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    enrolment::status(&state.db, session.user_id).await
+    second_factor::status(&state.db, session.user_id).await
 }
 
 /// Setup step 1: re-checks the password and issues this session's pending secret (the same one
@@ -118,33 +118,38 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 #[server(prefix = "/api", endpoint = "two-factor/begin")]
 pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey, AppError> {
     use crate::api::context;
-    use crate::backend::enrolment;
+    use crate::backend::second_factor;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    enrolment::begin_setup(&state, &session, &password, &context::caller(&state)).await
+    let caller = context::caller(&state);
+    let method = second_factor::Method::Authenticator;
+    match second_factor::begin_enrolment(&state, &session, method, &password, &caller).await? {
+        second_factor::EnrolmentStarted::Authenticator(key) => Ok(key),
+    }
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
 #[server(prefix = "/api", endpoint = "two-factor/confirm")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppError> {
     use crate::api::context;
-    use crate::backend::enrolment;
+    use crate::backend::second_factor;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    enrolment::confirm_setup(&state, &session, &code, &context::caller(&state)).await
+    let method = second_factor::Method::Authenticator;
+    second_factor::finish_enrolment(&state, &session, method, &code, &context::caller(&state)).await
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
 #[server(prefix = "/api", endpoint = "two-factor/backup-codes", output = PlainText)]
 pub async fn download_backup_codes() -> Result<String, AppError> {
     use crate::api::context;
-    use crate::backend::{enrolment, unix_now};
+    use crate::backend::{second_factor::backup_codes, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    let file = enrolment::backup_code_file(&state, &session, unix_now(), crate::i18n::current()).await?;
+    let file = backup_codes::backup_code_file(&state, &session, unix_now(), crate::i18n::current()).await?;
     context::attach_as(&file.file_name);
     Ok(file.text)
 }
@@ -155,12 +160,12 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "login/code")]
 pub async fn log_in_with_code(code: String, remember: Option<String>) -> Result<Viewer, AppError> {
     use crate::api::context;
-    use crate::backend::{login, proofs::Proof};
+    use crate::backend::{account::login, second_factor::Entered};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
     let caller = context::caller(&state);
     let done =
-        login::complete_login(&state, &session, Proof::AppCode(&code), remember.is_some(), &caller).await?;
+        login::complete_login(&state, &session, Entered::AppCode(&code), remember.is_some(), &caller).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
@@ -174,12 +179,13 @@ pub async fn log_in_with_backup_code(
     remember: Option<String>,
 ) -> Result<BackupCodeLogin, AppError> {
     use crate::api::context;
-    use crate::backend::{login, proofs::Proof};
+    use crate::backend::{account::login, second_factor::Entered};
     let state = context::app_state()?;
     let session = context::require_password_verified(&state).await?;
     let caller = context::caller(&state);
-    let done = login::complete_login(&state, &session, Proof::BackupCode(&code), remember.is_some(), &caller)
-        .await?;
+    let done =
+        login::complete_login(&state, &session, Entered::BackupCode(&code), remember.is_some(), &caller)
+            .await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
@@ -197,12 +203,12 @@ pub async fn regenerate_backup_codes(
     code: Option<String>,
 ) -> Result<BackupCodes, AppError> {
     use crate::api::context;
-    use crate::backend::{enrolment, proofs::Proof};
+    use crate::backend::second_factor::{changes, Entered};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    let proof = Proof::guess(code.as_deref().unwrap_or_default())?;
-    enrolment::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
+    let proof = Entered::guess(code.as_deref().unwrap_or_default())?;
+    changes::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
 }
 
 /// The active key again, as QR code and text, for another smartphone: password and a current code.
@@ -212,21 +218,21 @@ pub async fn show_key_for_another_phone(
     code: String,
 ) -> Result<AuthenticatorKey, AppError> {
     use crate::api::context;
-    use crate::backend::enrolment;
+    use crate::backend::second_factor::changes;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    enrolment::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
+    changes::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
 }
 
 /// Turns 2FA off: password and a current code or an unused backup code (in `code`).
 #[server(prefix = "/api", endpoint = "two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::{enrolment, proofs::Proof};
+    use crate::backend::second_factor::{changes, Entered};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    enrolment::disable(&state, &session, &password, Proof::guess(&code)?, &context::caller(&state)).await
+    changes::disable(&state, &session, &password, Entered::guess(&code)?, &context::caller(&state)).await
 }
 
 /// The account's latest security events, newest first.
@@ -244,7 +250,7 @@ pub async fn get_security_events() -> Result<Vec<SecurityEvent>, AppError> {
 #[server(prefix = "/api", endpoint = "email/confirm")]
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
     use crate::api::context;
-    use crate::backend::address;
+    use crate::backend::account::address;
     let state = context::app_state()?;
     let email = address::confirm(&state, &token, &context::caller(&state)).await?;
     context::redirect_plain_form(&format!("{}?confirmed", address::CONFIRM_PATH));
@@ -256,7 +262,7 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "email/confirmation/resend")]
 pub async fn resend_email_confirmation() -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::address;
+    use crate::backend::account::address;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     address::resend_confirmation(&state, &session, &context::caller(&state)).await?;
@@ -269,7 +275,7 @@ pub async fn resend_email_confirmation() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "password/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::password_reset;
+    use crate::backend::account::password_reset;
     let state = context::app_state()?;
     password_reset::request_link(&state, &email, &context::caller(&state)).await?;
     context::redirect_plain_form("/forgot-password?sent");
@@ -281,7 +287,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "password/reset/check")]
 pub async fn check_password_reset_link(token: String) -> Result<ResetLinkInfo, AppError> {
     use crate::api::context;
-    use crate::backend::{password_reset, unix_now};
+    use crate::backend::{account::password_reset, unix_now};
     let state = context::app_state()?;
     password_reset::check_link(&state, &token, unix_now()).await
 }
@@ -291,7 +297,7 @@ pub async fn check_password_reset_link(token: String) -> Result<ResetLinkInfo, A
 #[server(prefix = "/api", endpoint = "password/reset")]
 pub async fn reset_password(token: String, password: String, code: Option<String>) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::password_reset;
+    use crate::backend::account::password_reset;
     let state = context::app_state()?;
     let caller = context::caller(&state);
     password_reset::reset(&state, &token, &password, code.as_deref(), &caller).await?;
@@ -303,10 +309,10 @@ pub async fn reset_password(token: String, password: String, code: Option<String
 #[server(prefix = "/api", endpoint = "sessions")]
 pub async fn list_sessions() -> Result<Vec<ActiveSession>, AppError> {
     use crate::api::context;
-    use crate::backend::{account_sessions, unix_now};
+    use crate::backend::{account::session_list, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::list(&state, &session, unix_now(), crate::i18n::current()).await
+    session_list::list(&state, &session, unix_now(), crate::i18n::current()).await
 }
 
 /// Ends one of the account's sessions (its `id` from `sessions`); it is logged out at its next
@@ -314,10 +320,10 @@ pub async fn list_sessions() -> Result<Vec<ActiveSession>, AppError> {
 #[server(prefix = "/api", endpoint = "sessions/end")]
 pub async fn end_session(id: String) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::account_sessions;
+    use crate::backend::account::session_list;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::end(&state, &session, &id, &context::caller(&state)).await
+    session_list::end(&state, &session, &id, &context::caller(&state)).await
 }
 
 /// Ends every other session of the account and forgets its remembered browsers; answers how many
@@ -325,30 +331,30 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "sessions/end-others")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     use crate::api::context;
-    use crate::backend::account_sessions;
+    use crate::backend::account::session_list;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::end_others(&state, &session, &context::caller(&state)).await
+    session_list::end_others(&state, &session, &context::caller(&state)).await
 }
 
 /// The browsers that skip the code prompt. Fully authenticated.
 #[server(prefix = "/api", endpoint = "remembered")]
 pub async fn list_remembered_browsers() -> Result<Vec<RememberedBrowser>, AppError> {
     use crate::api::context;
-    use crate::backend::{account_sessions, unix_now};
+    use crate::backend::{account::session_list, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::remembered(&state, &session, unix_now(), crate::i18n::current()).await
+    session_list::remembered(&state, &session, unix_now(), crate::i18n::current()).await
 }
 
 /// Forgets a remembered browser (its `id` from `remembered`). Fully authenticated.
 #[server(prefix = "/api", endpoint = "remembered/forget")]
 pub async fn forget_browser(id: String) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::account_sessions;
+    use crate::backend::account::session_list;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    account_sessions::forget(&state, &session, &id, &context::caller(&state)).await
+    session_list::forget(&state, &session, &id, &context::caller(&state)).await
 }
 
 /// A new password: the current one, the new one (the sign-up rules) and, with 2FA on, a current
@@ -360,19 +366,12 @@ pub async fn change_password(
     code: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::context;
-    use crate::backend::account_changes;
+    use crate::backend::account::changes;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     let caller = context::caller(&state);
-    account_changes::change_password(
-        &state,
-        &session,
-        &current_password,
-        &password,
-        code.as_deref(),
-        &caller,
-    )
-    .await?;
+    changes::change_password(&state, &session, &current_password, &password, code.as_deref(), &caller)
+        .await?;
     context::redirect_plain_form("/settings/security?password-changed");
     Ok(())
 }
@@ -382,17 +381,12 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "account/close")]
 pub async fn close_account(password: String, code: Option<String>) -> Result<ClosedAccount, AppError> {
     use crate::api::context;
-    use crate::backend::account_changes;
+    use crate::backend::account::changes;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    let closed = account_changes::close_account(
-        &state,
-        &session,
-        &password,
-        code.as_deref(),
-        &context::caller(&state),
-    )
-    .await?;
+    let closed =
+        changes::close_account(&state, &session, &password, code.as_deref(), &context::caller(&state))
+            .await?;
     context::clear_session_cookie(&state.settings);
     context::redirect_plain_form("/?account-closed");
     Ok(closed)

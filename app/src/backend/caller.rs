@@ -2,7 +2,7 @@
 
 use super::crypto::devices::{self, Device};
 use super::crypto::sealing::DataKey;
-use super::ids::UserId;
+use super::ids::{AuthEpoch, UserId};
 use crate::i18n::Locale;
 
 #[derive(Debug, Clone, Default)]
@@ -32,8 +32,8 @@ impl Caller {
 
     /// The caller's device, when it is a trusted browser of `user_id` at the account's epoch
     /// `epoch` (see `devices`).
-    pub fn trusted_device(&self, user_id: UserId, epoch: i64) -> Option<&Device> {
-        self.devices.iter().find(|d| d.trusted_for(user_id.0, epoch, self.now))
+    pub fn trusted_device(&self, user_id: UserId, epoch: AuthEpoch) -> Option<&Device> {
+        self.devices.iter().find(|d| d.trusted_for(user_id.0, epoch.0, self.now))
     }
 
     /// Whether this browser completed a login to `user_id` before (it holds a device cookie of
@@ -44,8 +44,8 @@ impl Caller {
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:
     /// its trusted one renewed, or a new one.
-    pub fn device_cookie_after_login(&self, key: &DataKey, user_id: UserId, epoch: i64) -> String {
+    pub fn device_cookie_after_login(&self, key: &DataKey, user_id: UserId, epoch: AuthEpoch) -> String {
         let known = self.devices.iter().find(|d| d.user_id == user_id.0);
-        devices::issue(key, user_id.0, epoch, self.now, known)
+        devices::issue(key, user_id.0, epoch.0, self.now, known)
     }
 }

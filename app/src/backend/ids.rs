@@ -3,12 +3,26 @@
 
 use std::fmt;
 
+use super::crypto::tokens;
+
 /// An account: the `users` row's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sqlx::Type)]
 #[sqlx(transparent)]
 pub struct UserId(pub i64);
 
 impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An account's authentication epoch: it moves on with every change to how the account logs in,
+/// and a session, device cookie or remembered browser of an earlier epoch is void.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct AuthEpoch(pub i64);
+
+impl fmt::Display for AuthEpoch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
@@ -44,8 +58,9 @@ impl SessionToken {
         well_formed.then(|| SessionToken(value.to_owned()))
     }
 
-    pub(crate) fn from_random(encoded: String) -> Self {
-        SessionToken(encoded)
+    /// A new token, from the OS CSPRNG.
+    pub fn generate() -> Self {
+        SessionToken(tokens::random_token())
     }
 
     /// The value for the cookie.
@@ -55,7 +70,7 @@ impl SessionToken {
 
     /// The stored id of this token's session.
     pub fn id(&self) -> SessionId {
-        SessionId(super::crypto::tokens::sha256_hex(&self.0))
+        SessionId(tokens::sha256_hex(&self.0))
     }
 }
 
@@ -76,8 +91,9 @@ impl LinkToken {
         SessionToken::parse(value.trim()).map(|token| LinkToken(token.0))
     }
 
-    pub(crate) fn from_random(encoded: String) -> Self {
-        LinkToken(encoded)
+    /// A new token, from the OS CSPRNG.
+    pub fn generate() -> Self {
+        LinkToken(tokens::random_token())
     }
 
     /// The value for the link.
@@ -86,8 +102,29 @@ impl LinkToken {
     }
 
     /// The stored id of this token: its SHA-256, in hex.
-    pub fn id(&self) -> String {
-        super::crypto::tokens::sha256_hex(&self.0)
+    pub fn id(&self) -> LinkId {
+        LinkId(tokens::sha256_hex(&self.0))
+    }
+}
+
+/// A mailed link's or a remembered browser's key in its table: the SHA-256 of its token, in
+/// hex. Not a secret: the list of remembered browsers names each by it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct LinkId(String);
+
+impl LinkId {
+    /// An id as a form sent it back (to forget a remembered browser).
+    pub fn parse(value: &str) -> Self {
+        LinkId(value.trim().to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
@@ -103,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_token_is_never_shown_and_its_id_is_a_hash() {
-        let token = super::super::crypto::tokens::new_token();
+        let token = SessionToken::generate();
         assert_eq!(format!("{token:?}"), "SessionToken(..)");
         let id = token.id();
         assert_eq!(id.as_str().len(), 64);

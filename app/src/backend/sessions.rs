@@ -5,8 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::caller::Caller;
-use super::crypto::tokens;
-use super::ids::{SessionId, SessionToken, UserId};
+use super::ids::{AuthEpoch, SessionId, SessionToken, UserId};
 use super::store::{self, Db};
 use crate::account::AuthLevel;
 use crate::error::AppError;
@@ -26,7 +25,7 @@ pub struct Session {
     pub email: String,
     pub level: AuthLevel,
     /// The account's authentication epoch this session was started under (see `store::users`).
-    pub epoch: i64,
+    pub epoch: AuthEpoch,
     /// Whether the account's address was confirmed (see `address`).
     pub email_confirmed: bool,
 }
@@ -59,9 +58,9 @@ pub fn is_expired(level: AuthLevel, created_at: i64, last_seen_at: i64, now: i64
 /// The authentication epoch a new account starts at: random, not 0. SQLite gives the id of a
 /// deleted (closed) newest account to the next one, and a device cookie names only an id and an
 /// epoch: the closed account's browser must not pass for a trusted browser of the new account.
-pub fn first_epoch() -> i64 {
+pub fn first_epoch() -> AuthEpoch {
     use rand::{rngs::OsRng, Rng};
-    OsRng.gen_range(1..i64::MAX / 2)
+    AuthEpoch(OsRng.gen_range(1..i64::MAX / 2))
 }
 
 /// Starts a session for `user_id` under the account's authentication epoch `epoch`, as read
@@ -72,10 +71,10 @@ pub async fn start<'e>(
     db: impl Db<'e>,
     user_id: UserId,
     level: AuthLevel,
-    epoch: i64,
+    epoch: AuthEpoch,
     caller: &Caller,
 ) -> Result<SessionToken, AppError> {
-    let token = tokens::new_token();
+    let token = SessionToken::generate();
     let origin = (caller.user_agent.as_deref(), caller.ip());
     store::sessions::insert(db, &token.id(), user_id, level_code(level), epoch, origin, caller.now).await?;
     Ok(token)

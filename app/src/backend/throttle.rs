@@ -22,7 +22,7 @@ use std::net::IpAddr;
 use sqlx::AnyPool;
 
 use super::caller::Caller;
-use super::ids::UserId;
+use super::ids::{AuthEpoch, UserId};
 use super::store::attempt_limits;
 pub use super::store::attempt_limits::Counter;
 use crate::error::AppError;
@@ -183,7 +183,7 @@ pub fn reset_scopes(email: &str, account: Option<UserId>, ip: Option<&str>) -> V
 /// The scopes of a password attempt on `email` (whose account, if any, is `account`: its id
 /// and authentication epoch): the caller's device when it is a trusted browser of that account,
 /// else the address and the email.
-pub fn password_scopes(email: &str, account: Option<(UserId, i64)>, caller: &Caller) -> Vec<Scope> {
+pub fn password_scopes(email: &str, account: Option<(UserId, AuthEpoch)>, caller: &Caller) -> Vec<Scope> {
     match account.and_then(|(id, epoch)| caller.trusted_device(id, epoch)) {
         Some(device) => vec![device_scope(&device.nonce)],
         None => scopes(password_scope(email), caller.ip()),
@@ -192,7 +192,7 @@ pub fn password_scopes(email: &str, account: Option<(UserId, i64)>, caller: &Cal
 
 /// The scopes of a second-factor attempt on `user_id` at `epoch`: a trusted browser's own and
 /// the backstop of all trusted browsers, else the address and the account.
-pub fn second_factor_scopes(user_id: UserId, epoch: i64, caller: &Caller) -> Vec<Scope> {
+pub fn second_factor_scopes(user_id: UserId, epoch: AuthEpoch, caller: &Caller) -> Vec<Scope> {
     match caller.trusted_device(user_id, epoch) {
         Some(device) => vec![device_scope(&device.nonce), trusted_devices_scope(user_id)],
         None => scopes(second_factor_scope(user_id), caller.ip()),

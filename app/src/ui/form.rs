@@ -8,7 +8,7 @@ use leptos_i18n::td_string;
 
 use leptos::server_fn::error::ServerFnUrlError;
 
-use super::calls::Refusal;
+use super::island::calls::Refusal;
 use crate::error::AppError;
 
 /// The error of a form, announced to screen readers as it appears. Its `id` is what the form's

@@ -1,29 +1,17 @@
-//! The pages and components of the WebApp. Pages are rendered on the server as plain HTML whose
-//! forms post and redirect; the Security section's 2FA controls are an island, the one part
-//! that runs in the browser (as WASM).
+//! The pages and components of the WebApp, split where the WASM boundary runs:
+//!
+//! - `pages/`: rendered on the server as plain HTML whose forms post and redirect; none of
+//!   their code runs in the browser.
+//! - `island/`: the Security section's 2FA controls and their modals, the one part that runs in
+//!   the browser (as WASM), and the one path from there to the server functions (`calls`).
+//! - `form.rs`: what both show of a form's state and errors; `bundle.rs`: the bundle's
+//!   content-hashed file names (server only).
 
-mod account_settings;
-mod app_shell;
-mod backup_codes_panel;
-mod browser;
 #[cfg(feature = "ssr")]
 pub mod bundle;
-mod calls;
-mod code_prompt;
-mod email_links;
 mod form;
-mod inbox;
-mod island_text;
-mod key_panel;
-mod language_menu;
-mod login;
-mod modal;
-mod not_found;
-mod settings;
-mod signup;
-mod two_factor_controls;
-mod two_factor_manage;
-mod two_factor_setup;
+mod island;
+mod pages;
 
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
@@ -75,7 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
-                <language_menu::LanguageMenu/>
+                <pages::language_menu::LanguageMenu/>
             </body>
         </html>
     }
@@ -92,25 +80,25 @@ pub fn IslandScripts() -> impl IntoView {
 pub fn App() -> impl IntoView {
     view! {
         <Router>
-            <FlatRoutes fallback=not_found::NotFoundPage>
-                <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
-                <Route path=path!("/confirm-email") view=email_links::ConfirmEmailPage ssr=SsrMode::Async/>
-                <Route path=path!("/forgot-password") view=email_links::ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset-password") view=email_links::ResetPasswordPage ssr=SsrMode::Async/>
+            <FlatRoutes fallback=pages::not_found::NotFoundPage>
+                <Route path=path!("/signup") view=pages::signup::SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/confirm-email") view=pages::email_links::ConfirmEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=pages::email_links::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=pages::email_links::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/")
                     ssr=SsrMode::Async
-                    view=|| view! { <Protected><inbox::InboxPage/></Protected> }
+                    view=|| view! { <Protected><pages::inbox::InboxPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings")
                     ssr=SsrMode::Async
-                    view=|| view! { <Protected><settings::SettingsPage/></Protected> }
+                    view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }
                 />
                 <Route
                     path=path!("/settings/security")
                     ssr=SsrMode::Async
-                    view=|| view! { <Protected><settings::SecurityPage/></Protected> }
+                    view=|| view! { <Protected><pages::settings::SecurityPage/></Protected> }
                 />
             </FlatRoutes>
         </Router>
@@ -132,12 +120,12 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                     // login page's instructions (callgrind).
                     match crate::api::current_viewer().await {
                         Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
-                            view! { <app_shell::AppShell viewer>{children()}</app_shell::AppShell> }.into_any()
+                            view! { <pages::app_shell::AppShell viewer>{children()}</pages::app_shell::AppShell> }.into_any()
                         }
                         Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
-                            view! { <code_prompt::CodePrompt/> }.into_any()
+                            view! { <pages::code_prompt::CodePrompt/> }.into_any()
                         }
-                        _ => view! { <login::LoginPage/> }.into_any(),
+                        _ => view! { <pages::login::LoginPage/> }.into_any(),
                     }
                 })
             }}

@@ -47,12 +47,12 @@ async fn each_session_is_listed_with_its_browser_and_one_ends_another_on_its_nex
     assert!(other["started_at"].as_i64().unwrap() > 0 && other["last_seen_at"].as_i64().unwrap() > 0);
     assert!(other.get("ip").is_some());
 
-    assert_eq!(app.call("account", &[], Some(&firefox)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&firefox)).await.expect_status(StatusCode::OK);
     let id = other["id"].as_str().unwrap();
     let ended = app.call("sessions/end", &[("id", id)], Some(&chrome)).await;
-    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    ended.expect_status(StatusCode::OK);
     let refused = app.call("account", &[], Some(&firefox)).await;
-    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "ended on its very next request");
+    refused.expect_status_for(StatusCode::UNAUTHORIZED, "ended on its very next request");
     let again = app.call("sessions/end", &[("id", id)], Some(&chrome)).await;
     assert_eq!((again.status, again.json()["error"].clone()), (StatusCode::NOT_FOUND, "not_found".into()));
     let events = app.call("security/events", &[], Some(&chrome)).await.json();
@@ -62,8 +62,8 @@ async fn each_session_is_listed_with_its_browser_and_one_ends_another_on_its_nex
     let stranger = app.sign_up("stranger@example.com").await;
     let chromes_id = current["id"].as_str().unwrap();
     let foreign = app.call("sessions/end", &[("id", chromes_id)], Some(&stranger)).await;
-    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.call("account", &[], Some(&chrome)).await.status, StatusCode::OK);
+    foreign.expect_status(StatusCode::NOT_FOUND);
+    app.call("account", &[], Some(&chrome)).await.expect_status(StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,7 +74,7 @@ async fn a_remembered_browser_skips_the_code_prompt_but_never_the_password_until
     let code = app_code(&enrolled.key, unix_now() + 30);
     let done =
         call_as(&app, FIREFOX, "login/code", &[("code", &code), ("remember", "on")], Some(&half)).await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    done.expect_status(StatusCode::OK);
     let set = done
         .headers
         .get_all(header::SET_COOKIE)
@@ -92,17 +92,17 @@ async fn a_remembered_browser_skips_the_code_prompt_but_never_the_password_until
 
     // The remembered browser: the password alone logs in fully.
     let skipped = log_in_as(&app, FIREFOX, PASSWORD, Some(&remember)).await;
-    assert_eq!(skipped.status, StatusCode::OK, "{}", skipped.body);
+    skipped.expect_status(StatusCode::OK);
     assert_eq!(skipped.json()["level"], "fully_authenticated");
     // Never the password.
     let wrong = log_in_as(&app, FIREFOX, "not the password at all", Some(&remember)).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     // Not for a change to 2FA itself: turning it off still takes a code.
     let remembered_session = skipped.session_cookie().unwrap();
     let off = app
         .call("two-factor/disable", &[("password", PASSWORD), ("code", "")], Some(&remembered_session))
         .await;
-    assert_eq!(off.status, StatusCode::BAD_REQUEST, "{}", off.body);
+    off.expect_status(StatusCode::BAD_REQUEST);
     // Another browser still gets the code prompt.
     assert_eq!(log_in_as(&app, CHROME, PASSWORD, None).await.json()["level"], "password_verified");
 
@@ -111,7 +111,7 @@ async fn a_remembered_browser_skips_the_code_prompt_but_never_the_password_until
     assert_eq!(listed[0]["browser"], "Firefox 121 on Windows 10");
     let forget =
         app.call("remembered/forget", &[("id", listed[0]["id"].as_str().unwrap())], Some(&full)).await;
-    assert_eq!(forget.status, StatusCode::OK, "{}", forget.body);
+    forget.expect_status(StatusCode::OK);
     let asked = log_in_as(&app, FIREFOX, PASSWORD, Some(&remember)).await;
     assert_eq!(asked.json()["level"], "password_verified", "forgotten: the code prompt again");
 }
@@ -123,25 +123,23 @@ async fn remembering_is_off_by_default_and_log_out_other_sessions_forgets_every_
     let half = log_in_as(&app, FIREFOX, PASSWORD, None).await.session_cookie().unwrap();
     let plain =
         app.call("login/code", &[("code", &app_code(&enrolled.key, unix_now() + 30))], Some(&half)).await;
-    assert_eq!(plain.status, StatusCode::OK);
+    plain.expect_status(StatusCode::OK);
     assert_eq!(plain.cookie("remember"), None, "not remembered unless asked");
 
     let half = log_in_as(&app, FIREFOX, PASSWORD, None).await.session_cookie().unwrap();
     let backup = [("code", enrolled.backup_codes[0].as_str()), ("remember", "on")];
     let remembered = app.call("login/backup-code", &backup, Some(&half)).await;
-    assert_eq!(remembered.status, StatusCode::OK, "{}", remembered.body);
+    remembered.expect_status(StatusCode::OK);
     let remember = remembered.cookie("remember").unwrap();
     let other = remembered.session_cookie().unwrap();
 
     let ended = app.call("sessions/end-others", &[], Some(&enrolled.cookie)).await;
-    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    ended.expect_status(StatusCode::OK);
     assert_eq!(ended.json(), 2, "the two other sessions");
-    assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        app.call("account", &[], Some(&enrolled.cookie)).await.status,
-        StatusCode::OK,
-        "this one stays"
-    );
+    app.call("account", &[], Some(&other)).await.expect_status(StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&enrolled.cookie))
+        .await
+        .expect_status_for(StatusCode::OK, "this one stays");
     assert_eq!(app.call("remembered", &[], Some(&enrolled.cookie)).await.json(), serde_json::json!([]));
     assert_eq!(
         log_in_as(&app, FIREFOX, PASSWORD, Some(&remember)).await.json()["level"],
@@ -168,19 +166,19 @@ async fn a_new_password_takes_the_current_one_and_a_code_and_ends_the_other_sess
         }
     };
     let weak = change(form(PASSWORD, "password1234", Some(enrolled.backup_codes[0].clone()))).await;
-    assert_eq!(weak.status, StatusCode::BAD_REQUEST, "{}", weak.body);
+    weak.expect_status(StatusCode::BAD_REQUEST);
     let wrong =
         change(form("not the password at all", NEW_PASSWORD, Some(enrolled.backup_codes[0].clone()))).await;
     assert_eq!(wrong.json()["error"], "wrong_password");
     let no_code = change(form(PASSWORD, NEW_PASSWORD, None)).await;
     assert_eq!(no_code.json()["error"], "code_missing");
     let done = change(form(PASSWORD, NEW_PASSWORD, Some(enrolled.backup_codes[0].clone()))).await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    done.expect_status(StatusCode::OK);
 
-    assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
-    assert_eq!(log_in_as(&app, CHROME, PASSWORD, None).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(log_in_as(&app, CHROME, NEW_PASSWORD, None).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&other)).await.expect_status(StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::OK);
+    log_in_as(&app, CHROME, PASSWORD, None).await.expect_status(StatusCode::UNAUTHORIZED);
+    log_in_as(&app, CHROME, NEW_PASSWORD, None).await.expect_status(StatusCode::OK);
     let events = app.call("security/events", &[], Some(&enrolled.cookie)).await.json();
     assert!(events.as_array().unwrap().iter().any(|e| e["kind"] == "password_changed"));
 }
@@ -193,17 +191,14 @@ async fn closing_the_account_deletes_every_row_and_leaves_neither_email_nor_id_i
     // History, counters, a remembered browser, mails waiting.
     let half = log_in_as(&app, FIREFOX, PASSWORD, None).await.session_cookie().unwrap();
     let remember = [("code", enrolled.backup_codes[0].as_str()), ("remember", "on")];
-    assert_eq!(app.call("login/backup-code", &remember, Some(&half)).await.status, StatusCode::OK);
-    assert_eq!(
-        log_in_as(&app, CHROME, "not the password at all", None).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    app.call("login/backup-code", &remember, Some(&half)).await.expect_status(StatusCode::OK);
+    log_in_as(&app, CHROME, "not the password at all", None).await.expect_status(StatusCode::UNAUTHORIZED);
 
     let without_code = app.call("account/close", &[("password", PASSWORD)], Some(&enrolled.cookie)).await;
     assert_eq!(without_code.json()["error"], "code_missing");
     let form = [("password", PASSWORD), ("code", enrolled.backup_codes[1].as_str())];
     let closed = app.call("account/close", &form, Some(&enrolled.cookie)).await;
-    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    closed.expect_status(StatusCode::OK);
     let closed = closed.json();
     assert_eq!(closed["email"], EMAIL);
     assert_eq!(closed["sessions"], 2);
@@ -214,7 +209,7 @@ async fn closing_the_account_deletes_every_row_and_leaves_neither_email_nor_id_i
     assert!(closed["mails_waiting"].as_u64().unwrap() >= 3, "{closed}");
     assert!(closed["attempt_counters"].as_u64().unwrap() >= 1, "{closed}");
 
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::UNAUTHORIZED);
     let contents = app.database_contents().await;
     assert!(!common::contains(&contents, EMAIL.as_bytes()), "the email is still in the database");
     let id = enrolled.user_id.0;
@@ -240,9 +235,9 @@ async fn closing_the_account_deletes_every_row_and_leaves_neither_email_nor_id_i
     assert_eq!(counters, 0);
     // Gone: the password logs in no more (a login attempt for an unknown address is counted
     // under that address, which is why the scan above comes first).
-    assert_eq!(log_in_as(&app, CHROME, PASSWORD, None).await.status, StatusCode::UNAUTHORIZED);
+    log_in_as(&app, CHROME, PASSWORD, None).await.expect_status(StatusCode::UNAUTHORIZED);
     // The neighbour is untouched.
-    assert_eq!(app.call("account", &[], Some(&neighbour.cookie)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&neighbour.cookie)).await.expect_status(StatusCode::OK);
     let events = app.call("security/events", &[], Some(&neighbour.cookie)).await.json();
     assert!(!events.as_array().unwrap().is_empty());
 }
@@ -261,17 +256,14 @@ async fn a_session_ended_on_one_instance_is_refused_on_the_other_at_once() {
     let on_a = signup.cookie.unwrap();
     let on_b =
         call(&client, &b, "login", &[("email", EMAIL), ("password", PASSWORD)], None).await.cookie.unwrap();
-    assert_eq!(call(&client, &b, "account", &[], Some(&on_b)).await.status, StatusCode::OK);
+    call(&client, &b, "account", &[], Some(&on_b)).await.expect_status(StatusCode::OK);
     let listed = call(&client, &a, "sessions", &[], Some(&on_a)).await.json;
     let other = listed.as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        call(&client, &a, "sessions/end", &[("id", &other)], Some(&on_a)).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(call(&client, &b, "account", &[], Some(&on_b)).await.status, StatusCode::UNAUTHORIZED);
+    call(&client, &a, "sessions/end", &[("id", &other)], Some(&on_a)).await.expect_status(StatusCode::OK);
+    call(&client, &b, "account", &[], Some(&on_b)).await.expect_status(StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -283,10 +275,7 @@ async fn a_closed_accounts_device_cookie_is_no_trusted_browser_of_the_account_th
     let leaver = signup.session_cookie().unwrap();
     let device = signup.cookie("device").unwrap();
     let leaver_id = app.session_of(&leaver).await.user_id;
-    assert_eq!(
-        app.call("account/close", &[("password", PASSWORD)], Some(&leaver)).await.status,
-        StatusCode::OK
-    );
+    app.call("account/close", &[("password", PASSWORD)], Some(&leaver)).await.expect_status(StatusCode::OK);
 
     let victim = app.sign_up("victim@example.com").await;
     let victim = app.session_of(&victim).await;
@@ -294,7 +283,7 @@ async fn a_closed_accounts_device_cookie_is_no_trusted_browser_of_the_account_th
     let cookie = devices::verify(key, device.split_once('=').unwrap().1).expect("the signature still holds");
     if victim.user_id == leaver_id {
         assert!(
-            !cookie.trusted_for(victim.user_id.0, victim.epoch, unix_now()),
+            !cookie.trusted_for(victim.user_id.0, victim.epoch.0, unix_now()),
             "the leaver's browser passes for a trusted browser of the victim"
         );
     } else {

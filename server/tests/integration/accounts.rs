@@ -7,14 +7,14 @@ use http::StatusCode;
 
 use app::account::AuthLevel;
 use app::backend::caller::Caller;
-use app::backend::ids::UserId;
+use app::backend::ids::{AuthEpoch, UserId};
 use app::backend::sessions;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
     let app = TestApp::new().await;
     let reply = app.call("signup", &[("email", " Ada@Example.org "), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.json()["email"], "ada@example.org");
     assert_eq!(reply.json()["level"], "fully_authenticated");
     let set_cookie = reply.set_cookie().unwrap();
@@ -25,7 +25,7 @@ async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
 
     let cookie = reply.session_cookie().unwrap();
     let account = app.call("account", &[], Some(&cookie)).await;
-    assert_eq!(account.status, StatusCode::OK);
+    account.expect_status(StatusCode::OK);
     assert_eq!(account.json()["email"], "ada@example.org");
 }
 
@@ -51,7 +51,7 @@ async fn sign_up_explains_each_kind_of_bad_input() {
     ];
     for (email, password, status, code, message) in cases {
         let reply = app.call("signup", &[("email", email), ("password", password)], None).await;
-        assert_eq!(reply.status, status, "{email}: {}", reply.body);
+        reply.expect_status_for(status, email);
         assert_eq!(reply.json()["error"], code);
         assert!(reply.json()["message"].as_str().unwrap().contains(message), "{}", reply.body);
         assert!(reply.set_cookie().is_none());
@@ -65,7 +65,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let wrong =
         app.call("login", &[("email", "ada@example.org"), ("password", "wrong password!")], None).await;
     let unknown = app.call("login", &[("email", "nobody@example.org"), ("password", PASSWORD)], None).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
     assert_eq!(wrong.json()["message"], "Incorrect email or password.");
     assert!(wrong.set_cookie().is_none());
@@ -77,11 +77,11 @@ async fn every_login_gets_a_new_session_id_and_the_old_one_ends() {
     let first = app.sign_up("ada@example.org").await;
     let login =
         app.call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], Some(&first)).await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    login.expect_status(StatusCode::OK);
     let second = login.session_cookie().unwrap();
     assert_ne!(first, second);
-    assert_eq!(app.call("account", &[], Some(&first)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.call("account", &[], Some(&second)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&first)).await.expect_status(StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&second)).await.expect_status(StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,14 +89,14 @@ async fn logout_deletes_the_session_on_the_server() {
     let app = TestApp::new().await;
     let cookie = app.sign_up("ada@example.org").await;
     let logout = app.call("logout", &[], Some(&cookie)).await;
-    assert_eq!(logout.status, StatusCode::OK);
+    logout.expect_status(StatusCode::OK);
     assert!(logout.set_cookie().unwrap().contains("Max-Age=0"));
     let count: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(count, 0);
     // Replaying the old cookie gets nothing.
     let account = app.call("account", &[], Some(&cookie)).await;
-    assert_eq!(account.status, StatusCode::UNAUTHORIZED);
+    account.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(account.json()["error"], "login_required");
 }
 
@@ -107,7 +107,7 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
     let me = app.call("session", &[], Some(&cookie)).await;
     assert_eq!(me.json()["email"], "ada@example.org");
     let nobody = app.call("session", &[], None).await;
-    assert_eq!(nobody.status, StatusCode::OK);
+    nobody.expect_status(StatusCode::OK);
     assert_eq!(nobody.json(), serde_json::Value::Null);
     let forged = app.call("session", &[], Some("session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).await;
     assert_eq!(forged.json(), serde_json::Value::Null);
@@ -117,7 +117,7 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
 async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let (user_id, epoch): (UserId, i64) = {
+    let (user_id, epoch): (UserId, AuthEpoch) = {
         app.sign_up("ada@example.org").await;
         sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap()
     };
@@ -150,14 +150,14 @@ async fn a_half_logged_in_session_cannot_reach_the_webapp() {
     let app = TestApp::new().await;
     let db = &app.state.db;
     app.sign_up("ada@example.org").await;
-    let (user_id, epoch): (UserId, i64) =
+    let (user_id, epoch): (UserId, AuthEpoch) =
         sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap();
     let now = app::backend::unix_now();
     let token =
         sessions::start(db, user_id, AuthLevel::PasswordVerified, epoch, &Caller::at(now)).await.unwrap();
     let cookie = format!("session={}", token.as_str());
     let account = app.call("account", &[], Some(&cookie)).await;
-    assert_eq!(account.status, StatusCode::FORBIDDEN);
+    account.expect_status(StatusCode::FORBIDDEN);
     assert_eq!(account.json()["error"], "second_factor_required");
     let page = app.get_page("/settings", Some(&cookie)).await;
     assert!(page.body.contains("Two-factor authentication</h1>"), "the code prompt, and only it");
@@ -169,7 +169,7 @@ async fn pages_behind_the_login_show_the_login_page_to_anonymous_visitors() {
     let app = TestApp::new().await;
     for path in ["/", "/settings", "/settings/security"] {
         let page = app.get_page(path, None).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}");
+        page.expect_status_for(StatusCode::OK, path);
         assert!(page.body.contains(">Log in</h1>"), "{path}: {}", page.body);
         assert!(!page.body.contains("Log out"), "{path}");
     }
@@ -183,7 +183,7 @@ async fn pages_behind_the_login_show_the_login_page_to_anonymous_visitors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_page_is_a_404() {
     let app = TestApp::new().await;
-    assert_eq!(app.get_page("/no/such/page", None).await.status, StatusCode::NOT_FOUND);
+    app.get_page("/no/such/page", None).await.expect_status(StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

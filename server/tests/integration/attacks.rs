@@ -38,7 +38,7 @@ async fn a_password_thief_does_not_learn_the_key_the_owner_enrols() {
 
     let code = app_code(&owner_key, unix_now() - 30);
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&owner)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
 
     // The thief logs in again and tries a code from the key they were given.
     let half = app
@@ -50,12 +50,12 @@ async fn a_password_thief_does_not_learn_the_key_the_owner_enrols() {
     let thief_code = app_code(&key_of(&thiefs), now);
     if thief_code != app_code(&owner_key, now) {
         let attempt = app.call_from(ATTACKER_IP, "login/code", &[("code", &thief_code)], Some(&half)).await;
-        assert_eq!(attempt.status, StatusCode::UNAUTHORIZED, "{}", attempt.body);
+        attempt.expect_status(StatusCode::UNAUTHORIZED);
     }
     // The key that was confirmed is the one the owner's code was checked against.
     let owner_code = app_code(&owner_key, now + 30);
     let owner_login = app.call("login/code", &[("code", &owner_code)], Some(&half)).await;
-    assert_eq!(owner_login.status, StatusCode::OK, "{}", owner_login.body);
+    owner_login.expect_status(StatusCode::OK);
 
     let events = app.call("security/events", &[], Some(&owner_login.session_cookie().unwrap())).await.json();
     let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
@@ -70,7 +70,7 @@ async fn new_backup_codes_need_a_current_code_not_just_the_password() {
     let password_only = app
         .call("two-factor/backup-codes/regenerate", &[("password", PASSWORD)], Some(&enrolled.cookie))
         .await;
-    assert_eq!(password_only.status, StatusCode::BAD_REQUEST, "{}", password_only.body);
+    password_only.expect_status(StatusCode::BAD_REQUEST);
     assert_eq!(password_only.json()["error"], "code_missing");
     let wrong = common::wrong_code(&enrolled.key, unix_now());
     let wrong = app
@@ -80,7 +80,7 @@ async fn new_backup_codes_need_a_current_code_not_just_the_password() {
             Some(&enrolled.cookie),
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     // The owner's set still works after the refused attempt.
     let code = app_code(&enrolled.key, unix_now() + 30);
     let renewed = app
@@ -90,7 +90,7 @@ async fn new_backup_codes_need_a_current_code_not_just_the_password() {
             Some(&enrolled.cookie),
         )
         .await;
-    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    renewed.expect_status(StatusCode::OK);
 }
 
 /// Hole 2: about ten wrong passwords from anyone kept the owner out for a day. A browser that
@@ -99,7 +99,7 @@ async fn new_backup_codes_need_a_current_code_not_just_the_password() {
 async fn a_stranger_cannot_lock_the_owner_out_of_a_browser_that_logged_in_before() {
     let app = TestApp::new().await;
     let signup = app.call_from(OWNER_IP, "signup", &[("email", OWNER), ("password", PASSWORD)], None).await;
-    assert_eq!(signup.status, StatusCode::OK, "{}", signup.body);
+    signup.expect_status(StatusCode::OK);
     let device = signup.cookie("device").expect("a browser that logged in gets a device cookie");
     app.call_from(OWNER_IP, "logout", &[], Some(&signup.session_cookie().unwrap())).await;
 
@@ -114,11 +114,11 @@ async fn a_stranger_cannot_lock_the_owner_out_of_a_browser_that_logged_in_before
     }
     assert!(locked, "the stranger was never slowed down");
     let untrusted = app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], None).await;
-    assert_eq!(untrusted.status, StatusCode::TOO_MANY_REQUESTS, "untrusted clients stay locked out");
+    untrusted.expect_status_for(StatusCode::TOO_MANY_REQUESTS, "untrusted clients stay locked out");
 
     let trusted =
         app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], Some(&device)).await;
-    assert_eq!(trusted.status, StatusCode::OK, "{}", trusted.body);
+    trusted.expect_status(StatusCode::OK);
 }
 
 /// Hole 3: a password-only login in flight while the owner turns 2FA on. The login read "2FA
@@ -137,7 +137,7 @@ async fn a_login_racing_the_enrolment_keeps_no_session() {
     // ...the owner turns 2FA on meanwhile...
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&owner)).await.json();
     let code = app_code(&key_of(&setup), unix_now() - 30);
-    assert_eq!(app.call("two-factor/confirm", &[("code", &code)], Some(&owner)).await.status, StatusCode::OK);
+    app.call("two-factor/confirm", &[("code", &code)], Some(&owner)).await.expect_status(StatusCode::OK);
     // ...and the login then stores its fully authenticated session.
     let level = AuthLevel::FullyAuthenticated;
     let token = sessions::start(
@@ -151,7 +151,7 @@ async fn a_login_racing_the_enrolment_keeps_no_session() {
     .unwrap();
 
     let reply = app.call("account", &[], Some(&format!("session={}", token.as_str()))).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "the racing login kept a session: {}", reply.body);
+    reply.expect_status_for(StatusCode::UNAUTHORIZED, "the racing login kept a session");
 }
 
 /// Hole 3, the same mechanism: every change to the factors ends the account's other sessions.
@@ -169,7 +169,7 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
                 .session_cookie()
                 .unwrap();
             let full = app.call("login/code", &[("code", &app_code(&key, at))], Some(&half)).await;
-            assert_eq!(full.status, StatusCode::OK, "{}", full.body);
+            full.expect_status(StatusCode::OK);
             full.session_cookie().unwrap()
         }
     };
@@ -183,18 +183,18 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
             Some(&enrolled.cookie),
         )
         .await;
-    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
-    assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
+    renewed.expect_status(StatusCode::OK);
+    app.call("account", &[], Some(&other)).await.expect_status(StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::OK);
 
     let other = log_in(now + 30).await;
     let codes: Vec<String> = serde_json::from_value(renewed.json()["codes"].clone()).unwrap();
     let off = app
         .call("two-factor/disable", &[("password", PASSWORD), ("code", &codes[0])], Some(&enrolled.cookie))
         .await;
-    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
-    assert_eq!(app.call("account", &[], Some(&other)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
+    off.expect_status(StatusCode::OK);
+    app.call("account", &[], Some(&other)).await.expect_status(StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::OK);
 }
 
 /// Hole 5: an attacker logged in to an account of their own every 99 failures and sprayed
@@ -203,10 +203,9 @@ async fn new_backup_codes_and_turning_2fa_off_end_the_other_sessions() {
 async fn a_success_from_an_address_does_not_reset_its_count_for_other_accounts() {
     let app = TestApp::new().await;
     let own = "attacker@example.org";
-    assert_eq!(
-        app.call_from("192.0.2.1", "signup", &[("email", own), ("password", PASSWORD)], None).await.status,
-        StatusCode::OK
-    );
+    app.call_from("192.0.2.1", "signup", &[("email", own), ("password", PASSWORD)], None)
+        .await
+        .expect_status(StatusCode::OK);
     let mut refused_at = None;
     'spray: for round in 0..3 {
         for i in 0..45 {
@@ -223,11 +222,11 @@ async fn a_success_from_an_address_does_not_reset_its_count_for_other_accounts()
                 refused_at = Some(round * 45 + i);
                 break 'spray;
             }
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+            reply.expect_status(StatusCode::UNAUTHORIZED);
         }
         let own_login =
             app.call_from(ATTACKER_IP, "login", &[("email", own), ("password", PASSWORD)], None).await;
-        assert_eq!(own_login.status, StatusCode::OK, "{}", own_login.body);
+        own_login.expect_status(StatusCode::OK);
     }
     assert_eq!(refused_at, Some(100), "the address was not slowed down after 100 failures");
 }
@@ -242,13 +241,13 @@ async fn ipv6_clients_are_counted_per_64_bit_prefix() {
         let reply = app
             .call_from(&ip, "login", &[("email", &victim), ("password", "spring2026-password")], None)
             .await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {i}: {}", reply.body);
+        reply.expect_status_for(StatusCode::UNAUTHORIZED, format_args!("attempt {i}"));
     }
     let form = [("email", "someone@example.org"), ("password", "spring2026-password")];
     let same_prefix = app.call_from("2001:db8:1:2:ffff:ffff:ffff:ffff", "login", &form, None).await;
-    assert_eq!(same_prefix.status, StatusCode::TOO_MANY_REQUESTS, "{}", same_prefix.body);
+    same_prefix.expect_status(StatusCode::TOO_MANY_REQUESTS);
     let other_prefix = app.call_from("2001:db8:1:3::1", "login", &form, None).await;
-    assert_eq!(other_prefix.status, StatusCode::UNAUTHORIZED, "{}", other_prefix.body);
+    other_prefix.expect_status(StatusCode::UNAUTHORIZED);
 }
 
 /// Hole 6: each sign-up costs a 19 MiB hash and tells whether an address has an account.
@@ -265,12 +264,12 @@ async fn sign_ups_from_one_address_are_limited() {
             refused = Some(i);
             break;
         }
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.expect_status(StatusCode::OK);
     }
     assert!(refused.is_some_and(|i| i <= 10), "sign-ups were never limited: {refused:?}");
     let elsewhere =
         app.call_from(OWNER_IP, "signup", &[("email", OWNER), ("password", PASSWORD)], None).await;
-    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+    elsewhere.expect_status(StatusCode::OK);
 }
 
 /// Hole 9: the event of a change is written in the change's transaction. An event that cannot
@@ -300,7 +299,7 @@ async fn a_change_to_2fa_is_never_without_its_event() {
             Some(&enrolled.cookie),
         )
         .await;
-    assert_eq!(off.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", off.body);
+    off.expect_status(StatusCode::INTERNAL_SERVER_ERROR);
     let status = app.call("two-factor/status", &[], Some(&enrolled.cookie)).await.json();
     assert_eq!(status["enabled"], true, "2FA went off without its event");
 }
@@ -315,19 +314,19 @@ async fn weak_passwords_are_refused_and_unicode_forms_are_one_password() {
         async move { app.call("signup", &[("email", email), ("password", &password)], None).await }
     };
     let short = sign_up("a@example.org", "Tr0ub4dor&3".to_owned()).await;
-    assert_eq!(short.status, StatusCode::BAD_REQUEST, "{}", short.body);
+    short.expect_status(StatusCode::BAD_REQUEST);
     assert_eq!(short.json()["error"], "password_too_short");
     assert_eq!(short.json()["min"], 12);
 
     let long = sign_up("a@example.org", "x7".repeat(65)).await;
-    assert_eq!(long.status, StatusCode::BAD_REQUEST, "{}", long.body);
+    long.expect_status(StatusCode::BAD_REQUEST);
     assert_eq!(long.json()["error"], "password_too_long");
     assert_eq!(long.json()["max"], 128);
     assert_eq!(long.json()["message"], "Use a password of at most 128 characters.");
 
     for common_one in ["password1234", "qwertyuiop123", "iloveyou1234", "aaaaaaaaaaaaaaaa", "1234567890123"] {
         let reply = sign_up("a@example.org", common_one.to_owned()).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{common_one}: {}", reply.body);
+        reply.expect_status_for(StatusCode::BAD_REQUEST, common_one);
         assert_eq!(reply.json()["error"], "password_too_common", "{common_one}");
     }
 
@@ -337,23 +336,23 @@ async fn weak_passwords_are_refused_and_unicode_forms_are_one_password() {
         .map(|c| if c.is_ascii_alphabetic() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
         .collect();
     let created = sign_up("wide@example.org", wide).await;
-    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    created.expect_status(StatusCode::OK);
     let login = app.call("login", &[("email", "wide@example.org"), ("password", PASSWORD)], None).await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    login.expect_status(StatusCode::OK);
 }
 
 /// Hole 8: what has expired leaves the database: sessions, stale pending secrets, the sealed
 /// download copy of backup codes after its window, and attempt counters with nothing left to count.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_window() {
-    use app::backend::{cleanup, enrolment::DOWNLOAD_WINDOW_SECS};
+    use app::backend::{second_factor::backup_codes::DOWNLOAD_WINDOW_SECS, upkeep::cleanup};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
     let pending = app.sign_up("pending@example.org").await;
     let begun = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&pending)).await;
-    assert_eq!(begun.status, StatusCode::OK, "{}", begun.body);
+    begun.expect_status(StatusCode::OK);
     let wrong = [("email", "nobody@example.org"), ("password", "wrong password, wrong")];
-    assert_eq!(app.call("login", &wrong, None).await.status, StatusCode::UNAUTHORIZED);
+    app.call("login", &wrong, None).await.expect_status(StatusCode::UNAUTHORIZED);
     let count = |table: &'static str| {
         let db = app.state.db.clone();
         async move {
@@ -373,7 +372,7 @@ async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_win
     cleanup::delete_expired(&app.state.db, now + DOWNLOAD_WINDOW_SECS + 1).await.unwrap();
     assert_eq!(count("backup_code_downloads").await, 0, "the sealed copy outlived its window");
     // The session itself is still live (used within the idle timeout) and still works.
-    assert_eq!(app.call("account", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::OK);
 
     let a_day_later = now + 25 * 3600;
     let deleted = cleanup::delete_expired(&app.state.db, a_day_later).await.unwrap();
@@ -468,7 +467,7 @@ async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
     let key = key_of(&setup);
     let confirmed =
         app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now() - 30))], Some(&owner)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
 
     let wrong = common::wrong_code(&key, unix_now());
     let mut checked = 0;
@@ -490,7 +489,7 @@ async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
 /// hijacker's request still running when the owner renews the codes) must not commit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
-    use app::backend::{caller::Caller, enrolment as two_factor, proofs::Proof};
+    use app::backend::{caller::Caller, second_factor::changes as two_factor, second_factor::Entered};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
     let half =
@@ -506,7 +505,7 @@ async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
             Some(&enrolled.cookie),
         )
         .await;
-    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    renewed.expect_status(StatusCode::OK);
     let owners: Vec<String> = serde_json::from_value(renewed.json()["codes"].clone()).unwrap();
 
     let now = unix_now();
@@ -515,18 +514,16 @@ async fn a_change_from_a_session_that_has_ended_meanwhile_does_not_commit() {
         &app.state,
         &hijacked,
         PASSWORD,
-        Proof::AppCode(&code),
+        Entered::AppCode(&code),
         &Caller::at(now),
     )
     .await;
     assert_eq!(late.err(), Some(app::AppError::LoginRequired));
-    assert_eq!(
-        app.call("account", &[], Some(&enrolled.cookie)).await.status,
-        StatusCode::OK,
-        "the owner stays logged in"
-    );
+    app.call("account", &[], Some(&enrolled.cookie))
+        .await
+        .expect_status_for(StatusCode::OK, "the owner stays logged in");
     let half =
         app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await.session_cookie().unwrap();
     let with_owners = app.call("login/backup-code", &[("code", &owners[0])], Some(&half)).await;
-    assert_eq!(with_owners.status, StatusCode::OK, "the owner's codes still work: {}", with_owners.body);
+    with_owners.expect_status_for(StatusCode::OK, "the owner's codes still work");
 }

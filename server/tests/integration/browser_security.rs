@@ -61,13 +61,13 @@ async fn server_functions_refuse_calls_from_other_sites() {
         vec![("origin", "https://app.example"), ("sec-fetch-site", "same-site")],
     ] {
         let reply = call_from(&app, &headers).await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
+        reply.expect_status_for(StatusCode::FORBIDDEN, format_args!("{headers:?}"));
         assert_eq!(reply.json()["error"], "cross_site_request");
         assert!(reply.set_cookie().is_none());
     }
     let same_site =
         call_from(&app, &[("origin", "https://app.example"), ("sec-fetch-site", "same-origin")]).await;
-    assert_eq!(same_site.status, StatusCode::OK, "{}", same_site.body);
+    same_site.expect_status(StatusCode::OK);
     // Pages stay reachable from links on other sites.
     let page = Request::get("/").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
     assert_eq!(app.send(page).await.status(), StatusCode::OK);
@@ -90,7 +90,7 @@ async fn no_cache_keeps_an_accounts_pages_and_the_bundle_is_revalidated() {
     std::fs::create_dir_all(&pkg).unwrap();
     std::fs::write(pkg.join("webapp.js"), "export {};").unwrap();
     let bundle = app.get_page("/pkg/webapp.js", None).await;
-    assert_eq!(bundle.status, StatusCode::OK);
+    bundle.expect_status(StatusCode::OK);
     assert_eq!(bundle.headers[header::CACHE_CONTROL], "no-cache");
     assert!(bundle.headers.contains_key(header::LAST_MODIFIED), "so that a revalidation can answer 304");
 }

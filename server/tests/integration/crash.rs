@@ -14,17 +14,94 @@ use sqlx::AnyPool;
 
 use app::backend::unix_now;
 
-/// Where the server dies.
-#[derive(Debug, Clone, Copy)]
-enum KillPoint {
-    AfterBegin,
-    DuringConfirm(u64),
-    AfterConfirm,
-    AfterPasswordStep,
-    DuringCodeLogin(u64),
-    DuringDisable(u64),
-    DuringRegenerate(u64),
+// The kill points' table names steps, requests and changes by their variants.
+use self::Change::{Disabled, Enabled, Regenerated};
+use self::Done::{Begun, Confirmed, PasswordStep};
+use self::InFlight::{Confirm, Disable, LoginCode, Regenerate};
+
+/// How far the owner got before the kill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Done {
+    /// Setup begun: a pending secret.
+    Begun,
+    /// Setup confirmed: 2FA on, the ten backup codes shown.
+    Confirmed,
+    /// Then the password step of a login: a half-logged-in session.
+    PasswordStep,
 }
+
+/// The request under way when the server dies.
+#[derive(Debug, Clone, Copy)]
+enum InFlight {
+    /// Confirming setup with the phone's code.
+    Confirm,
+    /// The login's code step, with the phone's next code.
+    LoginCode,
+    /// Turning 2FA off with the password and a backup code.
+    Disable,
+    /// New backup codes, with the password and a backup code.
+    Regenerate,
+}
+
+/// The change whose audit event the restarted server must hold exactly when the change happened.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    /// `two_factor_enabled`, when 2FA is on.
+    Enabled,
+    /// `two_factor_disabled`, when 2FA is off.
+    Disabled,
+    /// `backup_codes_regenerated`, when the backup codes are no longer those from before the kill.
+    Regenerated,
+}
+
+impl Change {
+    fn event(self) -> &'static str {
+        match self {
+            Change::Enabled => "two_factor_enabled",
+            Change::Disabled => "two_factor_disabled",
+            Change::Regenerated => "backup_codes_regenerated",
+        }
+    }
+}
+
+/// Where the server dies: after the owner's steps up to `done`, and then `during` a request, cut
+/// off after that many milliseconds (`None`: between requests). `change` is the change whose audit
+/// event the restarted server is checked for.
+#[derive(Debug, Clone, Copy)]
+struct KillPoint {
+    done: Done,
+    during: Option<(InFlight, u64)>,
+    change: Change,
+}
+
+/// Every kill point, each on an account of its own: a new one is a new row.
+const KILL_POINTS: &[KillPoint] = &[
+    KillPoint { done: Begun, during: None, change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 0)), change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 20)), change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 60)), change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 120)), change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 200)), change: Enabled },
+    KillPoint { done: Begun, during: Some((Confirm, 300)), change: Enabled },
+    KillPoint { done: Confirmed, during: None, change: Enabled },
+    KillPoint { done: PasswordStep, during: None, change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 0)), change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 5)), change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 15)), change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 30)), change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 50)), change: Enabled },
+    KillPoint { done: PasswordStep, during: Some((LoginCode, 75)), change: Enabled },
+    KillPoint { done: Confirmed, during: Some((Disable, 0)), change: Disabled },
+    KillPoint { done: Confirmed, during: Some((Disable, 100)), change: Disabled },
+    KillPoint { done: Confirmed, during: Some((Disable, 250)), change: Disabled },
+    KillPoint { done: Confirmed, during: Some((Disable, 500)), change: Disabled },
+    KillPoint { done: Confirmed, during: Some((Disable, 900)), change: Disabled },
+    KillPoint { done: Confirmed, during: Some((Regenerate, 0)), change: Regenerated },
+    KillPoint { done: Confirmed, during: Some((Regenerate, 100)), change: Regenerated },
+    KillPoint { done: Confirmed, during: Some((Regenerate, 250)), change: Regenerated },
+    KillPoint { done: Confirmed, during: Some((Regenerate, 500)), change: Regenerated },
+    KillPoint { done: Confirmed, during: Some((Regenerate, 900)), change: Regenerated },
+];
 
 /// How many events of `kind` the account of `email` has.
 async fn events(db: &AnyPool, email: &str, kind: &str) -> i64 {
@@ -82,17 +159,8 @@ async fn assert_consistent(db: &AnyPool, email: &str) -> bool {
 async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path()).await;
-    let mut points = vec![KillPoint::AfterBegin, KillPoint::AfterConfirm, KillPoint::AfterPasswordStep];
-    for ms in [0, 20, 60, 120, 200, 300] {
-        points.push(KillPoint::DuringConfirm(ms));
-        points.push(KillPoint::DuringCodeLogin(ms / 4));
-    }
-    for ms in [0, 100, 250, 500, 900] {
-        points.push(KillPoint::DuringDisable(ms));
-        points.push(KillPoint::DuringRegenerate(ms));
-    }
 
-    for (n, point) in points.iter().enumerate() {
+    for (n, point) in KILL_POINTS.iter().enumerate() {
         let email = format!("user{n}@example.org");
         // Each account's owner is a client of their own (sign-ups are limited per address).
         let client = reqwest::Client::builder()
@@ -111,65 +179,49 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
         let code = app_code(&key, unix_now());
         let mut backup_codes: Vec<String> = Vec::new();
         let mut codes_before: Vec<String> = Vec::new();
-        let server = match *point {
-            KillPoint::AfterBegin => server,
-            KillPoint::DuringConfirm(ms) => {
-                let request = client
+        if point.done >= Done::Confirmed {
+            let confirmed =
+                call(&client, &server.instance, "two-factor/confirm", &[("code", &code)], Some(&cookie))
+                    .await;
+            confirmed.expect_status(StatusCode::OK);
+            backup_codes = serde_json::from_value(confirmed.json["codes"].clone()).unwrap();
+        }
+        let half = if point.done >= Done::PasswordStep {
+            call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None)
+                .await
+                .cookie
+        } else {
+            None
+        };
+        if let Some((in_flight, ms)) = point.during {
+            let request = match in_flight {
+                InFlight::Confirm => client
                     .post(format!("{}/two-factor/confirm", server.instance.base))
                     .header("cookie", &cookie)
-                    .form(&[("code", &code)])
-                    .send();
-                let _ = tokio::time::timeout(Duration::from_millis(ms), request).await;
-                server
-            }
-            _ => {
-                let confirmed =
-                    call(&client, &server.instance, "two-factor/confirm", &[("code", &code)], Some(&cookie))
-                        .await;
-                assert_eq!(confirmed.status, StatusCode::OK);
-                backup_codes = serde_json::from_value(confirmed.json["codes"].clone()).unwrap();
-                match *point {
-                    KillPoint::AfterConfirm => server,
-                    KillPoint::AfterPasswordStep | KillPoint::DuringCodeLogin(_) => {
-                        let half = call(
-                            &client,
-                            &server.instance,
-                            "login",
-                            &[("email", &email), ("password", PASSWORD)],
-                            None,
-                        )
-                        .await;
-                        if let KillPoint::DuringCodeLogin(ms) = *point {
-                            let next = app_code(&key, unix_now() + 30);
-                            let request = client
-                                .post(format!("{}/login/code", server.instance.base))
-                                .header("cookie", half.cookie.unwrap())
-                                .form(&[("code", &next)])
-                                .send();
-                            let _ = tokio::time::timeout(Duration::from_millis(ms), request).await;
-                        }
-                        server
-                    }
-                    KillPoint::DuringDisable(ms) | KillPoint::DuringRegenerate(ms) => {
-                        let endpoint = match *point {
-                            KillPoint::DuringDisable(_) => "two-factor/disable",
-                            _ => "two-factor/backup-codes/regenerate",
-                        };
-                        let db = app_pool(&database_url).await;
-                        codes_before = backup_code_hashes(&db, &email).await;
-                        db.close().await;
-                        let request = client
-                            .post(format!("{}/{endpoint}", server.instance.base))
-                            .header("cookie", &cookie)
-                            .form(&[("password", PASSWORD), ("code", backup_codes[1].as_str())])
-                            .send();
-                        let _ = tokio::time::timeout(Duration::from_millis(ms), request).await;
-                        server
-                    }
-                    _ => unreachable!(),
+                    .form(&[("code", &code)]),
+                InFlight::LoginCode => {
+                    let next = app_code(&key, unix_now() + 30);
+                    client
+                        .post(format!("{}/login/code", server.instance.base))
+                        .header("cookie", half.expect("the code step comes after the password step"))
+                        .form(&[("code", &next)])
                 }
-            }
-        };
+                InFlight::Disable | InFlight::Regenerate => {
+                    let endpoint = match in_flight {
+                        InFlight::Disable => "two-factor/disable",
+                        _ => "two-factor/backup-codes/regenerate",
+                    };
+                    let db = app_pool(&database_url).await;
+                    codes_before = backup_code_hashes(&db, &email).await;
+                    db.close().await;
+                    client
+                        .post(format!("{}/{endpoint}", server.instance.base))
+                        .header("cookie", &cookie)
+                        .form(&[("password", PASSWORD), ("code", backup_codes[1].as_str())])
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_millis(ms), request.send()).await;
+        }
         kill(server);
 
         // Started again: the account is whole, and its owner gets in.
@@ -177,33 +229,21 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
         let db = app_pool(&database_url).await;
         let enabled = assert_consistent(&db, &email).await;
         // A change that happened has its event; one that did not, none.
-        match *point {
-            KillPoint::DuringDisable(_) => {
-                assert_eq!(
-                    events(&db, &email, "two_factor_disabled").await,
-                    i64::from(!enabled),
-                    "{point:?}"
-                );
-            }
-            KillPoint::DuringRegenerate(_) => {
-                let renewed = backup_code_hashes(&db, &email).await != codes_before;
-                assert_eq!(
-                    events(&db, &email, "backup_codes_regenerated").await,
-                    i64::from(renewed),
-                    "{point:?}"
-                );
-                if renewed {
-                    // The owner saw nothing of the new set; the phone still gets them in.
-                    backup_codes.clear();
-                }
-            }
-            _ => assert_eq!(events(&db, &email, "two_factor_enabled").await, i64::from(enabled), "{point:?}"),
+        let happened = match point.change {
+            Change::Enabled => enabled,
+            Change::Disabled => !enabled,
+            Change::Regenerated => backup_code_hashes(&db, &email).await != codes_before,
+        };
+        assert_eq!(events(&db, &email, point.change.event()).await, i64::from(happened), "{point:?}");
+        if matches!(point.change, Change::Regenerated) && happened {
+            // The owner saw nothing of the new set; the phone still gets them in.
+            backup_codes.clear();
         }
         db.close().await;
         let login =
             call(&client, &server.instance, "login", &[("email", &email), ("password", PASSWORD)], None)
                 .await;
-        assert_eq!(login.status, StatusCode::OK, "{point:?}");
+        login.expect_status_for(StatusCode::OK, format_args!("{point:?}"));
         if enabled {
             assert_eq!(login.json["level"], "password_verified");
             // The phone's next code; a killed login may have used it up, and then a backup code
@@ -213,13 +253,16 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
                 call(&client, &server.instance, "login/code", &[("code", &code)], login.cookie.as_deref())
                     .await;
             if reply.status != StatusCode::OK {
-                assert!(matches!(point, KillPoint::DuringCodeLogin(_)), "{point:?}: {}", reply.json);
+                assert!(matches!(point.during, Some((InFlight::LoginCode, _))), "{point:?}: {}", reply.json);
                 assert!(!backup_codes.is_empty(), "{point:?}");
                 let form = [("code", backup_codes[0].as_str())];
                 reply = call(&client, &server.instance, "login/backup-code", &form, login.cookie.as_deref())
                     .await;
             }
-            assert_eq!(reply.status, StatusCode::OK, "{point:?}: the owner could not complete the login");
+            reply.expect_status_for(
+                StatusCode::OK,
+                format_args!("{point:?}: the owner could not complete the login"),
+            );
         } else {
             assert_eq!(login.json["level"], "fully_authenticated", "{point:?}");
         }

@@ -8,7 +8,8 @@ use http::StatusCode;
 
 use crate::common;
 use app::backend::caller::Caller;
-use app::backend::{address, password_reset, unix_now};
+use app::backend::store::email_links;
+use app::backend::{account::address, account::password_reset, unix_now};
 use common::smtp::{Received, SmtpServer};
 use common::{app_code, wrong_code, TestApp, PASSWORD};
 use server::mail::{deliver_due, Mailer};
@@ -66,7 +67,7 @@ const RESET_SUBJECT: &str = "Reset the password of your WebApp account";
 async fn confirm(app: &TestApp, mailbox: &Mailbox) {
     let (token, _) = mailbox.token(app, CONFIRM_SUBJECT).await;
     let reply = app.call("email/confirm", &[("token", &token)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
 }
 
 async fn viewer(app: &TestApp, cookie: &str) -> serde_json::Value {
@@ -93,11 +94,11 @@ async fn sign_up_mails_a_confirmation_link_that_works_once_and_is_never_stored_i
     assert!(mail.text.contains("24 hours"));
 
     let confirmed = app.call("email/confirm", &[("token", &token)], None).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     assert_eq!(confirmed.json(), EMAIL);
     assert_eq!(viewer(&app, &cookie).await["email_confirmed"], true);
     let again = app.call("email/confirm", &[("token", &token)], None).await;
-    assert_eq!(again.status, StatusCode::GONE);
+    again.expect_status(StatusCode::GONE);
     assert_eq!(again.json()["error"], "link_invalid");
     let events = app.call("security/events", &[], Some(&cookie)).await.json();
     assert_eq!(events[0]["kind"], "email_confirmed");
@@ -108,23 +109,23 @@ async fn a_confirmation_link_expires_after_a_day_and_a_new_one_is_sent_at_most_o
     let (app, mailbox) = app_with_mail().await;
     let cookie = app.sign_up(EMAIL).await;
     let (token, _) = mailbox.token(&app, CONFIRM_SUBJECT).await;
-    let a_day_later = Caller::at(unix_now() + address::CONFIRM_LINK_SECS);
+    let a_day_later = Caller::at(unix_now() + email_links::CONFIRM_LINK_SECS);
     assert_eq!(
         address::confirm(&app.state, &token, &a_day_later).await,
         Err(app::error::AppError::LinkInvalid)
     );
     let too_soon = app.call("email/confirmation/resend", &[], Some(&cookie)).await;
-    assert_eq!(too_soon.status, StatusCode::TOO_MANY_REQUESTS, "{}", too_soon.body);
+    too_soon.expect_status(StatusCode::TOO_MANY_REQUESTS);
     // A minute on, a new link; the old one still works until either is used.
     let session = app.session_of(&cookie).await;
     let later = Caller::at(unix_now() + address::RESEND_AFTER_SECS);
     address::resend_confirmation(&app.state, &session, &later).await.unwrap();
     let (fresh, _) = mailbox.token(&app, CONFIRM_SUBJECT).await;
     assert_ne!(fresh, token);
-    assert_eq!(app.call("email/confirm", &[("token", &fresh)], None).await.status, StatusCode::OK);
-    assert_eq!(app.call("email/confirm", &[("token", &token)], None).await.status, StatusCode::GONE);
+    app.call("email/confirm", &[("token", &fresh)], None).await.expect_status(StatusCode::OK);
+    app.call("email/confirm", &[("token", &token)], None).await.expect_status(StatusCode::GONE);
     let done = app.call("email/confirmation/resend", &[], Some(&cookie)).await;
-    assert_eq!(done.status, StatusCode::CONFLICT);
+    done.expect_status(StatusCode::CONFLICT);
     assert_eq!(done.json()["error"], "email_already_confirmed");
 }
 
@@ -134,7 +135,7 @@ async fn with_2fa_on_a_reset_link_alone_changes_nothing_and_with_a_code_it_works
     let enrolled = app.enroll(EMAIL).await;
     confirm(&app, &mailbox).await;
     let asked = app.call("password/forgot", &[("email", EMAIL)], None).await;
-    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    asked.expect_status(StatusCode::OK);
     let (token, mail) = mailbox.token(&app, RESET_SUBJECT).await;
     assert!(mail.text.contains("https://webapp.example/reset-password?token="));
     assert!(mail.text.contains("30 minutes"));
@@ -154,25 +155,25 @@ async fn with_2fa_on_a_reset_link_alone_changes_nothing_and_with_a_code_it_works
         }
     };
     let no_code = call(form(None)).await;
-    assert_eq!(no_code.status, StatusCode::BAD_REQUEST);
+    no_code.expect_status(StatusCode::BAD_REQUEST);
     assert_eq!(no_code.json()["error"], "code_missing");
     let wrong = call(form(Some(&wrong_code(&enrolled.key, unix_now())))).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     // Nothing changed: the old password still logs in, the session still works.
     let still = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
-    assert_eq!(still.status, StatusCode::OK, "{}", still.body);
+    still.expect_status(StatusCode::OK);
     assert_eq!(viewer(&app, &enrolled.cookie).await["level"], "fully_authenticated");
 
     let done = call(form(Some(&app_code(&enrolled.key, unix_now())))).await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    done.expect_status(StatusCode::OK);
     assert_eq!(viewer(&app, &enrolled.cookie).await, serde_json::Value::Null, "every session ended");
     let old = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
-    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    old.expect_status(StatusCode::UNAUTHORIZED);
     let new = app.call("login", &[("email", EMAIL), ("password", NEW_PASSWORD)], None).await;
-    assert_eq!(new.status, StatusCode::OK, "{}", new.body);
+    new.expect_status(StatusCode::OK);
     assert_eq!(new.json()["level"], "password_verified", "2FA stays on");
     let twice = call(form(Some(&enrolled.backup_codes[0]))).await;
-    assert_eq!(twice.status, StatusCode::GONE, "{}", twice.body);
+    twice.expect_status(StatusCode::GONE);
 
     let mails = mailbox.deliver(&app).await;
     let reset_mail = mails.iter().find(|m| m.subject == "The password of your WebApp account was reset");
@@ -200,10 +201,10 @@ async fn reset_links_are_limited_per_address_whether_or_not_it_has_an_account() 
     confirm(&app, &mailbox).await;
     for email in [EMAIL, "nobody@example.com"] {
         for _ in 0..3 {
-            assert_eq!(app.call("password/forgot", &[("email", email)], None).await.status, StatusCode::OK);
+            app.call("password/forgot", &[("email", email)], None).await.expect_status(StatusCode::OK);
         }
         let fourth = app.call("password/forgot", &[("email", email)], None).await;
-        assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS, "{email}: {}", fourth.body);
+        fourth.expect_status_for(StatusCode::TOO_MANY_REQUESTS, email);
     }
     let resets = mailbox.deliver(&app).await.into_iter().filter(|m| m.subject == RESET_SUBJECT).count();
     assert_eq!(resets, 3);
@@ -216,14 +217,14 @@ async fn a_reset_link_expires_after_half_an_hour() {
     confirm(&app, &mailbox).await;
     app.call("password/forgot", &[("email", EMAIL)], None).await;
     let (token, _) = mailbox.token(&app, RESET_SUBJECT).await;
-    let later = Caller::at(unix_now() + password_reset::RESET_LINK_SECS);
+    let later = Caller::at(unix_now() + email_links::RESET_LINK_SECS);
     let expired = password_reset::reset(&app.state, &token, NEW_PASSWORD, None, &later).await;
     assert_eq!(expired, Err(app::error::AppError::LinkInvalid));
     // Without 2FA, the link and a good new password are enough.
     let weak = app.call("password/reset", &[("token", &token), ("password", "password1234")], None).await;
-    assert_eq!(weak.status, StatusCode::BAD_REQUEST, "the password rules hold: {}", weak.body);
+    weak.expect_status_for(StatusCode::BAD_REQUEST, "the password rules hold");
     let done = app.call("password/reset", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    done.expect_status(StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use app::backend::unix_now;
 
 async fn password_step(client: &reqwest::Client, instance: &Instance, email: &str) -> String {
     let reply = call(client, instance, "login", &[("email", email), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.json["level"], "password_verified");
     reply.cookie.unwrap()
 }
@@ -26,18 +26,18 @@ async fn enroll(
     email: &str,
 ) -> (String, Vec<String>, String) {
     let signup = call(client, a, "signup", &[("email", email), ("password", PASSWORD)], None).await;
-    assert_eq!(signup.status, StatusCode::OK);
+    signup.expect_status(StatusCode::OK);
     let cookie = signup.cookie.unwrap();
     // A session made on one instance works on the other.
     let account = call(client, b, "account", &[], Some(&cookie)).await;
-    assert_eq!(account.status, StatusCode::OK);
+    account.expect_status(StatusCode::OK);
     assert_eq!(account.json["email"], email);
 
     let setup = call(client, a, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
     let key = setup.json["key"].as_str().unwrap().replace(' ', "");
     let setup_code = app_code(&key, unix_now());
     let confirmed = call(client, b, "two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.json);
+    confirmed.expect_status(StatusCode::OK);
     (key, serde_json::from_value(confirmed.json["codes"].clone()).unwrap(), setup_code)
 }
 
@@ -58,7 +58,7 @@ async fn two_instances_on_one_database_keep_every_promise() {
     // A code accepted on one instance (the setup code, on b) is refused on the other.
     let half = password_step(&client, a, email).await;
     let refused = call(&client, a, "login/code", &[("code", &setup_code)], Some(&half)).await;
-    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.json);
+    refused.expect_status(StatusCode::UNAUTHORIZED);
 
     // 50 parallel submissions of one valid code, spread over both: exactly one success.
     let code = app_code(&key, unix_now() + 30);
@@ -111,11 +111,11 @@ async fn two_instances_on_one_database_keep_every_promise() {
         let instance = &instances[usize::from(i >= 3)];
         let half = password_step(&client, instance, other).await;
         let reply = call(&client, instance, "login/code", &[("code", wrong)], Some(&half)).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {i}: {}", reply.json);
+        reply.expect_status_for(StatusCode::UNAUTHORIZED, format_args!("attempt {i}"));
     }
     let half = password_step(&client, a, other).await;
     let right =
         call(&client, a, "login/code", &[("code", &app_code(&other_key, unix_now() + 30))], Some(&half))
             .await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.json);
+    right.expect_status(StatusCode::TOO_MANY_REQUESTS);
 }

@@ -31,7 +31,7 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let confirmed =
         app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     // Another account is in the middle of its setup: its pending key is rotated too.
     let bob = app.sign_up("bob@example.org").await;
     let bobs = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&bob)).await.json();
@@ -63,11 +63,11 @@ async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
         .unwrap();
     let login =
         restarted.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    login.expect_status(StatusCode::OK);
     // The pending key, re-encrypted, still confirms Bob's setup.
     let confirmed =
         restarted.call("two-factor/confirm", &[("code", &app_code(&bobs_key, unix_now()))], Some(&bob)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     // The mails queued before the rotation open and go out too.
     let mailer = server::mail::Mailer::from_config(&restarted.config).unwrap();
     let sent = server::mail::deliver_due(&state, &mailer, unix_now()).await.unwrap();

@@ -31,7 +31,7 @@ async fn call_in(
 async fn sign_up_in(app: &TestApp, accept_language: Option<&str>, email: &str) -> String {
     let reply =
         call_in(app, accept_language, "signup", &[("email", email), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     reply.session_cookie().expect("sign-up sets a session cookie")
 }
 
@@ -51,11 +51,11 @@ async fn mails_to(app: &TestApp, mailer: &Mailer, to: &str) -> Vec<Received> {
 /// setup's key.
 async fn turn_on_two_factor(app: &TestApp, cookie: &str) -> String {
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(cookie)).await;
-    assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+    setup.expect_status(StatusCode::OK);
     let key = setup.json()["key"].as_str().unwrap().replace(' ', "");
     let code = app_code(&key, unix_now() - 30);
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     key
 }
 
@@ -65,8 +65,8 @@ async fn an_api_error_says_its_message_in_the_language_asked_for_with_the_same_c
     let form = [("email", "not-an-address"), ("password", PASSWORD)];
     let english = call_in(&app, None, "signup", &form, None).await;
     let dutch = call_in(&app, Some(DUTCH), "signup", &form, None).await;
-    assert_eq!(english.status, StatusCode::BAD_REQUEST, "{}", english.body);
-    assert_eq!(dutch.status, StatusCode::BAD_REQUEST, "{}", dutch.body);
+    english.expect_status(StatusCode::BAD_REQUEST);
+    dutch.expect_status(StatusCode::BAD_REQUEST);
     let (english, dutch) = (english.json(), dutch.json());
     assert_eq!(english["error"], "invalid_email");
     assert_eq!(dutch["error"], english["error"], "the machine code does not change with the language");
@@ -133,7 +133,7 @@ async fn switching_language_while_logged_in_changes_the_language_of_later_mails(
     let mailer = Mailer::from_config(&app.config).unwrap();
     let cookie = sign_up_in(&app, None, "ann@example.com").await;
     let switched = call_in(&app, None, "language", &[("lang", "nl")], Some(&cookie)).await;
-    assert_eq!(switched.status, StatusCode::OK, "{}", switched.body);
+    switched.expect_status(StatusCode::OK);
 
     // The requests name no language (the menu's cookie is not sent): the account's counts.
     turn_on_two_factor(&app, &cookie).await;
@@ -154,7 +154,7 @@ async fn the_backup_code_file_is_in_the_language_of_the_download() {
     let today = app::dates::format_date(unix_now());
 
     let dutch = call_in(&app, Some(DUTCH), "two-factor/backup-codes", &[], Some(&cookie)).await;
-    assert_eq!(dutch.status, StatusCode::OK, "{}", dutch.body);
+    dutch.expect_status(StatusCode::OK);
     assert!(
         dutch.body.starts_with(&format!(
             "Back-upcodes voor WebApp\n\nAccount: ann@example.com\nGemaakt: {today}\n\nElke code werkt één keer."
@@ -163,7 +163,7 @@ async fn the_backup_code_file_is_in_the_language_of_the_download() {
         dutch.body
     );
     let english = call_in(&app, None, "two-factor/backup-codes", &[], Some(&cookie)).await;
-    assert_eq!(english.status, StatusCode::OK, "{}", english.body);
+    english.expect_status(StatusCode::OK);
     assert!(
         english.body.starts_with(&format!(
             "WebApp backup codes\n\nAccount: ann@example.com\nCreated: {today}\n\nEach code works once."

@@ -29,7 +29,7 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
     let setup_code = app_code(&key, unix_now());
     let confirmed =
         call(&client, &server, "two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK);
+    confirmed.expect_status(StatusCode::OK);
     let codes: Vec<String> = serde_json::from_value(confirmed.json["codes"].clone()).unwrap();
     let download = client
         .post(format!("{}/two-factor/backup-codes", server.base))
@@ -43,21 +43,21 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
         secrets.push(code.clone());
         secrets.push(code.replace('-', ""));
     }
-    assert_eq!(call(&client, &server, "logout", &[], Some(&cookie)).await.status, StatusCode::OK);
+    call(&client, &server, "logout", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
 
     let refused =
         call(&client, &server, "login", &[("email", email), ("password", wrong_password)], None).await;
-    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    refused.expect_status(StatusCode::UNAUTHORIZED);
     let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None)
         .await
         .cookie
         .unwrap();
     let wrong_code = common::wrong_code(&key, unix_now());
     let refused = call(&client, &server, "login/code", &[("code", &wrong_code)], Some(&half)).await;
-    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    refused.expect_status(StatusCode::UNAUTHORIZED);
     let code = app_code(&key, unix_now() + 30);
     let full = call(&client, &server, "login/code", &[("code", &code)], Some(&half)).await;
-    assert_eq!(full.status, StatusCode::OK);
+    full.expect_status(StatusCode::OK);
     secrets.extend([half.trim_start_matches("session=").into(), code, full.cookie.unwrap()]);
 
     let half = call(&client, &server, "login", &[("email", email), ("password", PASSWORD)], None)
@@ -65,7 +65,7 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
         .cookie
         .unwrap();
     let backup = call(&client, &server, "login/backup-code", &[("code", &codes[1])], Some(&half)).await;
-    assert_eq!(backup.status, StatusCode::OK);
+    backup.expect_status(StatusCode::OK);
     drop(server);
 
     let log = std::fs::read_to_string(

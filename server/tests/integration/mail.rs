@@ -25,7 +25,7 @@ async fn app_with(smtp: &SmtpServer) -> (TestApp, Mailer) {
 
 async fn password_step(app: &TestApp) -> String {
     let reply = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     reply.session_cookie().unwrap()
 }
 
@@ -43,14 +43,14 @@ async fn every_security_mail_arrives_once_as_text_and_html_without_secrets() {
     // A login with a backup code, from a browser without the account's device cookie.
     let half = password_step(&app).await;
     let reply = app.call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&half)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     let device = reply.cookie("device").expect("a device cookie");
     // The same browser again, now with its device cookie: no new-browser mail.
     let half = password_step(&app).await;
     let code = app_code(&enrolled.key, now);
     let cookies = format!("{half}; {device}");
     let full = app.call("login/code", &[("code", &code)], Some(&cookies)).await;
-    assert_eq!(full.status, StatusCode::OK, "{}", full.body);
+    full.expect_status(StatusCode::OK);
     let full = full.session_cookie().unwrap();
     // The same code again, from the same browser: refused as reused. Four wrong codes: one mail,
     // at the third. (With the device cookie they count on the browser's own limit, so the
@@ -58,19 +58,19 @@ async fn every_security_mail_arrives_once_as_text_and_html_without_secrets() {
     let half = password_step(&app).await;
     let cookies = format!("{half}; {device}");
     let reused = app.call("login/code", &[("code", &code)], Some(&cookies)).await;
-    assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
+    reused.expect_status(StatusCode::UNAUTHORIZED);
     for _ in 0..4 {
         let wrong =
             app.call("login/code", &[("code", &wrong_code(&enrolled.key, now))], Some(&cookies)).await;
-        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+        wrong.expect_status(StatusCode::UNAUTHORIZED);
     }
     let form = [("password", PASSWORD), ("code", enrolled.backup_codes[1].as_str())];
     let fresh = app.call("two-factor/backup-codes/regenerate", &form, Some(&full)).await;
-    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    fresh.expect_status(StatusCode::OK);
     let new_codes: Vec<String> = serde_json::from_value(fresh.json()["codes"].clone()).unwrap();
     let form = [("password", PASSWORD), ("code", new_codes[0].as_str())];
     let off = app.call("two-factor/disable", &form, Some(&full)).await;
-    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    off.expect_status(StatusCode::OK);
 
     assert_eq!(deliver_due(&app.state, &mailer, unix_now()).await.unwrap(), 10);
     assert_eq!(deliver_due(&app.state, &mailer, unix_now() + 3600).await.unwrap(), 0);
@@ -123,7 +123,7 @@ async fn mails_wait_while_the_mail_server_is_down_and_then_arrive_once() {
     let enrolled = app.enroll(EMAIL).await;
     let form = [("password", PASSWORD), ("code", enrolled.backup_codes[0].as_str())];
     let fresh = app.call("two-factor/backup-codes/regenerate", &form, Some(&enrolled.cookie)).await;
-    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    fresh.expect_status(StatusCode::OK);
 
     let now = unix_now();
     assert_eq!(deliver_due(&app.state, &mailer, now).await.unwrap(), 0);
@@ -165,7 +165,7 @@ async fn a_mail_and_its_change_are_committed_together() {
     sqlx::raw_sql(refuse).execute(&app.state.db).await.unwrap();
     let form = [("password", PASSWORD), ("code", enrolled.backup_codes[0].as_str())];
     let off = app.call("two-factor/disable", &form, Some(&enrolled.cookie)).await;
-    assert_eq!(off.status, StatusCode::INTERNAL_SERVER_ERROR);
+    off.expect_status(StatusCode::INTERNAL_SERVER_ERROR);
     let status = app.call("two-factor/status", &[], Some(&enrolled.cookie)).await.json();
     assert_eq!(status["enabled"], true, "2FA stays on when its mail cannot be queued");
 }
@@ -225,7 +225,7 @@ async fn two_instances_send_each_mail_once() {
         let code = app_code(&key, unix_now());
         let confirmed =
             call(&client, instance, "two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
-        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.json);
+        confirmed.expect_status(StatusCode::OK);
     }
     let received = smtp.wait_for(20, Duration::from_secs(30)).await;
     // Time for a second copy to show up, were one sent.
@@ -255,7 +255,7 @@ async fn a_running_server_delivers_once_the_mail_server_is_back() {
     let mut server = start_with(&database_url, dir.path(), "info", &[("WEBAPP_SMTP_URL", url.as_str())]);
     wait_until_up(&client, &mut server).await;
     let signup = call(&client, &server, "signup", &[("email", EMAIL), ("password", PASSWORD)], None).await;
-    assert_eq!(signup.status, StatusCode::OK);
+    signup.expect_status(StatusCode::OK);
     // The worker tries, fails and waits; the mail server comes back two seconds later.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(smtp.received().is_empty());
@@ -270,7 +270,7 @@ async fn a_running_server_delivers_once_the_mail_server_is_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mail_that_cannot_be_sent_does_not_hold_up_the_others() {
-    use app::backend::outbox::{queue, Mail};
+    use app::backend::mail::outbox::{queue, Mail};
     let smtp = SmtpServer::start();
     let (app, mailer) = app_with(&smtp).await;
     // An address that no mail server takes, queued first (sign-up refuses such addresses now;

@@ -27,16 +27,16 @@ async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_databas
         .await
         .unwrap();
     let behind = get(&app, "/readyz").await;
-    assert_eq!(behind.status, StatusCode::SERVICE_UNAVAILABLE);
+    behind.expect_status(StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(behind.json()["status"], "not_ready");
     assert!(behind.json()["reason"].as_str().unwrap().contains("migrations not applied"), "{}", behind.body);
 
     // The database gone: not ready; the process itself still answers.
     app.state.db.close().await;
     let gone = get(&app, "/readyz").await;
-    assert_eq!(gone.status, StatusCode::SERVICE_UNAVAILABLE);
+    gone.expect_status(StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(gone.json()["reason"], "the database does not answer");
-    assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK);
+    get(&app, "/healthz").await.expect_status(StatusCode::OK);
 }
 
 /// The value of the sample `name{labels}` in a Prometheus text page, or 0.
@@ -52,19 +52,16 @@ async fn metrics_count_logins_checks_and_refusals_and_time_each_server_function(
     let enrolled = app.enroll("metrics@example.com").await;
     let before = get(&app, "/metrics").await.body;
     let wrong = [("email", "metrics@example.com"), ("password", "not the password at all")];
-    assert_eq!(app.call("login", &wrong, None).await.status, StatusCode::UNAUTHORIZED);
+    app.call("login", &wrong, None).await.expect_status(StatusCode::UNAUTHORIZED);
     let half = app
         .call("login", &[("email", "metrics@example.com"), ("password", PASSWORD)], None)
         .await
         .session_cookie()
         .unwrap();
     let code = common::wrong_code(&enrolled.key, app::backend::unix_now());
-    assert_eq!(
-        app.call("login/code", &[("code", &code)], Some(&half)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    app.call("login/code", &[("code", &code)], Some(&half)).await.expect_status(StatusCode::UNAUTHORIZED);
     let used = [("code", enrolled.backup_codes[0].as_str())];
-    assert_eq!(app.call("login/backup-code", &used, Some(&half)).await.status, StatusCode::OK);
+    app.call("login/backup-code", &used, Some(&half)).await.expect_status(StatusCode::OK);
     let cross_site = Request::post("/api/session")
         .header(header::ORIGIN, "https://evil.example")
         .body(axum::body::Body::empty())
@@ -72,7 +69,7 @@ async fn metrics_count_logins_checks_and_refusals_and_time_each_server_function(
     assert_eq!(app.send(cross_site).await.status(), StatusCode::FORBIDDEN);
 
     let after = get(&app, "/metrics").await;
-    assert_eq!(after.status, StatusCode::OK);
+    after.expect_status(StatusCode::OK);
     assert!(after.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain"));
     let page = after.body;
     // Other tests of this process count too: each figure grew by at least this test's share.
@@ -216,7 +213,7 @@ async fn with_metrics_addr_the_metrics_are_there_only() {
 async fn the_openapi_document_describes_every_server_function_and_nothing_else() {
     let app = TestApp::new().await;
     let reply = get(&app, "/api/openapi.json").await;
-    assert_eq!(reply.status, StatusCode::OK);
+    reply.expect_status(StatusCode::OK);
     let document = reply.json();
     assert_eq!(document["openapi"], "3.1.0");
     let mut documented: Vec<String> = document["paths"].as_object().unwrap().keys().cloned().collect();

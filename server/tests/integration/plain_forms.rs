@@ -21,7 +21,7 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
     let secret = "not the password at all";
     let form = [("email", "ada@example.org"), ("password", secret)];
     let refused = Reply::read(app.send(plain_form("login", &form, "/")).await).await;
-    assert_eq!(refused.status, StatusCode::FOUND);
+    refused.expect_status(StatusCode::FOUND);
     let location = refused.headers[header::LOCATION].to_str().unwrap();
     assert!(location.contains("__err="), "{location}");
     assert!(!location.contains("ada") && !location.contains("not%20the"), "{location}");
@@ -42,7 +42,7 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
 
     // API callers (JSON) get their error and no such cookie.
     let json = app.call("login", &form, None).await;
-    assert_eq!(json.status, StatusCode::UNAUTHORIZED);
+    json.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(json.cookie("typed-email"), None);
 }
 
@@ -50,7 +50,7 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
 async fn the_language_menu_goes_back_to_its_page_or_home_without_a_referer() {
     let app = TestApp::new().await;
     let back = Reply::read(app.send(plain_form("language", &[("lang", "nl")], "/signup")).await).await;
-    assert_eq!(back.status, StatusCode::FOUND);
+    back.expect_status(StatusCode::FOUND);
     let location = back.headers[header::LOCATION].to_str().unwrap();
     assert!(location.trim_end_matches('?').ends_with("/signup"), "{location}");
     assert_eq!(back.cookie("lang").as_deref(), Some("lang=nl"));
@@ -58,12 +58,12 @@ async fn the_language_menu_goes_back_to_its_page_or_home_without_a_referer() {
     let mut unreferred = plain_form("language", &[("lang", "en")], "/");
     unreferred.headers_mut().remove(header::REFERER);
     let home = Reply::read(app.send(unreferred).await).await;
-    assert_eq!(home.status, StatusCode::FOUND, "{}", home.body);
+    home.expect_status(StatusCode::FOUND);
     assert_eq!(home.headers[header::LOCATION], "/");
     assert_eq!(home.cookie("lang").as_deref(), Some("lang=en"));
 
     let refused = app.call("language", &[("lang", "fr")], None).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    refused.expect_status(StatusCode::BAD_REQUEST);
     assert_eq!(refused.json()["error"], "bad_request");
 }
 

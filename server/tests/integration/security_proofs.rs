@@ -5,7 +5,7 @@ use crate::common;
 use common::{app_code, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::{crypto::sealing, proofs::secret_context, unix_now};
+use app::backend::{crypto::sealing, second_factor::authenticator::secret_context, unix_now};
 
 /// Every server function but those open to anyone: sign-up, login, logout, "who am I", the
 /// language menu, and those of the links mailed to the account, whose token is the proof.
@@ -36,7 +36,7 @@ fn protected_endpoints() -> Vec<String> {
 async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_callers() {
     let app = TestApp::new().await;
     let enrolled = app.enroll("half@example.org").await;
-    assert_eq!(app.call("logout", &[], Some(&enrolled.cookie)).await.status, StatusCode::OK);
+    app.call("logout", &[], Some(&enrolled.cookie)).await.expect_status(StatusCode::OK);
     let half = app
         .call("login", &[("email", "half@example.org"), ("password", PASSWORD)], None)
         .await
@@ -48,17 +48,17 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
     for path in &endpoints {
         let endpoint = path.trim_start_matches("/api/");
         let anonymous = app.call(endpoint, &form, None).await;
-        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{path}: {}", anonymous.body);
+        anonymous.expect_status_for(StatusCode::UNAUTHORIZED, path);
         assert_eq!(anonymous.json()["error"], "login_required", "{path}");
         let halfway = app.call(endpoint, &form, Some(&half)).await;
-        assert_eq!(halfway.status, StatusCode::FORBIDDEN, "{path}: {}", halfway.body);
+        halfway.expect_status_for(StatusCode::FORBIDDEN, path);
         assert_eq!(halfway.json()["error"], "second_factor_required", "{path}");
     }
     // The login's second step is the one thing a half-logged-in session reaches; a logged-out
     // caller reaches neither step two.
     for endpoint in ["login/code", "login/backup-code"] {
         let anonymous = app.call(endpoint, &form, None).await;
-        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", anonymous.body);
+        anonymous.expect_status_for(StatusCode::UNAUTHORIZED, endpoint);
     }
 }
 
@@ -67,7 +67,7 @@ async fn the_database_holds_no_session_token_in_clear() {
     let app = TestApp::new().await;
     let cookie = app.sign_up("ada@example.org").await;
     let token = cookie.split_once('=').unwrap().1.to_owned();
-    assert_eq!(app.call("account", &[], Some(&cookie)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
     let contents = app.database_contents().await;
     assert!(common::contains(&contents, b"ada@example.org"), "the scan sees the table contents");
     assert!(!common::contains(&contents, token.as_bytes()), "a session token is stored in clear");
@@ -95,7 +95,7 @@ async fn a_sealed_secret_copied_to_another_accounts_row_does_not_open() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(app.call("logout", &[], Some(&b.cookie)).await.status, StatusCode::OK);
+    app.call("logout", &[], Some(&b.cookie)).await.expect_status(StatusCode::OK);
     let half = app
         .call("login", &[("email", "b@example.org"), ("password", PASSWORD)], None)
         .await
@@ -114,7 +114,7 @@ async fn secure_app() -> TestApp {
 async fn with_secure_cookies_the_session_cookie_is_host_only_and_secure_and_hsts_is_sent() {
     let app = secure_app().await;
     let reply = app.call("signup", &[("email", "ada@example.org"), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     let cookies: Vec<String> = reply
         .headers
         .get_all(http::header::SET_COOKIE)
@@ -127,10 +127,10 @@ async fn with_secure_cookies_the_session_cookie_is_host_only_and_secure_and_hsts
     }
     assert!(!session.contains("Domain"), "{session}");
     let cookie = reply.session_cookie().unwrap();
-    assert_eq!(app.call("account", &[], Some(&cookie)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
     // The plain name is not read when cookies are secure.
     let plain = cookie.replace("__Host-session=", "session=");
-    assert_eq!(app.call("account", &[], Some(&plain)).await.status, StatusCode::UNAUTHORIZED);
+    app.call("account", &[], Some(&plain)).await.expect_status(StatusCode::UNAUTHORIZED);
 
     for reply in [app.get_page("/", None).await, app.call("session", &[], None).await] {
         let hsts = reply.headers.get("strict-transport-security").expect("Strict-Transport-Security");
@@ -148,7 +148,7 @@ async fn over_https_a_call_from_the_same_host_over_http_is_cross_site() {
     request.headers_mut().insert("host", "app.example".parse().unwrap());
     request.headers_mut().insert("origin", "http://app.example".parse().unwrap());
     let reply = common::Reply::read(app.send(request).await).await;
-    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    reply.expect_status(StatusCode::FORBIDDEN);
     assert_eq!(reply.json()["error"], "cross_site_request");
 
     let mut request =
@@ -156,7 +156,7 @@ async fn over_https_a_call_from_the_same_host_over_http_is_cross_site() {
     request.headers_mut().insert("host", "app.example".parse().unwrap());
     request.headers_mut().insert("origin", "https://app.example".parse().unwrap());
     let reply = common::Reply::read(app.send(request).await).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    reply.expect_status(StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use http::StatusCode;
 
 use app::backend::caller::Caller;
 use app::backend::crypto::devices;
-use app::backend::proofs::{self as second_factor, Proof};
+use app::backend::second_factor::{self, Entered};
 use app::backend::sessions::Session;
 use app::backend::{throttle, unix_now};
 use app::AppError;
@@ -29,13 +29,13 @@ async fn owner_login(
 ) -> Result<Option<u32>, AppError> {
     let key = &app.state.settings.data_key;
     let device =
-        devices::verify(key, &devices::issue(key, session.user_id.0, session.epoch, now, None)).unwrap();
+        devices::verify(key, &devices::issue(key, session.user_id.0, session.epoch.0, now, None)).unwrap();
     let caller = Caller { ip: Some("198.51.100.7".into()), now, devices: vec![device], ..Caller::default() };
-    second_factor::consume(&app.state, session, Proof::AppCode(code), &caller).await
+    second_factor::consume(&app.state, session, Entered::AppCode(code), &caller).await
 }
 
 async fn guess(app: &TestApp, session: &Session, code: &str, now: i64) -> Result<Option<u32>, AppError> {
-    second_factor::consume(&app.state, session, Proof::AppCode(code), &Caller::at(now)).await
+    second_factor::consume(&app.state, session, Entered::AppCode(code), &Caller::at(now)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,12 +81,12 @@ async fn the_count_survives_new_sessions_and_covers_backup_codes_too() {
         let endpoint = if attempt % 2 == 0 { "login/code" } else { "login/backup-code" };
         let code = if attempt % 2 == 0 { wrong.clone() } else { "aaaaa-bbbbb".to_owned() };
         let reply = app.call(endpoint, &[("code", &code)], Some(&half)).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+        reply.expect_status(StatusCode::UNAUTHORIZED);
     }
     let half =
         app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await.session_cookie().unwrap();
     let right = app.call("login/code", &[("code", &app_code(&key, unix_now() + 30))], Some(&half)).await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.body);
+    right.expect_status(StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(right.json()["error"], "too_many_attempts");
     let wait: i64 = right.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
@@ -100,10 +100,10 @@ async fn wrong_passwords_are_limited_per_email_known_or_not() {
     for email in [EMAIL, "nobody@example.org"] {
         for _ in 0..5 {
             let reply = app.call("login", &[("email", email), ("password", "wrong password")], None).await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            reply.expect_status(StatusCode::UNAUTHORIZED);
         }
         let right = app.call("login", &[("email", email), ("password", PASSWORD)], None).await;
-        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+        right.expect_status_for(StatusCode::TOO_MANY_REQUESTS, email);
     }
 }
 
@@ -118,7 +118,7 @@ async fn parallel_guesses_cannot_outrun_the_count() {
             let (state, session) = (app.state.clone(), session.clone());
             let wrong = wrong.clone();
             tokio::spawn(async move {
-                second_factor::consume(&state, &session, Proof::AppCode(&wrong), &Caller::at(now)).await
+                second_factor::consume(&state, &session, Entered::AppCode(&wrong), &Caller::at(now)).await
             })
         })
         .collect();

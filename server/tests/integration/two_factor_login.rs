@@ -15,14 +15,14 @@ const EMAIL: &str = "ada@example.org";
 async fn enroll(app: &TestApp) -> Enrolled {
     let enrolled = app.enroll(EMAIL).await;
     let logout = app.call("logout", &[], Some(&enrolled.cookie)).await;
-    assert_eq!(logout.status, StatusCode::OK, "{}", logout.body);
+    logout.expect_status(StatusCode::OK);
     enrolled
 }
 
 /// Logs in with the password only: a half-logged-in session.
 async fn password_step(app: &TestApp) -> String {
     let reply = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.json()["level"], "password_verified");
     reply.session_cookie().unwrap()
 }
@@ -56,7 +56,7 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
                 Some(&half),
             )
             .await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}: {}", reply.body);
+        reply.expect_status_for(StatusCode::FORBIDDEN, endpoint);
         assert_eq!(reply.json()["error"], "second_factor_required", "{endpoint}");
         tried += 1;
     }
@@ -73,7 +73,7 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
     // The language menu sets the browser's cookie for anyone, but the account's language (its
     // mails) only for a fully logged-in session.
     let switched = app.call("language", &[("lang", "nl")], Some(&half)).await;
-    assert_eq!(switched.status, StatusCode::OK, "{}", switched.body);
+    switched.expect_status(StatusCode::OK);
     let language: String =
         sqlx::query_scalar("SELECT language FROM users").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(language, "en");
@@ -86,11 +86,11 @@ async fn a_code_typed_with_a_space_completes_the_login_under_a_new_session_id() 
     let half = password_step(&app).await;
     let code = spaced(&app_code(&enrolled.key, unix_now() + 30));
     let reply = app.call("login/code", &[("code", &code)], Some(&half)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.json()["level"], "fully_authenticated");
     let full = reply.session_cookie().unwrap();
     assert_ne!(full, half);
-    assert_eq!(app.call("account", &[], Some(&full)).await.status, StatusCode::OK);
+    app.call("account", &[], Some(&full)).await.expect_status(StatusCode::OK);
     assert_eq!(app.call("session", &[], Some(&half)).await.json(), serde_json::Value::Null);
 }
 
@@ -102,26 +102,20 @@ async fn each_code_is_accepted_once_the_setup_code_included() {
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let setup_code = app_code(&key, unix_now());
     let confirmed = app.call("two-factor/confirm", &[("code", &setup_code)], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
 
     let half = password_step(&app).await;
     let reused = app.call("login/code", &[("code", &setup_code)], Some(&half)).await;
-    assert_eq!(reused.status, StatusCode::UNAUTHORIZED, "{}", reused.body);
+    reused.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(reused.json()["error"], "wrong_code");
 
     let next = app_code(&key, unix_now() + 30);
-    assert_eq!(app.call("login/code", &[("code", &next)], Some(&half)).await.status, StatusCode::OK);
+    app.call("login/code", &[("code", &next)], Some(&half)).await.expect_status(StatusCode::OK);
     let again = password_step(&app).await;
-    assert_eq!(
-        app.call("login/code", &[("code", &next)], Some(&again)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    app.call("login/code", &[("code", &next)], Some(&again)).await.expect_status(StatusCode::UNAUTHORIZED);
     // An older code, still inside the window, is refused too.
     let older = app_code(&key, unix_now() - 30);
-    assert_eq!(
-        app.call("login/code", &[("code", &older)], Some(&again)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    app.call("login/code", &[("code", &older)], Some(&again)).await.expect_status(StatusCode::UNAUTHORIZED);
     assert!(count(&app, "SELECT COUNT(*) FROM security_events WHERE kind = 'code_reused'").await >= 2);
 }
 
@@ -158,16 +152,16 @@ async fn a_backup_code_logs_in_once_and_tells_how_many_are_left() {
     let half = password_step(&app).await;
     let typed = enrolled.backup_codes[0].to_uppercase();
     let reply = app.call("login/backup-code", &[("code", &typed)], Some(&half)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.json()["backup_codes_left"], 9);
     assert_eq!(reply.json()["viewer"]["level"], "fully_authenticated");
 
     let again = password_step(&app).await;
     let reused = app.call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&again)).await;
-    assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
+    reused.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(reused.json()["error"], "wrong_backup_code");
     let malformed = app.call("login/backup-code", &[("code", "not a code")], Some(&again)).await;
-    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    malformed.expect_status(StatusCode::BAD_REQUEST);
 
     // Two parallel uses of one code: one success.
     let (a, b) = (password_step(&app).await, password_step(&app).await);
@@ -194,9 +188,9 @@ async fn regenerating_backup_codes_retires_the_old_set() {
         .unwrap();
     let form = |password| [("password", password), ("code", enrolled.backup_codes[9].as_str())];
     let wrong = app.call("two-factor/backup-codes/regenerate", &form("wrong password"), Some(&full)).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     let fresh = app.call("two-factor/backup-codes/regenerate", &form(PASSWORD), Some(&full)).await;
-    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    fresh.expect_status(StatusCode::OK);
     assert_eq!(fresh.headers["cache-control"], "no-store");
     let new_codes: Vec<String> = serde_json::from_value(fresh.json()["codes"].clone()).unwrap();
     assert_eq!(new_codes.len(), 10);
@@ -205,9 +199,9 @@ async fn regenerating_backup_codes_retires_the_old_set() {
 
     let half = password_step(&app).await;
     let old = app.call("login/backup-code", &[("code", &enrolled.backup_codes[2])], Some(&half)).await;
-    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    old.expect_status(StatusCode::UNAUTHORIZED);
     let new = app.call("login/backup-code", &[("code", &new_codes[0])], Some(&half)).await;
-    assert_eq!(new.status, StatusCode::OK, "{}", new.body);
+    new.expect_status(StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,10 +218,10 @@ async fn another_smartphone_gets_the_same_key_with_password_and_a_current_code()
     let no_password = app
         .call("two-factor/another-phone", &[("password", "wrong password"), ("code", &code)], Some(&full))
         .await;
-    assert_eq!(no_password.status, StatusCode::UNAUTHORIZED);
+    no_password.expect_status(StatusCode::UNAUTHORIZED);
     let shown =
         app.call("two-factor/another-phone", &[("password", PASSWORD), ("code", &code)], Some(&full)).await;
-    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    shown.expect_status(StatusCode::OK);
     assert_eq!(shown.json()["key"].as_str().unwrap().replace(' ', ""), enrolled.key);
     assert!(shown.json()["uri"].as_str().unwrap().contains(&enrolled.key));
     assert_eq!(shown.headers["cache-control"], "no-store");
@@ -240,7 +234,7 @@ async fn turning_2fa_off_deletes_the_secret_and_codes_and_the_history_shows_it_a
     let half = password_step(&app).await;
     let wrong =
         app.call("login/code", &[("code", &wrong_code(&enrolled.key, unix_now()))], Some(&half)).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     let full = app
         .call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&half))
         .await
@@ -254,7 +248,7 @@ async fn turning_2fa_off_deletes_the_secret_and_codes_and_the_history_shows_it_a
             Some(&full),
         )
         .await;
-    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    off.expect_status(StatusCode::OK);
     for table in ["totp_credentials", "backup_codes", "totp_pending"] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&app.state.db)

@@ -5,12 +5,13 @@ use crate::common;
 use common::{app_code, spaced, TestApp, PASSWORD};
 use http::StatusCode;
 
-use app::backend::{caller::Caller, enrolment, unix_now};
+use app::backend::second_factor::{self, authenticator, backup_codes, Method};
+use app::backend::{caller::Caller, unix_now};
 use app::AppError;
 
 async fn begin(app: &TestApp, cookie: &str) -> serde_json::Value {
     let reply = app.call("two-factor/begin", &[("password", PASSWORD)], Some(cookie)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.expect_status(StatusCode::OK);
     assert_eq!(reply.headers["cache-control"], "no-store");
     reply.json()
 }
@@ -44,18 +45,18 @@ async fn begin_issues_a_pending_secret_with_uri_qr_and_grouped_key() {
 async fn begin_needs_a_session_and_the_right_password() {
     let app = TestApp::new().await;
     let anonymous = app.call("two-factor/begin", &[("password", PASSWORD)], None).await;
-    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    anonymous.expect_status(StatusCode::UNAUTHORIZED);
 
     let cookie = app.sign_up("ada@example.org").await;
     let wrong = app.call("two-factor/begin", &[("password", "not my password")], Some(&cookie)).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["message"], "Incorrect password.");
     let pending: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM totp_pending").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(pending, 0);
 
     let missing = app.call("two-factor/begin", &[], Some(&cookie)).await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    missing.expect_status(StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,7 +65,7 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
     let cookie = app.sign_up("ada@example.org").await;
 
     let early = app.call("two-factor/confirm", &[("code", "123456")], Some(&cookie)).await;
-    assert_eq!(early.status, StatusCode::CONFLICT);
+    early.expect_status(StatusCode::CONFLICT);
     assert_eq!(early.json()["error"], "no_pending_setup");
 
     let setup = begin(&app, &cookie).await;
@@ -72,7 +73,7 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
 
     for (typed, error) in [("", "code_missing"), ("12345", "code_malformed"), ("12a456", "code_malformed")] {
         let reply = app.call("two-factor/confirm", &[("code", typed)], Some(&cookie)).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{typed:?}");
+        reply.expect_status_for(StatusCode::BAD_REQUEST, format_args!("{typed:?}"));
         assert_eq!(reply.json()["error"], error);
     }
     let wrong_code = {
@@ -80,12 +81,12 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
         format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000)
     };
     let wrong = app.call("two-factor/confirm", &[("code", &wrong_code)], Some(&cookie)).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.expect_status(StatusCode::UNAUTHORIZED);
     assert!(wrong.json()["message"].as_str().unwrap().contains("time automatically"));
 
     let code = spaced(&app_code(key, unix_now()));
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     assert_eq!(confirmed.headers["cache-control"], "no-store");
     let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
@@ -110,10 +111,10 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
 
     // 2FA is on: no second setup, no second confirmation.
     let begin_again = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
-    assert_eq!(begin_again.status, StatusCode::CONFLICT);
+    begin_again.expect_status(StatusCode::CONFLICT);
     assert_eq!(begin_again.json()["error"], "two_factor_already_on");
     let confirm_again = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(confirm_again.status, StatusCode::CONFLICT);
+    confirm_again.expect_status(StatusCode::CONFLICT);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,17 +123,32 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let now = unix_now();
-    let setup = enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
+    let setup = authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
     for offset in [-60, 60] {
         let code = app_code(&setup.key, now + offset);
         assert_eq!(
-            enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await,
+            second_factor::finish_enrolment(
+                &app.state,
+                &session,
+                Method::Authenticator,
+                &code,
+                &Caller::at(now)
+            )
+            .await,
             Err(AppError::WrongCode),
             "offset {offset}"
         );
     }
     let code = app_code(&setup.key, now - 30);
-    assert!(enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(now)).await.is_ok());
+    assert!(second_factor::finish_enrolment(
+        &app.state,
+        &session,
+        Method::Authenticator,
+        &code,
+        &Caller::at(now)
+    )
+    .await
+    .is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,20 +157,27 @@ async fn a_pending_secret_expires_after_15_minutes() {
     let cookie = app.sign_up("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
-    let first = enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
+    let first = authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
     assert_eq!(first.expires_at, Some(t0 + 15 * 60));
     let later =
-        enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
+        authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0 + 14 * 60)).await.unwrap();
     assert_eq!(later.key, first.key);
 
     let expired_at = t0 + 15 * 60;
     let code = app_code(&first.key, expired_at);
     assert_eq!(
-        enrolment::confirm_setup(&app.state, &session, &code, &Caller::at(expired_at)).await,
+        second_factor::finish_enrolment(
+            &app.state,
+            &session,
+            Method::Authenticator,
+            &code,
+            &Caller::at(expired_at)
+        )
+        .await,
         Err(AppError::NoPendingSetup)
     );
     let fresh =
-        enrolment::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
+        authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(expired_at)).await.unwrap();
     assert_ne!(fresh.key, first.key);
 }
 
@@ -168,7 +191,7 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
     let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
 
     let file = app.call("two-factor/backup-codes", &[], Some(&cookie)).await;
-    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    file.expect_status(StatusCode::OK);
     assert!(file.headers["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert_eq!(file.headers["cache-control"], "no-store");
     let today = app::dates::format_date(unix_now());
@@ -192,14 +215,14 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
     let next_code = app_code(setup["key"].as_str().unwrap(), unix_now() + 30);
     let other = app.call("login/code", &[("code", &next_code)], Some(&half)).await.session_cookie().unwrap();
     let elsewhere = app.call("two-factor/backup-codes", &[], Some(&other)).await;
-    assert_eq!(elsewhere.status, StatusCode::GONE);
+    elsewhere.expect_status(StatusCode::GONE);
     assert_eq!(elsewhere.json()["error"], "backup_codes_unavailable");
 
     // Ten minutes later, not even the same session.
     let session = app.session_of(&cookie).await;
-    let later = unix_now() + enrolment::DOWNLOAD_WINDOW_SECS;
+    let later = unix_now() + backup_codes::DOWNLOAD_WINDOW_SECS;
     assert!(matches!(
-        enrolment::backup_code_file(&app.state, &session, later, app::i18n::Locale::en).await,
+        backup_codes::backup_code_file(&app.state, &session, later, app::i18n::Locale::en).await,
         Err(AppError::BackupCodesUnavailable)
     ));
 }
@@ -212,7 +235,7 @@ async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let code = app_code(&key, unix_now());
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
     let codes: Vec<String> = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
 
     if !common::is_postgres(&app.config) {
@@ -248,13 +271,13 @@ async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
     let setup = begin(&app, &here).await;
     let code = app_code(setup["key"].as_str().unwrap(), unix_now());
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&here)).await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    confirmed.expect_status(StatusCode::OK);
 
     let shut_out = app.call("account", &[], Some(&elsewhere)).await;
-    assert_eq!(shut_out.status, StatusCode::UNAUTHORIZED);
+    shut_out.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(shut_out.json()["error"], "login_required");
     for cookie in [&here, &someone_else] {
-        assert_eq!(app.call("account", &[], Some(cookie)).await.status, StatusCode::OK);
+        app.call("account", &[], Some(cookie)).await.expect_status(StatusCode::OK);
     }
 }
 
@@ -268,12 +291,10 @@ async fn two_parallel_confirmations_of_one_session_turn_2fa_on_once() {
     let second = app.spawn_call("two-factor/confirm", &[("code", &code)], &cookie);
     let mut replies = [first.await.unwrap(), second.await.unwrap()];
     replies.sort_by_key(|r| r.status);
-    assert_eq!(replies[0].status, StatusCode::OK, "{}", replies[0].body);
-    assert_eq!(replies[1].status, StatusCode::CONFLICT, "{}", replies[1].body);
+    replies[0].expect_status(StatusCode::OK);
+    replies[1].expect_status(StatusCode::CONFLICT);
     assert_eq!(replies[1].json()["error"], "two_factor_already_on");
-    assert_eq!(
-        app.call("account", &[], Some(&cookie)).await.status,
-        StatusCode::OK,
-        "the session stays logged in"
-    );
+    app.call("account", &[], Some(&cookie))
+        .await
+        .expect_status_for(StatusCode::OK, "the session stays logged in");
 }

@@ -1,27 +1,19 @@
-//! Session tokens (and the tokens of links sent by mail): 256 random bits for the cookie; the database keeps only their SHA-256, so a
-//! copy of the database does not hand out live sessions.
+//! The secrets of session cookies and mailed links: 256 random bits, of which the database keeps
+//! only the SHA-256, so a copy of the database does not hand out live sessions. `ids` wraps them
+//! in the types that say which is which.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::backend::ids::{LinkToken, SessionToken};
-
 const TOKEN_BYTES: usize = 32;
 
-/// A new token from the OS CSPRNG.
-pub fn new_token() -> SessionToken {
+/// 256 bits from the OS CSPRNG, URL-safe base64 (43 characters).
+pub fn random_token() -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
     OsRng.fill_bytes(&mut bytes);
-    SessionToken::from_random(URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// A new token for a link sent by mail, from the OS CSPRNG.
-pub fn new_link_token() -> LinkToken {
-    let mut bytes = [0u8; TOKEN_BYTES];
-    OsRng.fill_bytes(&mut bytes);
-    LinkToken::from_random(URL_SAFE_NO_PAD.encode(bytes))
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// SHA-256 of `value`, lowercase hex. Every request with a session cookie computes one: written
@@ -49,8 +41,9 @@ mod tests {
 
     #[test]
     fn new_tokens_are_well_formed_and_differ() {
-        let (a, b) = (new_token(), new_token());
-        assert!(SessionToken::parse(a.as_str()).is_some());
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 43);
+        assert!(a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_ne!(a, b);
     }
 }

@@ -33,18 +33,24 @@ fn totp(secret: &[u8]) -> Result<Totp, AppError> {
         .map_err(|e| AppError::internal("building a TOTP", e))
 }
 
+/// A time step of RFC 6238: the Unix time divided by 30 s. The one an account accepted last is
+/// kept, so that no code of it or of an earlier step is accepted again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct TotpStep(pub i64);
+
 /// The time step a code belongs to, when it is valid at `now` (one step either side allowed).
 /// `code` must already be normalised to its 6 digits.
-pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Result<Option<i64>, AppError> {
+pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Result<Option<TotpStep>, AppError> {
     let now = u64::try_from(now).map_err(|_| AppError::internal("checking a code", "clock before 1970"))?;
-    Ok(totp(secret)?.check(code, now).map(|step| step as i64))
+    Ok(totp(secret)?.check(code, now).map(|step| TotpStep(step as i64)))
 }
 
 /// An authenticator as an account holds it, after kanidm's `Totp`: the secret and the last time
 /// step it accepted. It owns the rule of RFC 6238 §5.2: a code is accepted once.
 pub struct TotpCredential {
     secret: Vec<u8>,
-    last_step: i64,
+    last_step: TotpStep,
 }
 
 /// What a typed code is worth against a credential.
@@ -52,7 +58,7 @@ pub struct TotpCredential {
 pub enum Verdict {
     /// Valid now, of a later time step than any accepted before: `step` is to be recorded.
     Accepted {
-        step: i64,
+        step: TotpStep,
     },
     /// Valid now, but its time step was already used.
     Reused,
@@ -60,13 +66,13 @@ pub enum Verdict {
 }
 
 impl TotpCredential {
-    pub fn new(secret: Vec<u8>, last_step: i64) -> Self {
+    pub fn new(secret: Vec<u8>, last_step: TotpStep) -> Self {
         TotpCredential { secret, last_step }
     }
 
     /// A secret that has accepted no code yet (a setup's pending one).
     pub fn fresh(secret: Vec<u8>) -> Self {
-        TotpCredential { secret, last_step: i64::MIN }
+        TotpCredential { secret, last_step: TotpStep(i64::MIN) }
     }
 
     /// Checks `code` (normalised to its 6 digits) at `now`, one step of drift either side.
@@ -137,7 +143,7 @@ mod tests {
         let step = now / STEP_SECS;
         for offset in -1..=1 {
             let code = code_at(RFC_SEED, now + offset * STEP_SECS).unwrap();
-            assert_eq!(matching_step(RFC_SEED, &code, now).unwrap(), Some(step + offset));
+            assert_eq!(matching_step(RFC_SEED, &code, now).unwrap(), Some(TotpStep(step + offset)));
         }
         for offset in [-2, 2] {
             let code = code_at(RFC_SEED, now + offset * STEP_SECS).unwrap();
@@ -148,14 +154,14 @@ mod tests {
     #[test]
     fn a_credential_accepts_each_time_step_once() {
         let now = 1_800_000_015;
-        let step = now / STEP_SECS;
+        let step = TotpStep(now / STEP_SECS);
         let code = code_at(RFC_SEED, now).unwrap();
         let fresh = TotpCredential::fresh(RFC_SEED.to_vec());
         assert_eq!(fresh.verify(&code, now).unwrap(), Verdict::Accepted { step });
         let used = TotpCredential::new(RFC_SEED.to_vec(), step);
         assert_eq!(used.verify(&code, now).unwrap(), Verdict::Reused);
         let next = code_at(RFC_SEED, now + STEP_SECS).unwrap();
-        assert_eq!(used.verify(&next, now).unwrap(), Verdict::Accepted { step: step + 1 });
+        assert_eq!(used.verify(&next, now).unwrap(), Verdict::Accepted { step: TotpStep(step.0 + 1) });
         let wrong = if code == "000000" { "111111" } else { "000000" };
         assert_eq!(used.verify(wrong, now).unwrap(), Verdict::Wrong);
     }

@@ -2,12 +2,17 @@
 //! deletes from `security_events`, which allows it only for an account marked as closing.
 
 use super::Db;
-use crate::backend::ids::UserId;
+use crate::backend::ids::{AuthEpoch, UserId};
 use crate::error::AppError;
 
 /// Marks the account as closing, when it is still at `epoch`: from here on its history may be
 /// deleted.
-pub async fn mark<'e>(db: impl Db<'e>, user_id: UserId, epoch: i64, now: i64) -> Result<bool, AppError> {
+pub async fn mark<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    epoch: AuthEpoch,
+    now: i64,
+) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE users SET closing_at = $1 WHERE id = $2 AND auth_epoch = $3 AND closing_at IS NULL",
     )

@@ -1,8 +1,12 @@
 //! The `email_links` table: tokens of links sent by mail, kept as their SHA-256.
 
 use super::Db;
-use crate::backend::ids::UserId;
+use crate::backend::ids::{LinkId, UserId};
 use crate::error::AppError;
+
+/// How long a link works: a confirmation link a day, a reset link half an hour.
+pub const CONFIRM_LINK_SECS: i64 = 24 * 60 * 60;
+pub const RESET_LINK_SECS: i64 = 30 * 60;
 
 /// What a link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +33,7 @@ pub struct Link {
 
 pub async fn insert<'e>(
     db: impl Db<'e>,
-    id: &str,
+    id: &LinkId,
     user_id: UserId,
     purpose: Purpose,
     email: &str,
@@ -54,7 +58,7 @@ pub async fn insert<'e>(
 /// The live link `id` for `purpose`, without using it up.
 pub async fn find<'e>(
     db: impl Db<'e>,
-    id: &str,
+    id: &LinkId,
     purpose: Purpose,
     now: i64,
 ) -> Result<Option<Link>, AppError> {
@@ -71,7 +75,7 @@ pub async fn find<'e>(
 /// Uses the live link `id` up: of two uses at once, one gets it.
 pub async fn take<'e>(
     db: impl Db<'e>,
-    id: &str,
+    id: &LinkId,
     purpose: Purpose,
     now: i64,
 ) -> Result<Option<Link>, AppError> {

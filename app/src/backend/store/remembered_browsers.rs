@@ -2,14 +2,14 @@
 //! their cookie's token.
 
 use super::Db;
-use crate::backend::ids::UserId;
+use crate::backend::ids::{AuthEpoch, LinkId, UserId};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RememberedRow {
-    pub id: String,
+    pub id: LinkId,
     pub user_id: UserId,
-    pub auth_epoch: i64,
+    pub auth_epoch: AuthEpoch,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     pub created_at: i64,
@@ -32,7 +32,7 @@ pub async fn insert<'e>(db: impl Db<'e>, row: &RememberedRow) -> Result<(), AppE
     Ok(())
 }
 
-pub async fn find<'e>(db: impl Db<'e>, id: &str) -> Result<Option<RememberedRow>, AppError> {
+pub async fn find<'e>(db: impl Db<'e>, id: &LinkId) -> Result<Option<RememberedRow>, AppError> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remembered_browsers WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -51,7 +51,7 @@ pub async fn of_user<'e>(db: impl Db<'e>, user_id: UserId, now: i64) -> Result<V
 }
 
 /// Forgets the browser `id` when it is the account's; answers whether it was.
-pub async fn delete_of_user<'e>(db: impl Db<'e>, user_id: UserId, id: &str) -> Result<bool, AppError> {
+pub async fn delete_of_user<'e>(db: impl Db<'e>, user_id: UserId, id: &LinkId) -> Result<bool, AppError> {
     let done = sqlx::query("DELETE FROM remembered_browsers WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)

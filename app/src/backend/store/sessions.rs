@@ -1,7 +1,7 @@
 //! The `sessions` table. A row's id is the SHA-256 of the session token (see `sessions`).
 
 use super::Db;
-use crate::backend::ids::{SessionId, UserId};
+use crate::backend::ids::{AuthEpoch, SessionId, UserId};
 use crate::error::AppError;
 
 /// A session row joined with its account's email and current epoch.
@@ -12,8 +12,8 @@ pub struct SessionRow {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub email: String,
-    pub auth_epoch: i64,
-    pub account_epoch: i64,
+    pub auth_epoch: AuthEpoch,
+    pub account_epoch: AuthEpoch,
     pub email_confirmed_at: Option<i64>,
 }
 
@@ -22,7 +22,7 @@ pub async fn insert<'e>(
     id: &SessionId,
     user_id: UserId,
     level: i64,
-    epoch: i64,
+    epoch: AuthEpoch,
     origin: (Option<&str>, Option<&str>),
     now: i64,
 ) -> Result<(), AppError> {
@@ -65,7 +65,7 @@ pub async fn delete<'e>(db: impl Db<'e>, id: &SessionId) -> Result<(), AppError>
 }
 
 /// Moves one session to `epoch`; answers whether it still existed.
-pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &SessionId, epoch: i64) -> Result<bool, AppError> {
+pub async fn move_to_epoch<'e>(db: impl Db<'e>, id: &SessionId, epoch: AuthEpoch) -> Result<bool, AppError> {
     let moved = sqlx::query("UPDATE sessions SET auth_epoch = $1 WHERE id = $2")
         .bind(epoch)
         .bind(id)
@@ -124,7 +124,7 @@ pub struct ListedSession {
 pub async fn of_user<'e>(
     db: impl Db<'e>,
     user_id: UserId,
-    epoch: i64,
+    epoch: AuthEpoch,
 ) -> Result<Vec<ListedSession>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, level, created_at, last_seen_at, user_agent, ip FROM sessions

@@ -3,6 +3,7 @@
 //! hold secrets sealed under the data key.
 
 use super::Db;
+use crate::backend::crypto::totp::TotpStep;
 use crate::backend::ids::{SessionId, UserId};
 use crate::error::AppError;
 
@@ -105,7 +106,7 @@ pub struct Credential {
     pub user_id: UserId,
     pub secret: Vec<u8>,
     pub enabled_at: i64,
-    pub last_step: i64,
+    pub last_step: TotpStep,
 }
 
 pub async fn credential<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Option<Credential>, AppError> {
@@ -141,7 +142,7 @@ pub async fn insert_credential<'e>(
     user_id: UserId,
     sealed: &[u8],
     now: i64,
-    step: i64,
+    step: TotpStep,
 ) -> Result<bool, AppError> {
     let inserted = sqlx::query(
         "INSERT INTO totp_credentials (user_id, secret, enabled_at, last_step) VALUES ($1, $2, $3, $4)
@@ -158,7 +159,7 @@ pub async fn insert_credential<'e>(
 
 /// Records `step` as used when it is later than every step used before, in one statement: of
 /// two parallel submissions of one code, exactly one gets `true` (RFC 6238 §5.2).
-pub async fn use_step<'e>(db: impl Db<'e>, user_id: UserId, step: i64) -> Result<bool, AppError> {
+pub async fn use_step<'e>(db: impl Db<'e>, user_id: UserId, step: TotpStep) -> Result<bool, AppError> {
     let accepted =
         sqlx::query("UPDATE totp_credentials SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
             .bind(step)

@@ -5,7 +5,7 @@
 
 use super::Db;
 use crate::account::AccountOverview;
-use crate::backend::ids::UserId;
+use crate::backend::ids::{AuthEpoch, UserId};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 
@@ -16,7 +16,7 @@ pub struct Account {
     pub password_hash: String,
     /// Read in the same statement as `two_factor_on`: a session started from this reading
     /// carries this epoch, so it cannot outlive a change that made the reading stale.
-    pub auth_epoch: i64,
+    pub auth_epoch: AuthEpoch,
     /// When the address was confirmed; `None` until then.
     pub email_confirmed_at: Option<i64>,
     /// The code of the language of the account's mails (see `locale`).
@@ -50,7 +50,7 @@ pub async fn insert<'e>(
     db: impl Db<'e>,
     email: &str,
     password_hash: &str,
-    first_epoch: i64,
+    first_epoch: AuthEpoch,
     language: Locale,
     now: i64,
 ) -> Result<UserId, AppError> {
@@ -90,7 +90,11 @@ pub async fn overview<'e>(db: impl Db<'e>, user_id: UserId) -> Result<AccountOve
 
 /// Moves the account from epoch `from` to the next one and answers it; `None` when the account
 /// was not at `from` any more.
-pub async fn next_epoch<'e>(db: impl Db<'e>, user_id: UserId, from: i64) -> Result<Option<i64>, AppError> {
+pub async fn next_epoch<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    from: AuthEpoch,
+) -> Result<Option<AuthEpoch>, AppError> {
     Ok(sqlx::query_scalar(
         "UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = $1 AND auth_epoch = $2 RETURNING auth_epoch",
     )

@@ -133,7 +133,7 @@ impl TestApp {
     /// Signs up a new account and returns its session cookie (`session=...`).
     pub async fn sign_up(&self, email: &str) -> String {
         let reply = self.call("signup", &[("email", email), ("password", PASSWORD)], None).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.expect_status(StatusCode::OK);
         reply.session_cookie().expect("sign-up sets a session cookie")
     }
 }
@@ -155,6 +155,25 @@ impl Reply {
             .unwrap()
             .to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Fails the test at the caller's line unless the answer has the `expected` status; the
+    /// message gives both statuses and the body.
+    #[track_caller]
+    pub fn expect_status(&self, expected: StatusCode) -> &Self {
+        if self.status != expected {
+            panic!("expected {expected}, got {}: {}", self.status, self.body);
+        }
+        self
+    }
+
+    /// [`Reply::expect_status`] with `context` (the case, the endpoint, the attempt) leading the message.
+    #[track_caller]
+    pub fn expect_status_for(&self, expected: StatusCode, context: impl std::fmt::Display) -> &Self {
+        if self.status != expected {
+            panic!("{context}: expected {expected}, got {}: {}", self.status, self.body);
+        }
+        self
     }
 
     #[track_caller]
@@ -212,7 +231,7 @@ impl TestApp {
         let key = setup["key"].as_str().unwrap().replace(' ', "");
         let code = app_code(&key, app::backend::unix_now() - 30);
         let confirmed = self.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
-        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        confirmed.expect_status(StatusCode::OK);
         let backup_codes = serde_json::from_value(confirmed.json()["codes"].clone()).unwrap();
         let user_id = self.session_of(&cookie).await.user_id;
         Enrolled { user_id, cookie, key, backup_codes }

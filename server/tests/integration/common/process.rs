@@ -61,6 +61,27 @@ pub struct Reply {
     pub cookie: Option<String>,
 }
 
+impl Reply {
+    /// Fails the test at the caller's line unless the answer has the `expected` status; the
+    /// message gives both statuses and the JSON body.
+    #[track_caller]
+    pub fn expect_status(&self, expected: StatusCode) -> &Self {
+        if self.status != expected {
+            panic!("expected {expected}, got {}: {}", self.status, self.json);
+        }
+        self
+    }
+
+    /// [`Reply::expect_status`] with `context` (the case, the endpoint, the attempt) leading the message.
+    #[track_caller]
+    pub fn expect_status_for(&self, expected: StatusCode, context: impl std::fmt::Display) -> &Self {
+        if self.status != expected {
+            panic!("{context}: expected {expected}, got {}: {}", self.status, self.json);
+        }
+        self
+    }
+}
+
 pub async fn call(
     client: &reqwest::Client,
     instance: &Instance,

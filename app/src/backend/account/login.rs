@@ -2,15 +2,15 @@
 
 use sqlx::AnyConnection;
 
-use super::caller::Caller;
-use super::crypto::passwords;
-use super::ids::{LinkToken, SessionToken, UserId};
-use super::notices::{self, Notice};
-use super::proofs::{self, Proof};
-use super::sessions::Session;
-use super::store::{self, security_events};
-use super::{address, remembered, sessions, telemetry, throttle, AppState};
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
+use crate::backend::caller::Caller;
+use crate::backend::crypto::passwords;
+use crate::backend::ids::{LinkToken, SessionToken, UserId};
+use crate::backend::mail::{notices, Notice};
+use crate::backend::second_factor::{self, Entered};
+use crate::backend::sessions::Session;
+use crate::backend::store::{self, security_events};
+use crate::backend::{account::address, second_factor::remembered, sessions, telemetry, throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
@@ -164,14 +164,14 @@ async fn check_password_and_start(
 pub async fn complete_login(
     state: &AppState,
     session: &Session,
-    proof: Proof<'_>,
+    proof: Entered<'_>,
     remember: bool,
     caller: &Caller,
 ) -> Result<CompletedLogin, AppError> {
     if session.level != AuthLevel::PasswordVerified {
         return Err(AppError::AlreadyLoggedIn);
     }
-    let backup_codes_left = proofs::consume(state, session, proof, caller).await?;
+    let backup_codes_left = second_factor::consume(state, session, proof, caller).await?;
     let (db, now) = (&state.db, caller.now);
     let level = AuthLevel::FullyAuthenticated;
     let mut tx = db.begin().await?;

@@ -2,17 +2,17 @@
 //! takes the password and, with 2FA on, a current code or a backup code. Also the language of
 //! the account's mails, which needs neither.
 
-use super::caller::Caller;
-use super::crypto::passwords;
-use super::enrolment::check_password;
-use super::ids::UserId;
-use super::notices::{self, Notice};
-use super::proofs::{self, Proof};
-use super::sessions::{self, Session};
-use super::store::users::Account;
-use super::store::{self, closing, security_events};
-use super::{throttle, AppState};
 use crate::account::ClosedAccount;
+use crate::backend::caller::Caller;
+use crate::backend::crypto::passwords;
+use crate::backend::ids::UserId;
+use crate::backend::mail::{notices, Notice};
+use crate::backend::password_check::check_password;
+use crate::backend::second_factor::{self, Entered};
+use crate::backend::sessions::{self, Session};
+use crate::backend::store::users::Account;
+use crate::backend::store::{self, closing, security_events};
+use crate::backend::{throttle, AppState};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::security_events::SecurityEventKind;
@@ -27,7 +27,7 @@ async fn prove(
 ) -> Result<Account, AppError> {
     let account = check_password(&state.db, session, password, caller).await?;
     if account.two_factor_on() {
-        proofs::consume(state, session, Proof::guess(code.unwrap_or_default())?, caller).await?;
+        second_factor::consume(state, session, Entered::guess(code.unwrap_or_default())?, caller).await?;
     }
     Ok(account)
 }

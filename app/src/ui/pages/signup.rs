@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, typed_email, FormError};
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::api::SignUp;
 use crate::i18n;
+use crate::ui::form::{posted_form_error, typed_email, FormError};
 
 #[component]
 pub fn SignupPage() -> impl IntoView {

@@ -6,14 +6,14 @@ use leptos_i18n::td_string;
 
 use super::account_settings::{ActiveSessions, ChangePasswordForm, CloseAccountForm, RememberedBrowsers};
 use super::app_shell::NavLink;
-use super::two_factor_controls::TwoFactorControls;
-use super::IslandScripts;
 use crate::api::{
     get_account, get_security_events, get_two_factor_status, list_remembered_browsers, list_sessions,
 };
 use crate::dates::{format_date, format_date_time};
 use crate::i18n::{self, Locale};
 use crate::security_events::SecurityEvent;
+use crate::ui::island::two_factor_controls::TwoFactorControls;
+use crate::ui::IslandScripts;
 
 #[component]
 fn SettingsNav() -> impl IntoView {

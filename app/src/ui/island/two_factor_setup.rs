@@ -7,11 +7,11 @@ use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{begin_two_factor_setup, confirm_two_factor_setup};
-use super::form::FormState;
 use super::island_text::{phrase, step_of, Phrase};
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
+use crate::ui::form::FormState;
 
 const STEP_COUNT: usize = 5;
 

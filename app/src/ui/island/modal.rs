@@ -27,7 +27,7 @@ fn mark_fields(dialog: &web_sys::HtmlDialogElement) {
     {
         if has_error {
             let _ = field.set_attribute("aria-invalid", "true");
-            let _ = field.set_attribute("aria-describedby", super::form::MODAL_ERROR_ID);
+            let _ = field.set_attribute("aria-describedby", crate::ui::form::MODAL_ERROR_ID);
         } else {
             let _ = field.remove_attribute("aria-invalid");
             let _ = field.remove_attribute("aria-describedby");

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, second_factor_field, FormError};
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::api::{check_password_reset_link, ConfirmEmail, RequestPasswordReset, ResetPassword};
+use crate::ui::form::{posted_form_error, second_factor_field, FormError};
 
 fn query(name: &str) -> Option<String> {
     leptos_router::hooks::use_query_map().with_untracked(|query| query.get(name))

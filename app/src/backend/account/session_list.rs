@@ -2,12 +2,13 @@
 //! forgetting them. Ending takes effect on the session's very next request, on every instance:
 //! sessions live in the database only.
 
-use super::caller::Caller;
-use super::notices::describe_browser;
-use super::sessions::{self, Session};
-use super::store::{self, security_events};
-use super::AppState;
 use crate::account::{ActiveSession, AuthLevel, RememberedBrowser};
+use crate::backend::caller::Caller;
+use crate::backend::ids::LinkId;
+use crate::backend::mail::letters::describe_browser;
+use crate::backend::sessions::{self, Session};
+use crate::backend::store::{self, security_events};
+use crate::backend::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::security_events::SecurityEventKind;
@@ -82,7 +83,7 @@ pub async fn remembered(
         .filter(|row| row.auth_epoch == session.epoch)
         .map(|row| RememberedBrowser {
             browser: describe_browser(row.user_agent.as_deref(), locale),
-            id: row.id,
+            id: row.id.into_string(),
             ip: row.ip,
             remembered_at: row.created_at,
             expires_at: row.expires_at,
@@ -93,7 +94,7 @@ pub async fn remembered(
 /// Forgets the remembered browser `id`: its next login asks for the code again.
 pub async fn forget(state: &AppState, session: &Session, id: &str, caller: &Caller) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    if !store::remembered_browsers::delete_of_user(&mut *tx, session.user_id, id.trim()).await? {
+    if !store::remembered_browsers::delete_of_user(&mut *tx, session.user_id, &LinkId::parse(id)).await? {
         return Err(AppError::NotFound);
     }
     let kind = SecurityEventKind::BrowserForgotten;

@@ -6,11 +6,10 @@
 
 use sqlx::AnyConnection;
 
-use super::caller::Caller;
-use super::crypto::tokens;
-use super::ids::{LinkToken, UserId};
-use super::store::remembered_browsers::RememberedRow;
-use super::store::{self, security_events, Db};
+use crate::backend::caller::Caller;
+use crate::backend::ids::{AuthEpoch, LinkToken, UserId};
+use crate::backend::store::remembered_browsers::RememberedRow;
+use crate::backend::store::{self, security_events, Db};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
@@ -21,10 +20,10 @@ pub const REMEMBER_SECS: i64 = 30 * 24 * 60 * 60;
 pub async fn remember(
     conn: &mut AnyConnection,
     user_id: UserId,
-    epoch: i64,
+    epoch: AuthEpoch,
     caller: &Caller,
 ) -> Result<LinkToken, AppError> {
-    let token = tokens::new_link_token();
+    let token = LinkToken::generate();
     let row = RememberedRow {
         id: token.id(),
         user_id,
@@ -51,7 +50,7 @@ pub async fn recognises<'e>(
     db: impl Db<'e>,
     token: &LinkToken,
     user_id: UserId,
-    epoch: i64,
+    epoch: AuthEpoch,
     now: i64,
 ) -> Result<bool, AppError> {
     Ok(store::remembered_browsers::find(db, &token.id())

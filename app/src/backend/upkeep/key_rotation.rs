@@ -2,11 +2,11 @@
 
 use sqlx::AnyPool;
 
-use super::crypto::sealing::{self, DataKey};
-use super::enrolment::downloads_context;
-use super::outbox::mail_context;
-use super::proofs::secret_context;
-use super::store;
+use crate::backend::crypto::sealing::{self, DataKey};
+use crate::backend::mail::outbox::mail_context;
+use crate::backend::second_factor::authenticator::secret_context;
+use crate::backend::second_factor::backup_codes::downloads_context;
+use crate::backend::store;
 use crate::error::AppError;
 
 /// Re-seals every value sealed under `old` with `new`, in one transaction, and returns how

@@ -1,89 +1,15 @@
-//! The security mails an account's holder gets (ASVS 2.5.5, 2.8.5): what each one says, and
-//! queueing it in the transaction of the change it reports (see `store::outbox`).
-//!
-//! Every mail says what happened, when, from which address and browser, and what to do if it
-//! was not the holder, in the account's language (`users.language`, read with the address).
-//! None carries a secret, a code or a token.
+//! A security mail's words: what happened, when, from which address and browser, and what to do
+//! if it was not the holder, in the account's language, as plain text and HTML.
 
 use leptos_i18n::td_string;
-use sqlx::AnyConnection;
 
-use super::address::CONFIRM_LINK_SECS;
-use super::caller::Caller;
-use super::ids::UserId;
-use super::outbox::{self, Mail};
-use super::password_reset::RESET_LINK_SECS;
-use super::store::{self, security_events};
-use super::Settings;
+use super::outbox::Mail;
+use super::{LinkMail, Notice, REPEATED_WRONG_CODES, REPEATED_WRONG_WINDOW_SECS};
+use crate::backend::caller::Caller;
+use crate::backend::store::email_links::{CONFIRM_LINK_SECS, RESET_LINK_SECS};
+use crate::backend::Settings;
 use crate::dates::format_date_time;
-use crate::error::AppError;
 use crate::i18n::{self, fill, Locale};
-use crate::security_events::SecurityEventKind;
-
-/// Wrong codes (app or backup) within `REPEATED_WRONG_WINDOW_SECS` after which the holder is told.
-pub const REPEATED_WRONG_CODES: i64 = 3;
-pub const REPEATED_WRONG_WINDOW_SECS: i64 = 15 * 60;
-
-/// What a mail reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notice {
-    TwoFactorEnabled,
-    TwoFactorDisabled,
-    BackupCodesRegenerated,
-    BackupCodeUsed {
-        left: u32,
-    },
-    /// A correct code of a time step already used: someone else may have seen it.
-    CodeReused,
-    RepeatedWrongCodes,
-    /// A completed login from a browser without the account's device cookie.
-    NewBrowser,
-    /// The password was set anew through a reset link.
-    PasswordReset,
-    /// The password was changed in Settings.
-    PasswordChanged,
-}
-
-/// A mail whose purpose is a link: the one place a token may be in a mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkMail {
-    ConfirmEmail,
-    ResetPassword,
-}
-
-/// Queues the mail for `notice` to the account's address, in the account's language, through
-/// the transaction `conn` of the change it reports.
-pub async fn notify(
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    user_id: UserId,
-    notice: Notice,
-    caller: &Caller,
-) -> Result<(), AppError> {
-    let account = store::users::find_by_id(&mut *conn, user_id).await?;
-    let mail = compose(notice, &account.email, account.locale(), settings, caller);
-    outbox::queue(&mut *conn, &settings.data_key, &mail, caller.now).await
-}
-
-/// Records a wrong second factor, and tells the holder when it is the `REPEATED_WRONG_CODES`th
-/// within the window: once per run of guesses, not once per guess.
-pub async fn record_wrong_code(
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    user_id: UserId,
-    kind: SecurityEventKind,
-    caller: &Caller,
-) -> Result<(), AppError> {
-    let now = caller.now;
-    security_events::record(&mut *conn, user_id, kind, caller.ip(), now).await?;
-    let wrong = [SecurityEventKind::WrongCode, SecurityEventKind::WrongBackupCode];
-    let recent =
-        security_events::count_since(&mut *conn, user_id, &wrong, now - REPEATED_WRONG_WINDOW_SECS).await?;
-    if recent == REPEATED_WRONG_CODES {
-        notify(conn, settings, user_id, Notice::RepeatedWrongCodes, caller).await?;
-    }
-    Ok(())
-}
 
 /// The browser and system named by a User-Agent header, as a person would say them in `locale`.
 pub fn describe_browser(user_agent: Option<&str>, locale: Locale) -> String {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, FormError};
 use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
+use crate::ui::form::{posted_form_error, FormError};
 
 #[component]
 pub fn CodePrompt() -> impl IntoView {

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, FormError};
 use crate::account::Viewer;
 use crate::api::{LogOut, ResendEmailConfirmation};
 use crate::i18n;
 use crate::two_factor::FEW_BACKUP_CODES;
+use crate::ui::form::{posted_form_error, FormError};
 
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {

@@ -7,11 +7,11 @@ use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{disable_two_factor, regenerate_backup_codes, show_key_for_another_phone};
-use super::form::FormState;
 use super::island_text::{phrase, Phrase};
 use super::key_panel::KeyPanel;
 use super::modal::Modal;
 use crate::two_factor::{AuthenticatorKey, BackupCodes};
+use crate::ui::form::FormState;
 
 fn password_field(id: &'static str, password: RwSignal<String>) -> impl IntoView {
     view! {

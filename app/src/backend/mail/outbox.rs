@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::crypto::sealing::{self, DataKey};
-use super::store::{self, Db};
+use crate::backend::crypto::sealing::{self, DataKey};
+use crate::backend::store::{self, Db};
 use crate::error::AppError;
 
 /// A mail, rendered whole: sending needs nothing else.

@@ -4,10 +4,10 @@
 
 use sqlx::AnyPool;
 
-use super::enrolment::DOWNLOAD_WINDOW_SECS;
-use super::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, PENDING_SECOND_FACTOR_SECS};
-use super::store;
-use super::throttle::DAY_SECS;
+use crate::backend::second_factor::backup_codes::DOWNLOAD_WINDOW_SECS;
+use crate::backend::sessions::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, PENDING_SECOND_FACTOR_SECS};
+use crate::backend::store;
+use crate::backend::throttle::DAY_SECS;
 use crate::error::AppError;
 use crate::two_factor::PENDING_SECRET_SECS;
 

@@ -4,18 +4,16 @@
 
 use sqlx::AnyConnection;
 
-use super::caller::Caller;
-use super::crypto::tokens;
-use super::ids::{LinkToken, UserId};
-use super::notices::{self, LinkMail};
-use super::sessions::Session;
-use super::store::email_links::Purpose;
-use super::store::{self, security_events};
-use super::{outbox, throttle, AppState, Settings};
+use crate::backend::caller::Caller;
+use crate::backend::ids::{LinkToken, UserId};
+use crate::backend::mail::{letters, LinkMail};
+use crate::backend::sessions::Session;
+use crate::backend::store::email_links::{Purpose, CONFIRM_LINK_SECS};
+use crate::backend::store::{self, security_events};
+use crate::backend::{mail::outbox, throttle, AppState, Settings};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
-pub const CONFIRM_LINK_SECS: i64 = 24 * 60 * 60;
 /// A new confirmation mail is sent at most this often.
 pub const RESEND_AFTER_SECS: i64 = 60;
 /// The page a confirmation link opens.
@@ -31,7 +29,7 @@ pub async fn send_confirmation(
     caller: &Caller,
 ) -> Result<(), AppError> {
     let now = caller.now;
-    let token = tokens::new_link_token();
+    let token = LinkToken::generate();
     let purpose = Purpose::ConfirmEmail;
     store::email_links::insert(
         &mut *conn,
@@ -45,7 +43,7 @@ pub async fn send_confirmation(
     .await?;
     let link = format!("{}{CONFIRM_PATH}?token={}", settings.public_url, token.as_str());
     let locale = store::users::language(&mut *conn, user_id).await?;
-    let mail = notices::compose_link(LinkMail::ConfirmEmail, &link, email, locale, settings, caller);
+    let mail = letters::compose_link(LinkMail::ConfirmEmail, &link, email, locale, settings, caller);
     outbox::queue(&mut *conn, &settings.data_key, &mail, now).await
 }
 

@@ -7,20 +7,19 @@
 //! Asking for a link answers the same whether or not an account has the address; the requests
 //! are limited per address, per account and per client (see `throttle::reset_scopes`).
 
-use super::caller::Caller;
-use super::crypto::{passwords, tokens};
-use super::ids::LinkToken;
-use super::notices::{self, LinkMail, Notice};
-use super::proofs::{self, Holder, Proof};
-use super::store::email_links::{Link, Purpose};
-use super::store::users::Account;
-use super::store::{self, security_events};
-use super::{outbox, throttle, AppState};
 use crate::account::{normalize_email, ResetLinkInfo};
+use crate::backend::caller::Caller;
+use crate::backend::crypto::passwords;
+use crate::backend::ids::LinkToken;
+use crate::backend::mail::{letters, notices, LinkMail, Notice};
+use crate::backend::second_factor::{self, Entered, Holder};
+use crate::backend::store::email_links::{Link, Purpose, RESET_LINK_SECS};
+use crate::backend::store::users::Account;
+use crate::backend::store::{self, security_events};
+use crate::backend::{mail::outbox, throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
-pub const RESET_LINK_SECS: i64 = 30 * 60;
 /// The page a reset link opens.
 pub const RESET_PATH: &str = "/reset-password";
 
@@ -35,10 +34,10 @@ pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Res
         tracing::info!("password reset asked for an address without a confirmed account");
         return Ok(());
     };
-    let token = tokens::new_link_token();
+    let token = LinkToken::generate();
     let settings = &state.settings;
     let link = format!("{}{RESET_PATH}?token={}", settings.public_url, token.as_str());
-    let mail = notices::compose_link(
+    let mail = letters::compose_link(
         LinkMail::ResetPassword,
         &link,
         &account.email,
@@ -101,7 +100,7 @@ pub async fn reset(
     if account.two_factor_on() {
         let typed = second_factor.unwrap_or_default();
         let holder = Holder { user_id: account.id, epoch: account.auth_epoch };
-        proofs::consume(state, holder, Proof::guess(typed)?, caller).await?;
+        second_factor::consume(state, holder, Entered::guess(typed)?, caller).await?;
     }
     let hash = passwords::hash(new_password.to_owned()).await?;
     let mut tx = db.begin().await?;

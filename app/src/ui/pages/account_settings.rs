@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, second_factor_field, FormError};
 use crate::account::{ActiveSession, RememberedBrowser, MIN_PASSWORD_CHARS};
 use crate::api::{ChangePassword, CloseAccount, EndOtherSessions, EndSession, ForgetBrowser};
 use crate::dates::{format_date, format_date_time};
 use crate::i18n;
+use crate::ui::form::{posted_form_error, second_factor_field, FormError};
 
 #[component]
 pub fn ActiveSessions(sessions: Vec<ActiveSession>) -> impl IntoView {

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use super::form::{posted_form_error, typed_email, FormError};
 use crate::api::LogIn;
+use crate::ui::form::{posted_form_error, typed_email, FormError};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -1,0 +1,10 @@
+//! The flows of an account, each taking the `Caller` and owning its transactions: sign-up,
+//! login and logout (`login`), confirming the address (`address`), "Forgot password?"
+//! (`password_reset`), a new password, closing and the mail language (`changes`), and the list
+//! of its sessions and remembered browsers (`session_list`).
+
+pub mod address;
+pub mod changes;
+pub mod login;
+pub mod password_reset;
+pub mod session_list;

@@ -1,0 +1,40 @@
+//! The security mails an account's holder gets (ASVS 2.5.5, 2.8.5): what each one reports
+//! (here), when it is queued (`notices`), its words in the account's language as text and HTML
+//! (`letters`), and the queue that a sending worker of any instance empties (`outbox`; the
+//! worker is the server's `mail` module). None carries a secret or a code; a link's token is in
+//! its link mail only.
+
+pub mod letters;
+pub mod notices;
+pub mod outbox;
+
+/// Wrong codes (app or backup) within `REPEATED_WRONG_WINDOW_SECS` after which the holder is told.
+pub const REPEATED_WRONG_CODES: i64 = 3;
+pub const REPEATED_WRONG_WINDOW_SECS: i64 = 15 * 60;
+
+/// What a mail reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    BackupCodesRegenerated,
+    BackupCodeUsed {
+        left: u32,
+    },
+    /// A correct code of a time step already used: someone else may have seen it.
+    CodeReused,
+    RepeatedWrongCodes,
+    /// A completed login from a browser without the account's device cookie.
+    NewBrowser,
+    /// The password was set anew through a reset link.
+    PasswordReset,
+    /// The password was changed in Settings.
+    PasswordChanged,
+}
+
+/// A mail whose purpose is a link: the one place a token may be in a mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkMail {
+    ConfirmEmail,
+    ResetPassword,
+}

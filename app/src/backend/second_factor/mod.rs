@@ -1,0 +1,132 @@
+//! The second factor: one module per method behind this one door, which the flows (login, a
+//! reset, a change to the account) use and nothing else of this folder.
+//!
+//! - `authenticator`: a code from an authenticator app (RFC 6238 TOTP).
+//! - `backup_codes`: ten single-use codes, made with the first method; the fallback of every
+//!   method, not a method of its own.
+//! - `changes`: new backup codes, the key again for another smartphone, turning 2FA off.
+//! - `remembered`: "Remember this browser", a way past the code prompt, never past a change.
+//! - `proof`: what a person enters, parsed once into the typed proof a method takes.
+//!
+//! A new method (a texted code, a passkey) is a module here and a variant of `Method`; the
+//! compiler then points at every `match` below that must handle it.
+
+pub mod authenticator;
+pub mod backup_codes;
+pub mod changes;
+mod proof;
+pub mod remembered;
+
+use sqlx::AnyPool;
+
+pub use proof::{AppCode, BackupCode, Entered, Holder, Proof};
+
+use crate::backend::caller::Caller;
+use crate::backend::ids::UserId;
+use crate::backend::sessions::Session;
+use crate::backend::store;
+use crate::backend::{telemetry, AppState};
+use crate::error::AppError;
+use crate::two_factor::{AuthenticatorKey, BackupCodes, TwoFactorStatus};
+
+/// A second factor an account can turn on. Backup codes come with each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Authenticator,
+}
+
+impl Method {
+    pub const ALL: [Method; 1] = [Method::Authenticator];
+}
+
+/// The methods the account has turned on.
+pub async fn methods(db: &AnyPool, user_id: UserId) -> Result<Vec<Method>, AppError> {
+    let mut on = Vec::new();
+    for method in Method::ALL {
+        let is_on = match method {
+            Method::Authenticator => authenticator::is_on(db, user_id).await?,
+        };
+        if is_on {
+            on.push(method);
+        }
+    }
+    Ok(on)
+}
+
+/// Whether the account has a second factor at all.
+pub async fn is_on(db: &AnyPool, user_id: UserId) -> Result<bool, AppError> {
+    Ok(!methods(db, user_id).await?.is_empty())
+}
+
+/// What the Security section shows: whether 2FA is on, since when, and how many backup codes
+/// are left.
+pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
+    let (enabled_since, backup_codes_left) = store::totp::status(db, user_id).await?;
+    Ok(TwoFactorStatus {
+        enabled: enabled_since.is_some(),
+        enabled_since,
+        backup_codes_left: u32::try_from(backup_codes_left).unwrap_or_default(),
+    })
+}
+
+/// The first step of turning a method on, as its setup shows it.
+pub enum EnrolmentStarted {
+    Authenticator(AuthenticatorKey),
+}
+
+/// Step 1 of a setup: the password again, then what the method needs shown (the app's key).
+pub async fn begin_enrolment(
+    state: &AppState,
+    session: &Session,
+    method: Method,
+    password: &str,
+    caller: &Caller,
+) -> Result<EnrolmentStarted, AppError> {
+    match method {
+        Method::Authenticator => authenticator::begin_setup(state, session, password, caller)
+            .await
+            .map(EnrolmentStarted::Authenticator),
+    }
+}
+
+/// The last step of a setup: the method's first code turns it on, with ten backup codes.
+pub async fn finish_enrolment(
+    state: &AppState,
+    session: &Session,
+    method: Method,
+    code: &str,
+    caller: &Caller,
+) -> Result<BackupCodes, AppError> {
+    match method {
+        Method::Authenticator => {
+            authenticator::confirm_setup(state, session, &AppCode::parse(code)?, caller).await
+        }
+    }
+}
+
+/// Checks what the person entered for the holder's account and uses it up: a code's time step
+/// or a backup code is accepted once. Every attempt counts against the guessing limits. For a
+/// backup code, answers how many are left.
+pub async fn consume(
+    state: &AppState,
+    holder: impl Into<Holder>,
+    entered: Entered<'_>,
+    caller: &Caller,
+) -> Result<Option<u32>, AppError> {
+    let holder = holder.into();
+    let proof = Proof::parse(entered).inspect_err(|error| {
+        let method = match entered {
+            Entered::AppCode(_) => "app_code",
+            Entered::BackupCode(_) => "backup_code",
+        };
+        telemetry::second_factor::<()>(method, &Err(error.clone()));
+    })?;
+    match proof {
+        Proof::AppCode(code) => {
+            authenticator::consume_app_code(state, holder, &code, caller).await.map(|_| None)
+        }
+        Proof::BackupCode(code) => {
+            backup_codes::consume_backup_code(state, holder, &code, caller).await.map(Some)
+        }
+    }
+}
