@@ -19,7 +19,7 @@ COPY . .
 # The wasm target, cargo-leptos, wasm-bindgen-cli and the npm tools (wasm-opt), as the README's
 # commands install them.
 RUN bash scripts/install-tools.sh
-RUN PATH="/src/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
+RUN PATH="/src/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress --split
 
 FROM gcr.io/distroless/cc-debian12:nonroot
 WORKDIR /app

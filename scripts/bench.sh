@@ -26,7 +26,7 @@ if ! command -v wrk >/dev/null; then
 fi
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo build --release -p server --example bare_axum --example argon2_rate
 
 export RUST_LOG=warn

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh
 # wasm-opt from npm's binaryen: Debian's build breaks hydration.
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --split

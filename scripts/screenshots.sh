@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 export WEBAPP_TRUSTED_PROXIES=127.0.0.1 RUST_LOG=warn
 source scripts/release-server.sh
 (cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" SCREENSHOTS_DIR="$PWD/../docs/screenshots" \

@@ -15,7 +15,7 @@ if ! command -v twiggy >/dev/null; then
   cargo install --locked twiggy --version 0.8.0
 fi
 
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 export RUST_LOG=warn
 source scripts/release-server.sh

@@ -64,7 +64,7 @@ echo "== Integration tests on PostgreSQL ($PG_URL)"
 TEST_POSTGRES_URL="$PG_URL" cargo test -p server --tests
 
 echo "== Release build (server and WASM bundle)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 echo "== End-to-end tests in Chromium"
 # Each test's browser names an address of its own in X-Forwarded-For (sign-ups and failed logins

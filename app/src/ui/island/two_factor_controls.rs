@@ -19,6 +19,8 @@ enum SecurityDialog {
 }
 
 thread_local! {
+    /// Where the modals are mounted: the island's last element, once it woke up.
+    static HOST: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
     /// The open modal's mount (its `UnmountHandle`): dropping it unmounts the modal. Touched by
     /// event handlers only, which run in the browser alone.
     static OPEN_DIALOG: std::cell::RefCell<Option<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(None) };
@@ -26,11 +28,12 @@ thread_local! {
     static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Mounts `view` at the end of `host` and keeps it there until `close_dialog`. Compiled once
+/// Mounts `view` at the end of the island and keeps it there until `close_dialog`. Compiled once
 /// per modal: what does not depend on the modal is in `keep_dialog`.
-fn mount_dialog<N: IntoView + 'static>(host: &web_sys::HtmlElement, view: impl FnOnce() -> N + 'static) {
+fn mount_dialog<N: IntoView + 'static>(view: impl FnOnce() -> N + 'static) {
+    let Some(host) = HOST.with(|host| host.borrow().clone()) else { return };
     let opener = document().active_element();
-    keep_dialog(opener, Box::new(leptos::mount::mount_to(host.clone(), view)));
+    keep_dialog(opener, Box::new(leptos::mount::mount_to(host, view)));
 }
 
 fn keep_dialog(opener: Option<web_sys::Element>, handle: Box<dyn std::any::Any>) {
@@ -45,6 +48,28 @@ fn close_dialog() {
     drop(handle);
     if let Some(opener) = OPENER.with(|o| o.borrow_mut().take()) {
         let _ = opener.focus();
+    }
+}
+
+/// What a modal runs when it closes, told whether it changed something: a change reloads the
+/// page, whose HTML the server renders afresh (status and activity).
+fn on_close(changed: bool) {
+    // Unmounted on the next frame: this runs inside the modal's own handler.
+    request_animation_frame(close_dialog);
+    if changed {
+        let _ = window().location().reload();
+    }
+}
+
+/// The modals of an account with 2FA on, in a chunk of their own (cargo leptos build --split),
+/// fetched when one first opens: an account without 2FA, opening the setup, never loads them.
+#[lazy]
+fn open_managing(dialog: SecurityDialog) {
+    match dialog {
+        SecurityDialog::Regenerate => mount_dialog(|| view! { <RegenerateBackupCodes on_close/> }),
+        SecurityDialog::AnotherPhone => mount_dialog(|| view! { <AnotherSmartphone on_close/> }),
+        SecurityDialog::TurnOff => mount_dialog(|| view! { <TurnOffTwoFactor on_close/> }),
+        SecurityDialog::Setup => {}
     }
 }
 
@@ -108,27 +133,12 @@ fn TwoFactorIsland(on: bool, text: IslandText, children: Children) -> impl IntoV
     // inside it: hydration code is then compiled for the row alone, not for every modal
     // (measured with typed modal children: 27 KB brotli less WASM).
     let host = NodeRef::<leptos::html::Div>::new();
-    let close = move |changed: bool| {
-        // Unmounted on the next frame: this runs inside the modal's own handler.
-        request_animation_frame(close_dialog);
-        if changed {
-            let _ = window().location().reload();
-        }
-    };
     let show = move |dialog: SecurityDialog| {
-        let Some(host) = host.get_untracked() else { return };
-        let host: &web_sys::HtmlElement = &host;
+        let Some(element) = host.get_untracked() else { return };
+        HOST.with(|host| *host.borrow_mut() = Some((*element).clone()));
         match dialog {
-            SecurityDialog::Setup => mount_dialog(host, move || view! { <TwoFactorSetup on_close=close/> }),
-            SecurityDialog::Regenerate => {
-                mount_dialog(host, move || view! { <RegenerateBackupCodes on_close=close/> })
-            }
-            SecurityDialog::AnotherPhone => {
-                mount_dialog(host, move || view! { <AnotherSmartphone on_close=close/> })
-            }
-            SecurityDialog::TurnOff => {
-                mount_dialog(host, move || view! { <TurnOffTwoFactor on_close=close/> })
-            }
+            SecurityDialog::Setup => mount_dialog(|| view! { <TwoFactorSetup on_close/> }),
+            managing => leptos::task::spawn_local(open_managing(managing)),
         }
     };
     view! {
