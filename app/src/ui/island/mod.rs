@@ -4,6 +4,7 @@
 //! the server only through `calls`, and the browser's own APIs through `browser`. Everything
 //! here is compiled into the WASM bundle: keep it small (tests/budgets.spec.ts).
 
+pub mod authenticator_steps;
 pub mod backup_codes_panel;
 pub mod browser;
 pub mod calls;

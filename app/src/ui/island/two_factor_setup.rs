@@ -1,88 +1,73 @@
-//! The setup modal of the help article: password, login method, QR code and key, first code,
-//! backup codes. It renders in the browser and talks to the server only through server functions.
+//! The setup modal of the help article: password and login method here, then the chosen method's
+//! own steps (for the app: QR code and key, first code, backup codes), loaded when it is chosen.
+//! It renders in the browser and talks to the server only through server functions.
 
-use leptos::either::EitherOf5;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
-use super::backup_codes_panel::BackupCodesPanel;
-use super::calls::{begin_two_factor_setup, confirm_two_factor_setup};
+use super::authenticator_steps::{authenticator_steps, SetupProgress};
+use super::calls::{begin_two_factor_setup, Refusal};
 use super::island_text::{phrase, step_of, Phrase};
-use super::key_panel::KeyPanel;
 use super::modal::Modal;
-use crate::two_factor::{AuthenticatorKey, BackupCodes};
+use crate::two_factor::AuthenticatorKey;
 use crate::ui::form::FormState;
 
 const STEP_COUNT: usize = 5;
 
+/// The steps every method shares; the chosen method's own steps come after them.
 #[derive(Clone, PartialEq)]
-enum Step {
+enum Stage {
     Password,
     Method(AuthenticatorKey),
-    Scan(AuthenticatorKey),
-    Code,
-    Backup(BackupCodes),
-}
-
-impl Step {
-    fn number(&self) -> usize {
-        match self {
-            Step::Password => 1,
-            Step::Method(_) => 2,
-            Step::Scan(_) => 3,
-            Step::Code => 4,
-            Step::Backup(_) => 5,
-        }
-    }
-
-    fn title(&self) -> &'static str {
-        phrase(match self {
-            Step::Password => Phrase::ConfirmYourPassword,
-            Step::Method(_) => Phrase::ChooseMethod,
-            Step::Scan(_) => Phrase::ScanQrCode,
-            Step::Code => Phrase::EnterTheCode,
-            Step::Backup(_) => Phrase::SaveYourBackupCodes,
-        })
-    }
+    /// The authenticator app's steps (see `authenticator_steps`), loaded when it was chosen.
+    Authenticator,
 }
 
 /// `on_close` runs when the modal closes (by Cancel, Esc or Done), told whether 2FA was turned on.
 #[component]
 pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
-    let step = RwSignal::new(Step::Password);
+    let stage = RwSignal::new(Stage::Password);
     let form = FormState::new();
-    let (error, notice, busy) = (form.error, form.notice, form.busy);
-    let password = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-
-    let go_to = move |next: Step| {
-        error.set(None);
-        notice.set(None);
-        step.set(next);
+    let (error, busy) = (form.error, form.busy);
+    let finished = RwSignal::new(false);
+    let close = move || on_close.run(finished.get_untracked());
+    let progress = SetupProgress {
+        number: RwSignal::new(1),
+        title: RwSignal::new(phrase(Phrase::ConfirmYourPassword)),
+        finished,
+        form,
+        close: Callback::new(move |()| close()),
     };
-    let close = move || on_close.run(step.with_untracked(|s| matches!(s, Step::Backup(_))));
+    let password = RwSignal::new(String::new());
+    // The chosen method's steps, built once its code has arrived.
+    let method_steps = StoredValue::new_local(None::<AnyView>);
 
     let submit_password = move |ev: SubmitEvent| {
         ev.prevent_default();
         form.submit(begin_two_factor_setup(password.get_untracked()), move |setup| {
             password.set(String::new());
-            go_to(Step::Method(setup));
+            progress.show(2, Phrase::ChooseMethod);
+            stage.set(Stage::Method(setup));
         });
     };
 
-    // The code goes to the server as typed ("123 456" too): it answers a malformed one with the
-    // specific message, and checking it here as well would bring every error message into the WASM.
-    let submit_code = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        form.submit(confirm_two_factor_setup(code.get_untracked()), move |codes| go_to(Step::Backup(codes)));
+    let choose_method = move |setup: AuthenticatorKey| {
+        form.submit(
+            async move { Ok::<_, Refusal>(authenticator_steps(setup, progress).await) },
+            move |steps| {
+                method_steps.set_value(Some(steps));
+                stage.set(Stage::Authenticator);
+            },
+        );
     };
 
     let cancel_button = move || {
         view! { <button type="button" class="secondary" on:click=move |_| close()>{phrase(Phrase::Cancel)}</button> }
     };
 
-    let body = move || match step.get() {
-        Step::Password => EitherOf5::A(view! {
+    let body = move || match stage.get() {
+        Stage::Password => EitherOf3::A(view! {
             <form on:submit=submit_password>
                 <p>{phrase(Phrase::ConfirmItIsYou)}</p>
                 <label for="setup-password">{phrase(Phrase::Password)}</label>
@@ -100,10 +85,10 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 </div>
             </form>
         }),
-        Step::Method(setup) => EitherOf5::B(view! {
+        Stage::Method(setup) => EitherOf3::B(view! {
             <form on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
-                go_to(Step::Scan(setup.clone()));
+                choose_method(setup.clone());
             }>
                 <fieldset class="methods">
                     <legend>{phrase(Phrase::HowToConfirm)}</legend>
@@ -119,50 +104,21 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 </fieldset>
                 <div class="actions">
                     {cancel_button()}
-                    <button type="submit">{phrase(Phrase::Next)}</button>
+                    <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Next)}</button>
                 </div>
             </form>
         }),
-        Step::Scan(setup) => EitherOf5::C(view! {
-            <KeyPanel setup notice/>
-            <div class="actions">
-                {cancel_button()}
-                <button type="button" data-autofocus on:click=move |_| go_to(Step::Code)>{phrase(Phrase::Next)}</button>
-            </div>
-        }),
-        Step::Code => EitherOf5::D(view! {
-            <form on:submit=submit_code>
-                <p>{phrase(Phrase::EnterSixDigitCode)}</p>
-                <label for="setup-code">{phrase(Phrase::Code)}</label>
-                <input
-                    id="setup-code"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="12"
-                    data-autofocus
-                    bind:value=code
-                />
-                <div class="actions">
-                    {cancel_button()}
-                    <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Verify)}</button>
-                </div>
-            </form>
-        }),
-        Step::Backup(codes) => EitherOf5::E(view! {
-            <p>{phrase(Phrase::TwoFactorIsOn)}</p>
-            <BackupCodesPanel codes notice error on_done=move || close()/>
-        }),
+        Stage::Authenticator => EitherOf3::C(method_steps.try_update_value(Option::take).flatten()),
     };
 
     view! {
         <Modal
             title=phrase(Phrase::TwoFactorAuthentication)
-            subtitle=Signal::derive(move || Some(step_of(step.with(Step::number), STEP_COUNT)))
-            focus_on=Signal::derive(move || format!("{}:{:?}", step.with(Step::number), error.get()))
+            subtitle=Signal::derive(move || Some(step_of(progress.number.get(), STEP_COUNT)))
+            focus_on=Signal::derive(move || format!("{}:{:?}", progress.number.get(), error.get()))
             on_close=move || close()
         >
-            <h3>{move || step.with(Step::title)}</h3>
+            <h3>{move || progress.title.get()}</h3>
             {body}
             {form.messages()}
         </Modal>
