@@ -4,6 +4,7 @@
 use rand::{rngs::OsRng, RngCore};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
+use crate::backend::time::UnixTime;
 use crate::error::AppError;
 use crate::two_factor::{CODE_DIGITS, STEP_SECS};
 
@@ -41,8 +42,8 @@ pub struct TotpStep(pub i64);
 
 /// The time step a code belongs to, when it is valid at `now` (one step either side allowed).
 /// `code` must already be normalised to its 6 digits.
-pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Result<Option<TotpStep>, AppError> {
-    let now = u64::try_from(now).map_err(|_| AppError::internal("checking a code", "clock before 1970"))?;
+pub fn matching_step(secret: &[u8], code: &str, now: UnixTime) -> Result<Option<TotpStep>, AppError> {
+    let now = u64::try_from(now.0).map_err(|_| AppError::internal("checking a code", "clock before 1970"))?;
     Ok(totp(secret)?.check(code, now).map(|step| TotpStep(step as i64)))
 }
 
@@ -76,7 +77,7 @@ impl TotpCredential {
     }
 
     /// Checks `code` (normalised to its 6 digits) at `now`, one step of drift either side.
-    pub fn verify(&self, code: &str, now: i64) -> Result<Verdict, AppError> {
+    pub fn verify(&self, code: &str, now: UnixTime) -> Result<Verdict, AppError> {
         Ok(match matching_step(&self.secret, code, now)? {
             None => Verdict::Wrong,
             Some(step) if step <= self.last_step => Verdict::Reused,
@@ -90,8 +91,8 @@ impl TotpCredential {
 }
 
 /// The code an app shows at `now`; for tests and for nothing else.
-pub fn code_at(secret: &[u8], now: i64) -> Result<String, AppError> {
-    Ok(totp(secret)?.generate(now as u64).to_string())
+pub fn code_at(secret: &[u8], now: UnixTime) -> Result<String, AppError> {
+    Ok(totp(secret)?.generate(now.0 as u64).to_string())
 }
 
 /// `otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER&algorithm=SHA1&digits=6&period=30`,
@@ -133,7 +134,7 @@ mod tests {
             (1_234_567_890, "005924"),
             (2_000_000_000, "279037"),
         ] {
-            assert_eq!(code_at(RFC_SEED, time).unwrap(), code, "at {time}");
+            assert_eq!(code_at(RFC_SEED, UnixTime(time)).unwrap(), code, "at {time}");
         }
     }
 
@@ -142,12 +143,12 @@ mod tests {
         let now = 1_800_000_015; // the middle of step 60_000_000
         let step = now / STEP_SECS;
         for offset in -1..=1 {
-            let code = code_at(RFC_SEED, now + offset * STEP_SECS).unwrap();
-            assert_eq!(matching_step(RFC_SEED, &code, now).unwrap(), Some(TotpStep(step + offset)));
+            let code = code_at(RFC_SEED, UnixTime(now + offset * STEP_SECS)).unwrap();
+            assert_eq!(matching_step(RFC_SEED, &code, UnixTime(now)).unwrap(), Some(TotpStep(step + offset)));
         }
         for offset in [-2, 2] {
-            let code = code_at(RFC_SEED, now + offset * STEP_SECS).unwrap();
-            assert_eq!(matching_step(RFC_SEED, &code, now).unwrap(), None, "offset {offset}");
+            let code = code_at(RFC_SEED, UnixTime(now + offset * STEP_SECS)).unwrap();
+            assert_eq!(matching_step(RFC_SEED, &code, UnixTime(now)).unwrap(), None, "offset {offset}");
         }
     }
 
@@ -155,15 +156,18 @@ mod tests {
     fn a_credential_accepts_each_time_step_once() {
         let now = 1_800_000_015;
         let step = TotpStep(now / STEP_SECS);
-        let code = code_at(RFC_SEED, now).unwrap();
+        let code = code_at(RFC_SEED, UnixTime(now)).unwrap();
         let fresh = TotpCredential::fresh(RFC_SEED.to_vec());
-        assert_eq!(fresh.verify(&code, now).unwrap(), Verdict::Accepted { step });
+        assert_eq!(fresh.verify(&code, UnixTime(now)).unwrap(), Verdict::Accepted { step });
         let used = TotpCredential::new(RFC_SEED.to_vec(), step);
-        assert_eq!(used.verify(&code, now).unwrap(), Verdict::Reused);
-        let next = code_at(RFC_SEED, now + STEP_SECS).unwrap();
-        assert_eq!(used.verify(&next, now).unwrap(), Verdict::Accepted { step: TotpStep(step.0 + 1) });
+        assert_eq!(used.verify(&code, UnixTime(now)).unwrap(), Verdict::Reused);
+        let next = code_at(RFC_SEED, UnixTime(now + STEP_SECS)).unwrap();
+        assert_eq!(
+            used.verify(&next, UnixTime(now)).unwrap(),
+            Verdict::Accepted { step: TotpStep(step.0 + 1) }
+        );
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert_eq!(used.verify(wrong, now).unwrap(), Verdict::Wrong);
+        assert_eq!(used.verify(wrong, UnixTime(now)).unwrap(), Verdict::Wrong);
     }
 
     #[test]

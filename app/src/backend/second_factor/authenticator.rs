@@ -15,6 +15,7 @@ use crate::backend::mail::{notices, Notice};
 use crate::backend::password_check::check_password;
 use crate::backend::sessions::{self, Session};
 use crate::backend::store::{self, security_events};
+use crate::backend::time::UnixTime;
 use crate::backend::{telemetry, throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
@@ -108,7 +109,8 @@ pub async fn confirm_setup(
     let secret = sealing::open(&state.settings.data_key, &pending.secret, &secret_context(user_id))?;
     let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let Verdict::Accepted { step } = TotpCredential::fresh(secret).verify(code.as_str(), now)? else {
+    let Verdict::Accepted { step } = TotpCredential::fresh(secret).verify(code.as_str(), UnixTime(now))?
+    else {
         security_events::record(db, user_id, SecurityEventKind::WrongCode, ip, now).await?;
         return Err(AppError::WrongCode);
     };
@@ -165,7 +167,7 @@ async fn check_app_code(
     let stored = store::totp::credential(db, user_id).await?.ok_or(AppError::TwoFactorOff)?;
     let secret = sealing::open(&state.settings.data_key, &stored.secret, &secret_context(user_id))?;
     let credential = TotpCredential::new(secret, stored.last_step);
-    let reused = match credential.verify(code.as_str(), now)? {
+    let reused = match credential.verify(code.as_str(), UnixTime(now))? {
         Verdict::Wrong => {
             let mut tx = db.begin().await?;
             notices::record_wrong_code(&mut tx, settings, user_id, SecurityEventKind::WrongCode, caller)
