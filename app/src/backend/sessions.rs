@@ -130,8 +130,11 @@ pub async fn new_epoch(conn: &mut AnyConnection, session: &Session) -> Result<u6
     if !store::sessions::move_to_epoch(&mut *conn, &session.id, epoch).await? {
         return Err(AppError::LoginRequired);
     }
-    // Remembered browsers were remembered under the old epoch: forgotten with it.
+    // Remembered browsers were remembered under the old epoch: forgotten with it. A reset link
+    // mailed before the change would undo it: it dies too.
     store::remembered_browsers::delete_all_of_user(&mut *conn, session.user_id).await?;
+    let reset = store::email_links::Purpose::ResetPassword;
+    store::email_links::delete_of_account(&mut *conn, session.user_id, reset).await?;
     store::sessions::delete_others(&mut *conn, session.user_id, &session.id).await
 }
 

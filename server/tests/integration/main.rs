@@ -9,6 +9,7 @@ mod common;
 mod account_management;
 mod accounts;
 mod attacks;
+mod attacks_round3;
 mod bad_input;
 mod browser_security;
 mod crash;

@@ -4,7 +4,7 @@
 
 use crate::account::ClosedAccount;
 use crate::backend::caller::Caller;
-use crate::backend::crypto::passwords;
+use crate::backend::crypto::passwords::{self, Share};
 use crate::backend::ids::UserId;
 use crate::backend::mail::{notices, Notice};
 use crate::backend::password_check::check_password;
@@ -26,10 +26,23 @@ async fn prove(
     caller: &Caller,
 ) -> Result<Account, AppError> {
     let account = check_password(&state.db, session, password, caller).await?;
+    prove_second_factor(state, session, &account, code, caller).await?;
+    Ok(account)
+}
+
+/// With 2FA on, the code or backup code, used up: the last thing a change checks, after every
+/// step that could still refuse it (a busy server), so that a refused change consumes nothing.
+async fn prove_second_factor(
+    state: &AppState,
+    session: &Session,
+    account: &Account,
+    code: Option<&str>,
+    caller: &Caller,
+) -> Result<(), AppError> {
     if account.two_factor_on() {
         second_factor::consume(state, session, Entered::guess(code.unwrap_or_default())?, caller).await?;
     }
-    Ok(account)
+    Ok(())
 }
 
 /// Writes the account's mails in `locale` from now on: the language menu calls this when a
@@ -48,9 +61,10 @@ pub async fn change_password(
     code: Option<&str>,
     caller: &Caller,
 ) -> Result<(), AppError> {
-    passwords::check_new(new.to_owned(), session.email.clone()).await?;
-    prove(state, session, current, code, caller).await?;
-    let hash = passwords::hash(new.to_owned()).await?;
+    passwords::check_new(new.to_owned(), session.email.clone(), Share::AccountHolder).await?;
+    let account = check_password(&state.db, session, current, caller).await?;
+    let hash = passwords::hash(new.to_owned(), Share::AccountHolder).await?;
+    prove_second_factor(state, session, &account, code, caller).await?;
     let mut tx = state.db.begin().await?;
     let ended = sessions::new_epoch(&mut tx, session).await?;
     store::users::set_password_hash(&mut *tx, session.user_id, &hash).await?;

@@ -4,7 +4,7 @@ use sqlx::AnyConnection;
 
 use crate::account::{normalize_email, AuthLevel, Viewer, MAX_LOGIN_PASSWORD_CHARS};
 use crate::backend::caller::Caller;
-use crate::backend::crypto::passwords;
+use crate::backend::crypto::passwords::{self, Share};
 use crate::backend::ids::{LinkToken, SessionToken, UserId};
 use crate::backend::mail::{notices, Notice};
 use crate::backend::second_factor::{self, Entered};
@@ -40,12 +40,19 @@ pub async fn sign_up(
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
     let email = normalize_email(email)?;
-    passwords::check_new(password.to_owned(), email.clone()).await?;
+    // Counted before any costly work, which an anonymous caller gets a bounded share of.
     let scopes = caller.ip().map(throttle::sign_up_scopes).unwrap_or_default();
     throttle::begin_attempt(&state.db, &scopes, caller.now).await?;
-    let hash =
-        throttle::refund_if_busy(&state.db, &scopes, caller.now, passwords::hash(password.to_owned()).await)
-            .await?;
+    let (db, now) = (&state.db, caller.now);
+    let checked = passwords::check_new(password.to_owned(), email.clone(), Share::Anonymous).await;
+    throttle::refund_if_busy(db, &scopes, now, checked).await?;
+    let hash = throttle::refund_if_busy(
+        db,
+        &scopes,
+        now,
+        passwords::hash(password.to_owned(), Share::Anonymous).await,
+    )
+    .await?;
     let level = AuthLevel::FullyAuthenticated;
     // The account, its first session and the confirmation mail together.
     let mut tx = state.db.begin().await?;

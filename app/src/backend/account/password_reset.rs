@@ -9,7 +9,7 @@
 
 use crate::account::{normalize_email, ResetLinkInfo};
 use crate::backend::caller::Caller;
-use crate::backend::crypto::passwords;
+use crate::backend::crypto::passwords::{self, Share};
 use crate::backend::ids::LinkToken;
 use crate::backend::mail::{letters, notices, LinkMail, Notice};
 use crate::backend::second_factor::{self, Entered, Holder};
@@ -96,13 +96,15 @@ pub async fn reset(
     let token = LinkToken::parse(token).ok_or(AppError::LinkInvalid)?;
     let (db, now) = (&state.db, caller.now);
     let (link, account) = live_link(state, &token, now).await?;
-    passwords::check_new(new_password.to_owned(), account.email.clone()).await?;
+    passwords::check_new(new_password.to_owned(), account.email.clone(), Share::AccountHolder).await?;
+    // Hashed before the second factor is used up: a busy server then refuses with the code or
+    // backup code still the holder's.
+    let hash = passwords::hash(new_password.to_owned(), Share::AccountHolder).await?;
     if account.two_factor_on() {
         let typed = second_factor.unwrap_or_default();
         let holder = Holder { user_id: account.id, epoch: account.auth_epoch };
         second_factor::consume(state, holder, Entered::guess(typed)?, caller).await?;
     }
-    let hash = passwords::hash(new_password.to_owned()).await?;
     let mut tx = db.begin().await?;
     // Used up here, so that of two resets through one link only one goes through.
     store::email_links::take(&mut *tx, &token.id(), Purpose::ResetPassword, now)

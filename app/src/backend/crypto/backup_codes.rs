@@ -48,7 +48,7 @@ pub async fn hash_all(codes: &[String]) -> Result<Vec<String>, AppError> {
     for code in codes {
         let canonical = normalize(code)
             .ok_or_else(|| AppError::internal("hashing backup codes", "generated code is malformed"))?;
-        hashes.push(passwords::hash(canonical).await?);
+        hashes.push(passwords::hash(canonical, passwords::Share::AccountHolder).await?);
     }
     Ok(hashes)
 }

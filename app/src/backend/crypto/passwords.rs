@@ -32,6 +32,23 @@ const WAITING_PER_CORE: usize = 128;
 const RELEASE_MEMORY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 /// What a caller turned away is told to wait.
 const BUSY_RETRY_SECS: i64 = 3;
+/// Jobs of anonymous callers (sign-ups) that may run or wait at once, per core: a flood of them,
+/// from however many addresses, leaves the rest of the queue to the people logging in, who wait
+/// behind at most this many.
+const ANONYMOUS_PER_CORE: usize = 4;
+/// How much of a new password the strength check reads. zxcvbn's matching grows faster than the
+/// password (its look-alike substitutions combine): a crafted 64-character password cost 0.45 s
+/// of a hashing thread. The first characters decide whether a password is common or guessable;
+/// a longer one is judged by them.
+const JUDGED_CHARS: usize = 32;
+
+/// Whose work a hash is: an account holder's (a login, a change), or an anonymous caller's (a
+/// sign-up), which gets a bounded share of the hashing threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    AccountHolder,
+    Anonymous,
+}
 
 /// OWASP's argon2id parameters: 19 MiB of memory, 2 iterations, 1 lane. Public for the hash-rate
 /// benchmark (server/examples/argon2_rate.rs).
@@ -112,6 +129,8 @@ struct Hashers {
     jobs: mpsc::Sender<Job>,
     /// The hashes that run or wait.
     admitted: Arc<Semaphore>,
+    /// Of those, the anonymous callers' (see `ANONYMOUS_PER_CORE`).
+    anonymous: Arc<Semaphore>,
 }
 
 static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
@@ -139,23 +158,38 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
             tracing::error!(%error, "could not start a password hashing thread");
         }
     }
-    Hashers { jobs, admitted: Arc::new(Semaphore::new(cores * (1 + WAITING_PER_CORE))) }
+    Hashers {
+        jobs,
+        admitted: Arc::new(Semaphore::new(cores * (1 + WAITING_PER_CORE))),
+        anonymous: Arc::new(Semaphore::new(cores * ANONYMOUS_PER_CORE)),
+    }
 });
 
 /// Runs `work` (one or two argon2id computations) on a hashing thread. The admission goes with
 /// the work, so a caller that gives up does not make room while its hash still runs.
 async fn hashing<T: Send + 'static>(
     kind: &'static str,
+    share: Share,
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let hashers = &*HASHERS;
+    let busy = || {
+        tracing::warn!(?share, "password hashing is saturated: request turned away");
+        Err(AppError::ServerBusy { retry_after_secs: BUSY_RETRY_SECS })
+    };
+    let anonymous = match share {
+        Share::Anonymous => match hashers.anonymous.clone().try_acquire_owned() {
+            Ok(permit) => Some(permit),
+            Err(_) => return busy(),
+        },
+        Share::AccountHolder => None,
+    };
     let Ok(admitted) = hashers.admitted.clone().try_acquire_owned() else {
-        tracing::warn!("password hashing is saturated: request turned away");
-        return Err(AppError::ServerBusy { retry_after_secs: BUSY_RETRY_SECS });
+        return busy();
     };
     let (answer, answered) = oneshot::channel();
     let job = move || {
-        let _admitted: OwnedSemaphorePermit = admitted;
+        let _admitted: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>) = (admitted, anonymous);
         let started = std::time::Instant::now();
         let done = work();
         crate::backend::telemetry::hashing(kind, started.elapsed());
@@ -172,33 +206,34 @@ fn normalized(password: &str) -> String {
 /// The rules for a new password (ASVS 2.1): 12 to 128 characters once normalised, and not one
 /// that is well known or easily guessed from the dictionaries of zxcvbn (common passwords, words,
 /// names, keyboard patterns, sequences, repeats, dates, and the account's own email). zxcvbn's
-/// matching costs CPU in proportion to the password: it runs on the hashing threads, never on the
-/// async runtime, and a flood of sign-ups is turned away like one of logins.
-pub async fn check_new(password: String, email: String) -> Result<(), AppError> {
-    hashing("check_new", move || check_new_now(&password, &email)).await
+/// matching costs CPU, more than in proportion to the password: it reads the first
+/// `JUDGED_CHARS` characters only, on the hashing threads, never on the async runtime.
+pub async fn check_new(password: String, email: String, share: Share) -> Result<(), AppError> {
+    hashing("check_new", share, move || check_new_now(&password, &email)).await
 }
 
 fn check_new_now(password: &str, email: &str) -> Result<(), AppError> {
     let password = normalized(password);
     check_new_password(&password)?;
     let local_part = email.split('@').next().unwrap_or_default();
-    let estimate = zxcvbn::zxcvbn(&password, &[email, local_part]);
+    let judged: String = password.chars().take(JUDGED_CHARS).collect();
+    let estimate = zxcvbn::zxcvbn(&judged, &[email, local_part]);
     if u8::from(estimate.score()) < 3 {
         return Err(AppError::PasswordTooCommon);
     }
     Ok(())
 }
 
-pub async fn hash(password: String) -> Result<String, AppError> {
+pub async fn hash(password: String, share: Share) -> Result<String, AppError> {
     let password = normalized(&password);
-    hashing("hash", move || hash_now(password.as_bytes())).await
+    hashing("hash", share, move || hash_now(password.as_bytes())).await
 }
 
 /// True when `password` matches `stored` (a PHC string). A malformed stored hash is an error.
 /// Hashes made before passwords were normalised took the password as typed: that form is tried
 /// too when it differs.
 pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
-    hashing("verify", move || {
+    hashing("verify", Share::AccountHolder, move || {
         let parsed = PasswordHash::new(&stored)
             .map_err(|e| AppError::internal("a stored password hash is malformed", e))?;
         let form = normalized(&password);
@@ -214,7 +249,7 @@ pub async fn verify_against_nothing(password: String) -> Result<(), AppError> {
     let decoy = match DECOY.get() {
         Some(decoy) => decoy.clone(),
         None => {
-            let fresh = hash("decoy password, never used by anyone".to_owned()).await?;
+            let fresh = hash("decoy password, never used by anyone".to_owned(), Share::AccountHolder).await?;
             DECOY.get_or_init(|| fresh).clone()
         }
     };
@@ -227,7 +262,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_is_argon2id_with_owasp_parameters_and_verifies_only_its_password() {
-        let stored = hash("correct horse battery".into()).await.unwrap();
+        let stored = hash("correct horse battery".into(), Share::AccountHolder).await.unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
         assert!(verify("correct horse battery".into(), stored.clone()).await.unwrap());
         assert!(!verify("correct horse batterz".into(), stored).await.unwrap());
@@ -243,7 +278,7 @@ mod tests {
             .to_string();
         assert!(verify("correct horse battery".into(), theirs.clone()).await.unwrap());
         assert!(!verify("correct horse batterz".into(), theirs).await.unwrap());
-        let ours = hash("correct horse battery".into()).await.unwrap();
+        let ours = hash("correct horse battery".into(), Share::AccountHolder).await.unwrap();
         assert!(reference
             .verify_password(b"correct horse battery", &PasswordHash::new(&ours).unwrap())
             .is_ok());
@@ -251,7 +286,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_password_matches_in_any_unicode_form_of_it() {
-        let stored = hash("Cafe\u{301} au lait, s'il vous plaît".into()).await.unwrap();
+        let stored = hash("Cafe\u{301} au lait, s'il vous plaît".into(), Share::AccountHolder).await.unwrap();
         assert!(verify("Café au lait, s'il vous plaît".into(), stored).await.unwrap());
     }
 
@@ -278,8 +313,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_same_password_hashes_differently_each_time() {
-        let a = hash("same password".into()).await.unwrap();
-        let b = hash("same password".into()).await.unwrap();
+        let a = hash("same password".into(), Share::AccountHolder).await.unwrap();
+        let b = hash("same password".into(), Share::AccountHolder).await.unwrap();
         assert_ne!(a, b);
     }
 }

@@ -17,6 +17,8 @@ pub const REPEATED_WRONG_WINDOW_SECS: i64 = 15 * 60;
 pub enum Notice {
     TwoFactorEnabled,
     TwoFactorDisabled,
+    /// The active key was shown again, for another smartphone.
+    AnotherPhoneAdded,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

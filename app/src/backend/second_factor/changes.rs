@@ -45,7 +45,7 @@ pub async fn regenerate_backup_codes(
 }
 
 /// "Set up another smartphone": with the password and a current code, the active key is shown
-/// again (the article's shared-account case).
+/// again (the article's shared-account case). Mailed, and every other session ends.
 pub async fn show_key_again(
     state: &AppState,
     session: &Session,
@@ -57,8 +57,13 @@ pub async fn show_key_again(
     let account = check_password(db, session, password, caller).await?;
     consume(state, session, Entered::AppCode(code), caller).await?;
     let key = authenticator::active_key(state, session.user_id, account.email).await?;
+    // As every other way to the second factor: recorded, mailed, and every other session ends.
+    let mut tx = db.begin().await?;
+    sessions::new_epoch(&mut tx, session).await?;
     let kind = SecurityEventKind::AnotherPhoneAdded;
-    security_events::record(db, session.user_id, kind, caller.ip(), caller.now).await?;
+    security_events::record(&mut *tx, session.user_id, kind, caller.ip(), caller.now).await?;
+    notices::notify(&mut tx, &state.settings, session.user_id, Notice::AnotherPhoneAdded, caller).await?;
+    tx.commit().await?;
     Ok(key)
 }
 
