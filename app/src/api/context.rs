@@ -183,6 +183,26 @@ pub fn set_session_cookie(settings: &Settings, token: &SessionToken) {
 }
 
 /// Marks the browser as one that completed a login (see `devices`), when there is a cookie to set.
+/// After a change that moved the account to a new authentication epoch, the browser that made
+/// it (it just proved to be the owner's) stays a trusted browser of the account: its device
+/// cookie is issued again for the new epoch. Without it, the owner's own change would hand a
+/// stranger's wrong passwords the power to lock the owner out again.
+pub async fn renew_device_cookie(state: &AppState) -> Result<(), AppError> {
+    let Some(token) = session_token(&state.settings) else { return Ok(()) };
+    let caller = caller(state);
+    match sessions::find(&state.db, &token, caller.now).await? {
+        Some(session) if session.level == AuthLevel::FullyAuthenticated => {
+            let key = &state.settings.data_key;
+            set_device_cookie(
+                &state.settings,
+                Some(&caller.device_cookie_after_login(key, session.user_id, session.epoch)),
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
     let Some(value) = value else { return };
     let secure = if settings.secure_cookies { "; Secure" } else { "" };

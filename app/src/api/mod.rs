@@ -138,7 +138,10 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppEr
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
     let method = second_factor::Method::Authenticator;
-    second_factor::finish_enrolment(&state, &session, method, &code, &context::caller(&state)).await
+    let codes =
+        second_factor::finish_enrolment(&state, &session, method, &code, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(codes)
 }
 
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
@@ -208,7 +211,11 @@ pub async fn regenerate_backup_codes(
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
     let proof = Entered::guess(code.as_deref().unwrap_or_default())?;
-    changes::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state)).await
+    let codes =
+        changes::regenerate_backup_codes(&state, &session, &password, proof, &context::caller(&state))
+            .await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(codes)
 }
 
 /// The active key again, as QR code and text, for another smartphone: password and a current code.
@@ -222,7 +229,9 @@ pub async fn show_key_for_another_phone(
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
-    changes::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await
+    let key = changes::show_key_again(&state, &session, &password, &code, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(key)
 }
 
 /// Turns 2FA off: password and a current code or an unused backup code (in `code`).
@@ -232,7 +241,8 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
     use crate::backend::second_factor::{changes, Entered};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    changes::disable(&state, &session, &password, Entered::guess(&code)?, &context::caller(&state)).await
+    changes::disable(&state, &session, &password, Entered::guess(&code)?, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await
 }
 
 /// The account's latest security events, newest first.
@@ -334,7 +344,9 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     use crate::backend::account::session_list;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    session_list::end_others(&state, &session, &context::caller(&state)).await
+    let ended = session_list::end_others(&state, &session, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(ended)
 }
 
 /// The browsers that skip the code prompt. Fully authenticated.
@@ -372,6 +384,7 @@ pub async fn change_password(
     let caller = context::caller(&state);
     changes::change_password(&state, &session, &current_password, &password, code.as_deref(), &caller)
         .await?;
+    context::renew_device_cookie(&state).await?;
     context::redirect_plain_form("/settings/security?password-changed");
     Ok(())
 }

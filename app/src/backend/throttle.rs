@@ -170,10 +170,15 @@ pub fn scopes_of_account(user_id: UserId, email: &str) -> Vec<String> {
 
 /// The scopes of a request for a password reset link for `email` (whose account, if any, is
 /// `account`), from `ip`: counted alike whether or not an account has the address.
-pub fn reset_scopes(email: &str, account: Option<UserId>, ip: Option<&str>) -> Vec<Scope> {
+pub fn reset_scopes(email: &str, account: Option<(UserId, AuthEpoch)>, caller: &Caller) -> Vec<Scope> {
+    // A trusted browser of the account is counted on its own: a stranger's requests for the
+    // address never use up the owner's way back by mail.
+    if let Some(device) = account.and_then(|(id, epoch)| caller.trusted_device(id, epoch)) {
+        return vec![Scope { key: format!("reset-device:{}", device.nonce), policy: RESET_POLICY }];
+    }
     let mut scopes = vec![Scope { key: format!("reset:{email}"), policy: RESET_POLICY }];
-    scopes.extend(account.map(|id| Scope { key: format!("reset-account:{id}"), policy: RESET_POLICY }));
-    if let Some(ip) = ip {
+    scopes.extend(account.map(|(id, _)| Scope { key: format!("reset-account:{id}"), policy: RESET_POLICY }));
+    if let Some(ip) = caller.ip() {
         scopes.push(Scope { key: format!("reset-ip:{}", counted_address(ip)), policy: RESET_CLIENT_POLICY });
         scopes.extend(site_scope("reset-ip", ip, RESET_CLIENT_POLICY));
     }

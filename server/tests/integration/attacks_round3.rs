@@ -137,3 +137,36 @@ async fn confirm_address(app: &TestApp) {
         .await
         .unwrap();
 }
+
+/// Finding 2: every change to how the account logs in revoked the owner's own device cookie and
+/// issued none, so a stranger's wrong passwords then refused the owner's browser; a stranger's
+/// "Forgot password?" requests used up the owner's too. Now the browser that made the change gets
+/// its device cookie anew, and a trusted browser's reset requests are counted on their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_lock_the_owner_out_after_the_owners_own_change() {
+    const OWNER_IP: &str = "198.51.100.7";
+    let app = TestApp::new().await;
+    let signup = app.call_from(OWNER_IP, "signup", &[("email", OWNER), ("password", PASSWORD)], None).await;
+    let device = signup.cookie("device").unwrap();
+    let session = signup.session_cookie().unwrap();
+    confirm_address(&app).await;
+    let changed =
+        app.call_from(OWNER_IP, "sessions/end-others", &[], Some(&format!("{session}; {device}"))).await;
+    changed.expect_status(StatusCode::OK);
+    let device = changed.cookie("device").unwrap_or(device);
+    app.call_from(OWNER_IP, "logout", &[], Some(&session)).await;
+
+    for i in 0..12 {
+        let ip = format!("203.0.113.{i}");
+        app.call_from(&ip, "login", &[("email", OWNER), ("password", "wrong password, wrong")], None).await;
+        app.call_from(&ip, "password/forgot", &[("email", OWNER)], None).await;
+    }
+    let untrusted = app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], None).await;
+    untrusted.expect_status_for(StatusCode::TOO_MANY_REQUESTS, "the stranger did lock untrusted clients out");
+    app.call_from(OWNER_IP, "password/forgot", &[("email", OWNER)], Some(&device))
+        .await
+        .expect_status_for(StatusCode::OK, "the owner's way back by mail");
+    app.call_from(OWNER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], Some(&device))
+        .await
+        .expect_status_for(StatusCode::OK, "the owner's browser");
+}

@@ -28,7 +28,7 @@ pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Res
     let email = normalize_email(email)?;
     let (db, now) = (&state.db, caller.now);
     let account = store::users::find_by_email(db, &email).await?;
-    let scopes = throttle::reset_scopes(&email, account.as_ref().map(|a| a.id), caller.ip());
+    let scopes = throttle::reset_scopes(&email, account.as_ref().map(|a| (a.id, a.auth_epoch)), caller);
     throttle::begin_attempt(db, &scopes, now).await?;
     let Some(account) = account.filter(|a| a.email_confirmed_at.is_some()) else {
         tracing::info!("password reset asked for an address without a confirmed account");
