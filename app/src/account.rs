@@ -83,6 +83,8 @@ pub struct ClosedAccount {
     pub backup_codes: u64,
     pub remembered_browsers: u64,
     pub security_events: u64,
+    /// Mails still to go out to the address (the warnings queued before, and the one that says the
+    /// account is closed): the address is kept in the queue until they have, and no longer.
     pub mails_waiting: u64,
     pub attempt_counters: u64,
 }

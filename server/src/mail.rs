@@ -147,6 +147,11 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
         let claim = format!("{:032x}", rand::random::<u128>());
         let batch = outbox::claim_due(db, key, now, now + LEASE_SECS, &claim, BATCH).await?;
         if batch.is_empty() {
+            if sent > 0 {
+                // A sent mail may have been the last to a closed account's address: no older
+                // copy of its row stays behind in SQLite's write-ahead log.
+                store::closing::scrub(db).await?;
+            }
             return Ok(sent);
         }
         let mut failed = false;
@@ -176,6 +181,9 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
             }
         }
         if failed {
+            if sent > 0 {
+                store::closing::scrub(db).await?;
+            }
             return Ok(sent);
         }
     }

@@ -170,3 +170,31 @@ async fn a_stranger_cannot_lock_the_owner_out_after_the_owners_own_change() {
         .await
         .expect_status_for(StatusCode::OK, "the owner's browser");
 }
+
+/// Finding 4: closing the account sent no mail and deleted the mails still queued, the "new
+/// browser" warning of the thief's login a moment before included. Now the holder is told, the
+/// warnings still go out, and once they have, nothing of the address is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_account_is_mailed_and_the_warnings_before_it_still_go_out() {
+    let app = TestApp::new().await;
+    app.sign_up(OWNER).await;
+    let thief = app.call("login", &[("email", OWNER), ("password", PASSWORD)], None).await;
+    thief.expect_status(StatusCode::OK);
+    let queued = mails_to(&app, OWNER).await;
+    app.call("account/close", &[("password", PASSWORD)], Some(&thief.session_cookie().unwrap()))
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(mails_to(&app, OWNER).await, queued + 1, "the warnings and the closing mail wait to go out");
+
+    let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
+    server::mail::deliver_due(&app.state, &mailer, unix_now() + 3600).await.unwrap();
+    let mut subjects = Vec::new();
+    for file in std::fs::read_dir(app.config.outbox_dir.as_path()).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        subjects.extend(text.lines().filter_map(|l| l.strip_prefix("Subject: ")).map(str::to_owned));
+    }
+    assert!(subjects.iter().any(|s| s.contains("New login")), "{subjects:?}");
+    assert!(subjects.iter().any(|s| s.contains("was closed")), "{subjects:?}");
+    let contents = app.database_contents().await;
+    assert!(!common::contains(&contents, OWNER.as_bytes()), "the address is left in the database");
+}

@@ -6,7 +6,7 @@ use crate::account::ClosedAccount;
 use crate::backend::caller::Caller;
 use crate::backend::crypto::passwords::{self, Share};
 use crate::backend::ids::UserId;
-use crate::backend::mail::{notices, Notice};
+use crate::backend::mail::{letters, notices, outbox, Notice};
 use crate::backend::password_check::check_password;
 use crate::backend::second_factor::{self, Entered};
 use crate::backend::sessions::{self, Session};
@@ -99,7 +99,12 @@ pub async fn close_account(
     for table in closing::TABLES_BY_USER {
         deleted.insert(table, closing::delete_rows(&mut *tx, table, user_id).await?);
     }
-    let mails_waiting = closing::delete_mails_to(&mut *tx, &account.email).await?;
+    // The mails still queued (a warning of the login that led here, say) go out, and one more
+    // says the account is closed: its address stays in the queue until they have.
+    let mail =
+        letters::compose(Notice::AccountClosed, &account.email, account.locale(), &state.settings, caller);
+    outbox::queue(&mut *tx, &state.settings.data_key, &mail, caller.now).await?;
+    let mails_waiting = closing::mails_to(&mut *tx, &account.email).await?;
     let mut attempt_counters = 0;
     for scope in throttle::scopes_of_account(user_id, &account.email) {
         attempt_counters += closing::delete_counter(&mut *tx, &scope).await?;

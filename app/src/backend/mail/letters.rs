@@ -57,6 +57,11 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.two_factor_enabled_what).to_string(),
             if_not_you: td_string!(locale, mail.two_factor_enabled_if_not_you).to_string(),
         },
+        Notice::AccountClosed => Letter {
+            subject: fill(td_string!(locale, mail.account_closed_subject), site),
+            what: td_string!(locale, mail.account_closed_what).to_string(),
+            if_not_you: td_string!(locale, mail.account_closed_if_not_you).to_string(),
+        },
         Notice::AnotherPhoneAdded => Letter {
             subject: fill(td_string!(locale, mail.another_phone_added_subject), site),
             what: td_string!(locale, mail.another_phone_added_what).to_string(),
@@ -351,6 +356,7 @@ mod tests {
             Notice::PasswordReset,
             Notice::PasswordChanged,
             Notice::AnotherPhoneAdded,
+            Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };
         let mut mails = Vec::new();

@@ -32,6 +32,8 @@ pub enum Notice {
     PasswordReset,
     /// The password was changed in Settings.
     PasswordChanged,
+    /// The account was closed: everything kept with it is deleted.
+    AccountClosed,
 }
 
 /// A mail whose purpose is a link: the one place a token may be in a mail.

@@ -48,11 +48,14 @@ pub async fn delete_rows<'e>(db: impl Db<'e>, table: &str, user_id: UserId) -> R
     Ok(done.rows_affected())
 }
 
-/// Deletes the mails waiting for `recipient`.
-pub async fn delete_mails_to<'e>(db: impl Db<'e>, recipient: &str) -> Result<u64, AppError> {
-    let done =
-        sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1").bind(recipient).execute(db).await?;
-    Ok(done.rows_affected())
+/// How many mails wait for `recipient`: a closed account's address stays in the queue until
+/// they have gone out (the sending worker deletes each one sent).
+pub async fn mails_to<'e>(db: impl Db<'e>, recipient: &str) -> Result<u64, AppError> {
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1")
+        .bind(recipient)
+        .fetch_one(db)
+        .await?;
+    Ok(u64::try_from(waiting).unwrap_or_default())
 }
 
 /// Deletes the guessing counter of `scope`.
