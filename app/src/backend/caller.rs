@@ -36,10 +36,11 @@ impl Caller {
         self.devices.iter().find(|d| d.trusted_for(user_id.0, epoch.0, self.now))
     }
 
-    /// Whether this browser completed a login to `user_id` before (it holds a device cookie of
-    /// the account, of any epoch).
-    pub fn knows_account(&self, user_id: UserId) -> bool {
-        self.devices.iter().any(|d| d.user_id == user_id.0)
+    /// Whether this browser completed a login to the account `user_id`, made at `created_at`,
+    /// before (it holds a device cookie of the account, of any epoch). A cookie issued before
+    /// the account existed is of a closed account whose id was given again.
+    pub fn knows_account(&self, user_id: UserId, created_at: i64) -> bool {
+        self.devices.iter().any(|d| d.user_id == user_id.0 && d.issued_at >= created_at)
     }
 
     /// The device cookie this caller, who just completed a login to `user_id` at `epoch`, gets:

@@ -198,3 +198,24 @@ async fn closing_the_account_is_mailed_and_the_warnings_before_it_still_go_out()
     let contents = app.database_contents().await;
     assert!(!common::contains(&contents, OWNER.as_bytes()), "the address is left in the database");
 }
+
+/// Finding 10: on SQLite the next sign-up gets a closed newest account's id, and the closed
+/// account's device cookie then passed for a browser the new account knew: its login from that
+/// browser sent no "new browser" mail. Now nothing issued to a closed account counts for a later
+/// one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_accounts_device_cookie_does_not_hide_a_new_browser_from_the_next_account() {
+    let app = TestApp::new().await;
+    let closed = app.call("signup", &[("email", "closed@example.org"), ("password", PASSWORD)], None).await;
+    let device = closed.cookie("device").unwrap();
+    let session = closed.session_cookie().unwrap();
+    app.call("account/close", &[("password", PASSWORD)], Some(&session)).await.expect_status(StatusCode::OK);
+    // A second later, a new account; on SQLite it has the closed one's id.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.sign_up(OWNER).await;
+    let queued = mails_to(&app, OWNER).await;
+    app.call("login", &[("email", OWNER), ("password", PASSWORD)], Some(&device))
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(mails_to(&app, OWNER).await, queued + 1, "the new browser is mailed to the holder");
+}

@@ -209,7 +209,8 @@ async fn tell_if_new_browser(
     user_id: UserId,
     caller: &Caller,
 ) -> Result<(), AppError> {
-    if caller.knows_account(user_id) {
+    let account = store::users::find_by_id(&mut *conn, user_id).await?;
+    if caller.knows_account(user_id, account.created_at) {
         return Ok(());
     }
     notices::notify(conn, &state.settings, user_id, Notice::NewBrowser, caller).await

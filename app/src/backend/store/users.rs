@@ -19,6 +19,9 @@ pub struct Account {
     pub auth_epoch: AuthEpoch,
     /// When the address was confirmed; `None` until then.
     pub email_confirmed_at: Option<i64>,
+    /// When the account was made: a device cookie issued before it is another account's, whose
+    /// id it may reuse (SQLite gives a closed newest account's id to the next).
+    pub created_at: i64,
     /// The code of the language of the account's mails (see `locale`).
     language: String,
     credentials: i64,
@@ -41,7 +44,7 @@ fn stored_locale(code: &str) -> Locale {
 }
 
 const SELECT_ACCOUNT: &str =
-    "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.language,
+    "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.created_at, u.language,
     (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id) AS credentials FROM users u";
 
 /// Inserts an account whose mails are in `language`; an email already present is `EmailTaken`,
