@@ -36,4 +36,6 @@ USER nonroot
 EXPOSE 3000
 VOLUME ["/data"]
 # Probes: GET /healthz (the process answers) and GET /readyz (database and migrations ready).
+# Metrics are on 127.0.0.1:9464 inside the container, never on port 3000: for a scraper, set
+# WEBAPP_METRICS_ADDR=0.0.0.0:9464 and publish that port to the monitoring network only.
 ENTRYPOINT ["/app/server"]

@@ -70,6 +70,7 @@ echo "== End-to-end tests in Chromium"
 # Each test's browser names an address of its own in X-Forwarded-For (sign-ups and failed logins
 # are limited per client address); the server believes it from loopback only.
 export WEBAPP_TRUSTED_PROXIES=127.0.0.1
+export WEBAPP_METRICS_ADDR=main
 source scripts/release-server.sh
 
 status=0

@@ -95,9 +95,34 @@ pub struct Config {
     #[arg(long, env = "WEBAPP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
-    /// Serve `/metrics` on this address only (e.g. `127.0.0.1:9100`), not beside the WebApp.
-    #[arg(long, env = "WEBAPP_METRICS_ADDR")]
-    pub metrics_addr: Option<SocketAddr>,
+    /// Where `/metrics` is served: an address of its own (by default a loopback one, never the
+    /// WebApp's port: login outcomes and live sessions are not for everyone), `main` beside the
+    /// WebApp, or `off`.
+    #[arg(long, env = "WEBAPP_METRICS_ADDR", default_value = "127.0.0.1:9464", value_parser = MetricsAt::parse)]
+    pub metrics_addr: MetricsAt,
+}
+
+/// Where `/metrics` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsAt {
+    /// On a listener of its own.
+    Address(SocketAddr),
+    /// Beside the WebApp, on its port.
+    Main,
+    Off,
+}
+
+impl MetricsAt {
+    fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "main" => Ok(MetricsAt::Main),
+            "off" => Ok(MetricsAt::Off),
+            address => address
+                .parse()
+                .map(MetricsAt::Address)
+                .map_err(|_| format!("{address}: an address (127.0.0.1:9464), `main` or `off`")),
+        }
+    }
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use axum::serve::ListenerExt;
-use server::config::{Cli, Command, LogFormat};
+use server::config::{Cli, Command, LogFormat, MetricsAt};
 
 /// mimalloc rather than glibc's malloc: rendering a page makes hundreds of small allocations,
 /// which took a quarter of the server's CPU under glibc (perf, scripts/bench.sh's page scenarios).
@@ -92,16 +92,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(server::delete_expired_periodically(state.db.clone()));
     tokio::spawn(server::mail::deliver_periodically(state.clone(), mailer));
     let app = match config.metrics_addr {
-        None => server::routing::router(state, server::leptos_options(&config)),
-        Some(address) => {
-            let listener = tokio::net::TcpListener::bind(address).await?;
-            tracing::info!("metrics on http://{address}/metrics");
-            let metrics = server::routing::metrics_router(db.clone());
-            tokio::spawn(async move {
-                if let Err(error) = axum::serve(listener, metrics).await {
-                    tracing::error!(%error, "the metrics listener stopped");
+        MetricsAt::Main => server::routing::router(state, server::leptos_options(&config)),
+        MetricsAt::Off => server::routing::router_without_metrics(state, server::leptos_options(&config)),
+        MetricsAt::Address(address) => {
+            // The default address may be taken (a second instance on one machine): the WebApp
+            // serves on, without metrics, and says so.
+            match tokio::net::TcpListener::bind(address).await {
+                Ok(listener) => {
+                    tracing::info!("metrics on http://{address}/metrics");
+                    let metrics = server::routing::metrics_router(db.clone());
+                    tokio::spawn(async move {
+                        if let Err(error) = axum::serve(listener, metrics).await {
+                            tracing::error!(%error, "the metrics listener stopped");
+                        }
+                    });
                 }
-            });
+                Err(error) => {
+                    tracing::error!(%address, %error, "metrics not served: their address cannot be listened on")
+                }
+            }
             server::routing::router_without_metrics(state, server::leptos_options(&config))
         }
     };

@@ -219,3 +219,26 @@ async fn a_closed_accounts_device_cookie_does_not_hide_a_new_browser_from_the_ne
         .expect_status(StatusCode::OK);
     assert_eq!(mails_to(&app, OWNER).await, queued + 1, "the new browser is mailed to the holder");
 }
+
+/// Finding 9: `/metrics` (login outcomes, code checks, live sessions, as they happen) was public
+/// on the WebApp's own port by default. Now it is served on a loopback management address by
+/// default, and on the main port only when configured so (`--metrics-addr main`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metrics_are_not_public_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut server = start(&database_url, dir.path(), "warn");
+    wait_until_up(&client, &mut server).await;
+    let site = server.base.trim_end_matches("/api").to_owned();
+    let public = client.get(format!("{site}/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND, "metrics on the WebApp's own port");
+    drop(server);
+
+    let mut server =
+        common::process::start_with(&database_url, dir.path(), "warn", &[("WEBAPP_METRICS_ADDR", "main")]);
+    wait_until_up(&client, &mut server).await;
+    let site = server.base.trim_end_matches("/api").to_owned();
+    let asked = client.get(format!("{site}/metrics")).send().await.unwrap();
+    assert_eq!(asked.status(), StatusCode::OK, "beside the WebApp when configured so");
+}

@@ -64,7 +64,7 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         outbox_dir: dir.join("outbox"),
         shutdown_grace_secs: 20,
         log_format: server::config::LogFormat::Text,
-        metrics_addr: None,
+        metrics_addr: server::config::MetricsAt::Main,
     }
 }
 
