@@ -15,7 +15,7 @@ use app::backend::store;
 use app::backend::AppState;
 use app::error::AppError;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
 
@@ -41,7 +41,9 @@ pub enum MailConfigError {
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// `.eml` files in a folder only the server's user can read: a link mail carries a live
+    /// token. Each file is named by its message id.
+    Files(PathBuf),
 }
 
 pub struct Mailer {
@@ -74,9 +76,10 @@ impl Mailer {
                 Transport::Smtp(builder.timeout(Some(SEND_TIMEOUT)).build())
             }
             None => {
-                std::fs::create_dir_all(&config.outbox_dir)
-                    .map_err(|e| MailConfigError::OutboxDir(config.outbox_dir.clone(), e))?;
-                Transport::Files(AsyncFileTransport::new(&config.outbox_dir))
+                let dir = &config.outbox_dir;
+                std::fs::create_dir_all(dir).map_err(|e| MailConfigError::OutboxDir(dir.clone(), e))?;
+                private_folder(dir).map_err(|e| MailConfigError::OutboxDir(dir.clone(), e))?;
+                Transport::Files(dir.clone())
             }
         };
         Ok(Mailer { transport, from, domain })
@@ -115,11 +118,64 @@ impl Mailer {
                     Failure::Server(format!("{e}"))
                 }
             }),
-            Transport::Files(files) => {
-                files.send(message).await.map(drop).map_err(|e| Failure::Server(format!("{e}")))
+            Transport::Files(dir) => {
+                let path = dir.join(format!("{}.eml", queued.message_id));
+                write_private(path, message.formatted()).await.map_err(|e| Failure::Server(format!("{e}")))
             }
         }
     }
+
+    /// Removes the `.eml` files of link mails whose link is no longer live (used, expired, or
+    /// its account closed): a token must not lie about on disk after its link is dead.
+    pub async fn sweep_link_mails(&self, state: &AppState, now: i64) -> Result<usize, AppError> {
+        let Transport::Files(dir) = &self.transport else { return Ok(0) };
+        let mut removed = 0;
+        let mut entries =
+            tokio::fs::read_dir(dir).await.map_err(|e| AppError::internal("reading the outbox folder", e))?;
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let name = entry.file_name();
+            let Some(link) =
+                name.to_str().and_then(|n| n.strip_suffix(".eml")).and_then(outbox::link_of_message)
+            else {
+                continue;
+            };
+            if !store::email_links::is_live(&state.db, &link, now).await? {
+                match tokio::fs::remove_file(entry.path()).await {
+                    Ok(()) => removed += 1,
+                    Err(error) => tracing::warn!(%error, "a dead link's mail file could not be removed"),
+                }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// Makes `dir` readable by the server's user alone.
+fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `contents` to a new file at `path` that only the server's user can read.
+async fn write_private(path: PathBuf, contents: Vec<u8>) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&path)?.write_all(&contents)
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// Why a mail was not sent: something about it alone, or the mail server (down, busy), which
@@ -189,12 +245,22 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
     }
 }
 
-/// Sends due mails for as long as the server runs.
+/// How often the `.eml` outbox is swept of dead links' mails.
+const SWEEP_EVERY: u32 = 60;
+
+/// Sends due mails for as long as the server runs, and sweeps dead links' mail files.
 pub async fn deliver_periodically(state: AppState, mailer: Mailer) {
     let mut interval = tokio::time::interval(POLL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick: u32 = 0;
     loop {
         interval.tick().await;
+        tick = tick.wrapping_add(1);
+        if tick % SWEEP_EVERY == 1 {
+            if let Err(error) = mailer.sweep_link_mails(&state, app::backend::unix_now()).await {
+                tracing::warn!(%error, "the outbox folder could not be swept");
+            }
+        }
         match deliver_due(&state, &mailer, app::backend::unix_now()).await {
             Ok(sent) if sent > 0 => tracing::info!(sent, "mails sent"),
             Ok(_) => {}

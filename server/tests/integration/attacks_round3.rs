@@ -242,3 +242,37 @@ async fn the_metrics_are_not_public_by_default() {
     let asked = client.get(format!("{site}/metrics")).send().await.unwrap();
     assert_eq!(asked.status(), StatusCode::OK, "beside the WebApp when configured so");
 }
+
+/// Finding 8: the `.eml` outbox (the embedded default) wrote live reset links to files every
+/// local user could read (0644 in a 0755 folder) and kept them for good. Now the folder and its
+/// files are the server's alone, and a link's mail file goes once the link is used, expired, or
+/// its account closed.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_folder_is_private_and_link_mails_leave_it_with_their_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::new().await;
+    let cookie = app.sign_up(OWNER).await;
+    confirm_address(&app).await;
+    app.call("password/forgot", &[("email", OWNER)], None).await.expect_status(StatusCode::OK);
+    let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
+    server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
+    let dir = app.config.outbox_dir.clone();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the outbox folder");
+    let files = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect()
+    };
+    let with_token = |files: &[std::path::PathBuf]| {
+        files.iter().filter(|f| std::fs::read_to_string(f).unwrap().contains("token=")).count()
+    };
+    assert_eq!(with_token(&files()), 2, "the confirmation and the reset link");
+    for file in files() {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+
+    // The account closes: its links die, and their mails leave the folder.
+    app.call("account/close", &[("password", PASSWORD)], Some(&cookie)).await.expect_status(StatusCode::OK);
+    mailer.sweep_link_mails(&app.state, unix_now()).await.unwrap();
+    assert_eq!(with_token(&files()), 0, "link mails outlived their links");
+}

@@ -44,7 +44,7 @@ pub async fn send_confirmation(
     let link = format!("{}{CONFIRM_PATH}?token={}", settings.public_url, token.as_str());
     let locale = store::users::language(&mut *conn, user_id).await?;
     let mail = letters::compose_link(LinkMail::ConfirmEmail, &link, email, locale, settings, caller);
-    outbox::queue(&mut *conn, &settings.data_key, &mail, now).await
+    outbox::queue_link(&mut *conn, &settings.data_key, &mail, &token.id(), now).await
 }
 
 /// "Send the link again", for the session's account while its address is unconfirmed.

@@ -57,7 +57,7 @@ pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Res
         now + RESET_LINK_SECS,
     )
     .await?;
-    outbox::queue(&mut *tx, &settings.data_key, &mail, now).await?;
+    outbox::queue_link(&mut *tx, &settings.data_key, &mail, &id, now).await?;
     let kind = SecurityEventKind::PasswordResetRequested;
     security_events::record(&mut *tx, account.id, kind, caller.ip(), now).await?;
     tx.commit().await?;

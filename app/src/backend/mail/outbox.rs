@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::backend::crypto::sealing::{self, DataKey};
+use crate::backend::ids::LinkId;
 use crate::backend::store::{self, Db};
 use crate::error::AppError;
 
@@ -35,10 +36,43 @@ pub fn mail_context(recipient: &str) -> String {
 }
 
 pub async fn queue<'e>(db: impl Db<'e>, key: &DataKey, mail: &Mail, now: i64) -> Result<(), AppError> {
+    let message_key = format!("{:032x}", rand::random::<u128>());
+    enqueue(db, key, mail, &message_key, now).await
+}
+
+/// Queues the mail that delivers the link `link`: its message key names the link, so that a
+/// copy of it kept as a file (`.eml` outbox) can be removed once the link is used, expired or
+/// its account closed (see `link_of_message`).
+pub async fn queue_link<'e>(
+    db: impl Db<'e>,
+    key: &DataKey,
+    mail: &Mail,
+    link: &LinkId,
+    now: i64,
+) -> Result<(), AppError> {
+    enqueue(db, key, mail, &format!("{LINK_KEY_PREFIX}{}", link.as_str()), now).await
+}
+
+const LINK_KEY_PREFIX: &str = "link-";
+
+/// The link a message (by its message id, `<row id>.<message key>`) delivered, if it is a link
+/// mail.
+pub fn link_of_message(message_id: &str) -> Option<LinkId> {
+    let (_, key) = message_id.split_once('.')?;
+    let id = key.strip_prefix(LINK_KEY_PREFIX)?;
+    (id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| LinkId::parse(id))
+}
+
+async fn enqueue<'e>(
+    db: impl Db<'e>,
+    key: &DataKey,
+    mail: &Mail,
+    message_key: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let plain = serde_json::to_vec(mail).map_err(|e| AppError::internal("queueing a mail", e))?;
     let sealed = sealing::seal(key, &plain, &mail_context(&mail.recipient))?;
-    let message_key = format!("{:032x}", rand::random::<u128>());
-    store::outbox::enqueue(db, &mail.recipient, &sealed, &message_key, now).await
+    store::outbox::enqueue(db, &mail.recipient, &sealed, message_key, now).await
 }
 
 /// Claims up to `limit` due mails until `claimed_until` under `claim`, opened.

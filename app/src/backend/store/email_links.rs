@@ -72,6 +72,16 @@ pub async fn find<'e>(
     .await?)
 }
 
+/// Whether the link `id` (of any purpose) is still live at `now`.
+pub async fn is_live<'e>(db: impl Db<'e>, id: &LinkId, now: i64) -> Result<bool, AppError> {
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_links WHERE id = $1 AND expires_at > $2")
+        .bind(id)
+        .bind(now)
+        .fetch_one(db)
+        .await?;
+    Ok(live > 0)
+}
+
 /// Uses the live link `id` up: of two uses at once, one gets it.
 pub async fn take<'e>(
     db: impl Db<'e>,
