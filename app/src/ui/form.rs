@@ -28,14 +28,20 @@ pub const MODAL_ERROR_ID: &str = "modal-error";
 /// The error a form posted to the server function `S` came back with. Pages are plain HTML
 /// (nothing on them is hydrated): a form posts, and a refused one is sent back to its page with
 /// the error in the URL (`__path`, `__err`), which the router hands to the pages below it. The
-/// error is put in the words of the request's language.
+/// error is put in the words of the request's language; text in the URL is never shown.
 pub fn posted_form_error<S>() -> Option<String>
 where
     S: leptos::server_fn::ServerFn<Error = AppError>,
 {
-    use_context::<leptos::server::ServerActionError>()
-        .filter(|error| error.path() == S::PATH)
-        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()).message(crate::i18n::current()))
+    let locale = crate::i18n::current();
+    use_context::<leptos::server::ServerActionError>().filter(|error| error.path() == S::PATH).map(|error| {
+        match ServerFnUrlError::<AppError>::decode_err(error.err()) {
+            // The one error that carries text (a framework's detail, or whatever an undecodable
+            // value was): a link could choose it, so a page never shows it, only our words.
+            AppError::BadRequest { .. } => td_string!(locale, errors.form_unreadable).to_owned(),
+            known => known.message(locale),
+        }
+    })
 }
 
 /// The field of a plain form for a current code from the app or a backup code (with 2FA on),

@@ -276,3 +276,28 @@ async fn the_outbox_folder_is_private_and_link_mails_leave_it_with_their_links()
     mailer.sweep_link_mails(&app.state, unix_now()).await.unwrap();
     assert_eq!(with_token(&files()), 0, "link mails outlived their links");
 }
+
+/// Finding 5 (in part): a link to the real login page with a crafted `__err` showed any sentence
+/// the link's author chose ("Your account is suspended. Call …"). Now a page shows only the
+/// server's own words for an error, never text carried by the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_cannot_put_its_own_words_on_the_login_page() {
+    let app = TestApp::new().await;
+    let sentence = "Your account is suspended. Call +31 20 123 4567 now";
+    let encode = |text: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE.encode(text)
+    };
+    let crafted = [
+        // As the server writes it: base64 of the error's JSON, with the link's sentence as detail.
+        encode(&serde_json::json!({ "error": "bad_request", "detail": sentence }).to_string()),
+        // JSON that is no error at all: its decoding failure carried the text along.
+        encode(sentence),
+    ];
+    for err in crafted {
+        let path = format!("/?__path=/api/login&__err={}", common::urlencode(&err));
+        let page = app.get_page(&path, None).await;
+        page.expect_status(StatusCode::OK);
+        assert!(!page.body.contains("suspended"), "{err}: {}", page.body);
+    }
+}
