@@ -132,6 +132,15 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// Why this configuration cannot serve people, if it cannot: behind HTTPS
+    /// (`--secure-cookies`), links made from the listening address would point at
+    /// `http://<listen address>`, which no mail reader can open.
+    pub fn refusal(&self) -> Option<&'static str> {
+        (self.secure_cookies && self.public_url.is_none()).then_some(
+            "--secure-cookies needs --public-url (WEBAPP_PUBLIC_URL): the links in mails would be http:// and the listening address",
+        )
+    }
+
     /// `--public-url` without a trailing slash, or the listening address.
     pub fn public_url(&self) -> String {
         match &self.public_url {

@@ -85,6 +85,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Some(Command::Serve) | None => {}
     }
+    if let Some(refusal) = config.refusal() {
+        return Err(refusal.into());
+    }
     let state = server::app_state(&config).await?;
     let db = state.db.clone();
     let mailer = server::mail::Mailer::from_config(&config)?;

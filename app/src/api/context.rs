@@ -144,18 +144,27 @@ pub fn client_ip(settings: &Settings) -> Option<String> {
 /// of a trusted proxy is the client; anything left of it is the client's own claim and ignored.
 /// A malformed entry stops the walk at the last hop that could be believed.
 pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted_proxies: &[IpAddr]) -> IpAddr {
-    let mut client = peer;
+    let mut client = plain(peer);
     let entries = forwarded_for.iter().flat_map(|v| v.split(',')).map(str::trim);
     for entry in entries.rev() {
-        if !trusted_proxies.contains(&client) {
+        if !trusted_proxies.iter().any(|proxy| plain(*proxy) == client) {
             break;
         }
         match entry.parse::<IpAddr>() {
-            Ok(address) => client = address,
+            Ok(address) => client = plain(address),
             Err(_) => break,
         }
     }
     client
+}
+
+/// An IPv4 address as itself, also when a dual-stack socket reports it IPv4-mapped
+/// (`::ffff:a.b.c.d`): the same proxy, the same client, whichever way it connected.
+fn plain(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
+        v4 => v4,
+    }
 }
 
 /// The caller's session when it may use the WebApp: fully authenticated, not half logged in.
@@ -357,6 +366,16 @@ mod tests {
         assert_eq!(client_address(ip(PROXY), &["1.1.1.1, 203.0.113.7"], &trusted), ip("203.0.113.7"));
         assert_eq!(client_address(ip(PROXY), &["1.1.1.1", "203.0.113.7"], &trusted), ip("203.0.113.7"));
         assert_eq!(client_address(ip(PROXY), &["2001:db8::1"], &trusted), ip("2001:db8::1"));
+    }
+
+    /// Issue 24, info: a proxy connecting over a dual-stack socket as `::ffff:a.b.c.d` did not
+    /// match `--trusted-proxies a.b.c.d`, and every client behind it was the proxy.
+    #[test]
+    fn an_ipv4_mapped_proxy_is_the_proxy_it_maps() {
+        let trusted = [ip(PROXY)];
+        assert_eq!(client_address(ip("::ffff:10.0.0.2"), &["203.0.113.7"], &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip(PROXY), &["::ffff:203.0.113.7"], &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip("::ffff:198.51.100.9"), &["203.0.113.7"], &[]), ip("198.51.100.9"));
     }
 
     #[test]

@@ -301,3 +301,24 @@ async fn a_link_cannot_put_its_own_words_on_the_login_page() {
         assert!(!page.body.contains("suspended"), "{err}: {}", page.body);
     }
 }
+
+/// Issue 24, info: with `--secure-cookies` and no `--public-url`, the server started and mailed
+/// links to `http://<listen address>`. Now it refuses to start, and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_https_the_server_refuses_to_start_without_its_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let mut server =
+        common::process::start_with(&database_url, dir.path(), "warn", &[("WEBAPP_SECURE_COOKIES", "true")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server started without a public URL");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(!status.success());
+    let log = std::fs::read_to_string(&server.log_path).unwrap();
+    assert!(log.contains("--public-url"), "{log}");
+}
