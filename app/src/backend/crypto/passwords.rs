@@ -311,6 +311,16 @@ mod tests {
         assert_eq!(check_new_now("gR7#vq!2Lp9@xZ", "a@example.org"), Ok(()));
     }
 
+    /// zxcvbn's cost grows faster than the password (issue 24, 1): it judges the first 32
+    /// characters, so a weak start is not made strong by what follows it.
+    #[test]
+    fn the_strength_check_reads_the_first_32_characters() {
+        let weak_start = format!("{}{}", "a".repeat(JUDGED_CHARS), "gR7#vq!2Lp9@xZ");
+        assert_eq!(check_new_now(&weak_start, "a@example.org"), Err(AppError::PasswordTooCommon));
+        let strong_start = format!("{}{}", "gR7#vq!2Lp9@xZ", "a".repeat(JUDGED_CHARS));
+        assert_eq!(check_new_now(&strong_start, "a@example.org"), Ok(()));
+    }
+
     #[tokio::test]
     async fn the_same_password_hashes_differently_each_time() {
         let a = hash("same password".into(), Share::AccountHolder).await.unwrap();
