@@ -322,3 +322,22 @@ async fn behind_https_the_server_refuses_to_start_without_its_public_url() {
     let log = std::fs::read_to_string(&server.log_path).unwrap();
     assert!(log.contains("--public-url"), "{log}");
 }
+
+/// Finding 12: "Forgot password?" answered 1-4 ms later for a confirmed account than for an
+/// unknown address (which makes and queues no mail), enough to tell them apart. Now every
+/// request answers after the same fixed time, longer than the work for either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asking_for_a_reset_takes_the_same_time_for_every_address() {
+    use app::backend::account::password_reset::ANSWER_AFTER;
+    let app = TestApp::new().await;
+    app.sign_up(OWNER).await;
+    confirm_address(&app).await;
+    for (i, email) in [OWNER, "nobody@example.org", OWNER, "nobody-else@example.org"].into_iter().enumerate()
+    {
+        let started = std::time::Instant::now();
+        let ip = format!("198.51.100.{}", i + 1);
+        app.call_from(&ip, "password/forgot", &[("email", email)], None).await.expect_status(StatusCode::OK);
+        let took = started.elapsed();
+        assert!(took >= ANSWER_AFTER, "{email}: answered after {took:?}, before the fixed {ANSWER_AFTER:?}");
+    }
+}
