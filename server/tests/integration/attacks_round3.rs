@@ -341,3 +341,54 @@ async fn asking_for_a_reset_takes_the_same_time_for_every_address() {
         assert!(took >= ANSWER_AFTER, "{email}: answered after {took:?}, before the fixed {ANSWER_AFTER:?}");
     }
 }
+
+/// Finding 6: a sign-up with someone else's address, never confirmed, could turn 2FA on; the
+/// address's owner then could not sign up (409), got no reset link, and after confirming still
+/// met the squatter's second factor. Now the owner's "Forgot password?" mails the link to the
+/// address, and using it (which proves control of the address) confirms the address, removes the
+/// squatter's second factor and ends the squatter's sessions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved_it() {
+    let app = TestApp::new().await;
+    let squatter = app.enroll(OWNER).await;
+    app.call("signup", &[("email", OWNER), ("password", PASSWORD)], None)
+        .await
+        .expect_status_for(StatusCode::CONFLICT, "the address is taken");
+
+    app.call("password/forgot", &[("email", OWNER)], None).await.expect_status(StatusCode::OK);
+    let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
+    server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
+    let texts = std::fs::read_dir(&app.config.outbox_dir).unwrap().map(|file| {
+        let raw = std::fs::read(file.unwrap().path()).unwrap();
+        let mail = mailparse::parse_mail(&raw).unwrap();
+        let parts = if mail.subparts.is_empty() { vec![&mail] } else { mail.subparts.iter().collect() };
+        parts.iter().map(|part| part.get_body().unwrap()).collect::<String>()
+    });
+    let token = texts
+        .filter_map(|text| {
+            let start = text.find("reset-password?token=")? + "reset-password?token=".len();
+            Some(text[start..start + 43].to_owned())
+        })
+        .next()
+        .expect("the address's owner gets a reset link");
+    let check = app.call("password/reset/check", &[("token", &token)], None).await;
+    check.expect_status(StatusCode::OK);
+    assert_eq!(check.json()["two_factor"], false, "the squatter's second factor is not asked for");
+    let new_password = "the rightful owner's passphrase";
+    app.call("password/reset", &[("token", &token), ("password", new_password)], None)
+        .await
+        .expect_status(StatusCode::OK);
+
+    app.call("account", &[], Some(&squatter.cookie))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "the squatter");
+    let login = app.call("login", &[("email", OWNER), ("password", new_password)], None).await;
+    login.expect_status(StatusCode::OK);
+    assert_eq!(
+        login.json()["level"],
+        "fully_authenticated",
+        "no second factor of the squatter's: {}",
+        login.body
+    );
+    assert_eq!(login.json()["email_confirmed"], true, "the link proved the address: {}", login.body);
+}

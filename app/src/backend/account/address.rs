@@ -1,6 +1,6 @@
 //! The account's email address, confirmed through a link mailed at sign-up (a random token, kept
 //! as its SHA-256, single use, alive 24 hours). The account works at once; the shell asks to
-//! confirm until it is done, and password reset links go to confirmed addresses only.
+//! confirm until it is done; a reset link used by an unconfirmed account confirms it too.
 
 use sqlx::AnyConnection;
 

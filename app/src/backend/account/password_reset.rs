@@ -1,7 +1,9 @@
-//! "Forgot password?": a link mailed to a confirmed address (a random token kept as its
-//! SHA-256, single use, alive 30 minutes), whose page sets a new password. With 2FA on, the page
-//! also takes a code from the app or a backup code before anything changes: a stolen mailbox
-//! alone must not become a stolen account. A reset ends every session of the account and
+//! "Forgot password?": a link mailed to the account's address (a random token kept as its
+//! SHA-256, single use, alive 30 minutes), whose page sets a new password. With 2FA on and the
+//! address confirmed, the page also takes a code from the app or a backup code before anything
+//! changes: a stolen mailbox alone must not become a stolen account. An account that never
+//! confirmed its address never proved it is its owner's: the link proves it, and a second factor
+//! set up without that proof goes. A reset ends every session of the account and
 //! forgets its remembered browsers.
 //!
 //! Asking for a link answers the same whether or not an account has the address; the requests
@@ -28,7 +30,7 @@ pub const RESET_PATH: &str = "/reset-password";
 /// 1-4 ms slower).
 pub const ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// Mails a reset link to `email` when a confirmed account has it; says nothing either way, and
+/// Mails a reset link to `email` when an account has it; says nothing either way, and
 /// answers after `ANSWER_AFTER` either way.
 pub async fn request_link(state: &AppState, email: &str, caller: &Caller) -> Result<(), AppError> {
     let answer_at = tokio::time::Instant::now() + ANSWER_AFTER;
@@ -43,8 +45,10 @@ async fn send_link_if_confirmed(state: &AppState, email: &str, caller: &Caller) 
     let account = store::users::find_by_email(db, &email).await?;
     let scopes = throttle::reset_scopes(&email, account.as_ref().map(|a| (a.id, a.auth_epoch)), caller);
     throttle::begin_attempt(db, &scopes, now).await?;
-    let Some(account) = account.filter(|a| a.email_confirmed_at.is_some()) else {
-        tracing::info!("password reset asked for an address without a confirmed account");
+    // An account that never confirmed its address gets the link too: using it proves control of
+    // the address, which takes the address back from whoever signed up with it (see `reset`).
+    let Some(account) = account else {
+        tracing::info!("password reset asked for an address without an account");
         return Ok(());
     };
     let token = LinkToken::generate();
@@ -93,11 +97,17 @@ async fn live_link(state: &AppState, token: &LinkToken, now: i64) -> Result<(Lin
 pub async fn check_link(state: &AppState, token: &str, now: i64) -> Result<ResetLinkInfo, AppError> {
     let token = LinkToken::parse(token).ok_or(AppError::LinkInvalid)?;
     let (_, account) = live_link(state, &token, now).await?;
-    Ok(ResetLinkInfo { two_factor: account.two_factor_on(), email: account.email })
+    Ok(ResetLinkInfo { two_factor: second_factor_counts(&account), email: account.email })
 }
 
-/// Sets `new_password` through the link of `token`; with 2FA on, `second_factor` (a code from the
-/// app or a backup code) must be right first. Ends every session of the account, forgets its
+/// Whether a reset of `account` asks for its second factor: only when the account has proved its
+/// address. A second factor of an account that never did cannot keep the address's owner out.
+fn second_factor_counts(account: &Account) -> bool {
+    account.two_factor_on() && account.email_confirmed_at.is_some()
+}
+
+/// Sets `new_password` through the link of `token`; with 2FA on (and the address confirmed),
+/// `second_factor` (a code from the app or a backup code) must be right first. Ends every session of the account, forgets its
 /// other reset links, and records and mails the reset.
 pub async fn reset(
     state: &AppState,
@@ -113,12 +123,22 @@ pub async fn reset(
     // Hashed before the second factor is used up: a busy server then refuses with the code or
     // backup code still the holder's.
     let hash = passwords::hash(new_password.to_owned(), Share::AccountHolder).await?;
-    if account.two_factor_on() {
+    if second_factor_counts(&account) {
         let typed = second_factor.unwrap_or_default();
         let holder = Holder { user_id: account.id, epoch: account.auth_epoch };
         second_factor::consume(state, holder, Entered::guess(typed)?, caller).await?;
     }
     let mut tx = db.begin().await?;
+    if account.email_confirmed_at.is_none() {
+        // The link proved control of an address the account never proved: the address is
+        // confirmed now, and a second factor set up by whoever signed up with it does not stay.
+        store::users::confirm_email(&mut *tx, account.id, &account.email, now).await?;
+        if account.two_factor_on() {
+            second_factor::remove_all(&mut tx, account.id).await?;
+            let kind = SecurityEventKind::TwoFactorDisabled;
+            security_events::record(&mut *tx, account.id, kind, caller.ip(), now).await?;
+        }
+    }
     // Used up here, so that of two resets through one link only one goes through.
     store::email_links::take(&mut *tx, &token.id(), Purpose::ResetPassword, now)
         .await?

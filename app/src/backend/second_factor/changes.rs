@@ -2,8 +2,8 @@
 //! the key again for another smartphone, and turning 2FA off. Each is recorded in its own
 //! transaction and starts a new authentication epoch: every other session of the account ends.
 
-use super::backup_codes::{self, FreshBackupCodes};
-use super::{authenticator, consume, is_on, Entered, Method};
+use super::backup_codes::FreshBackupCodes;
+use super::{authenticator, consume, is_on, Entered};
 use crate::backend::caller::Caller;
 use crate::backend::mail::{notices, Notice};
 use crate::backend::password_check::check_password;
@@ -84,12 +84,7 @@ pub async fn disable(
     consume(state, session, proof, caller).await?;
     let mut tx = db.begin().await?;
     sessions::new_epoch(&mut tx, session).await?;
-    for method in Method::ALL {
-        match method {
-            Method::Authenticator => authenticator::remove(&mut tx, user_id).await?,
-        }
-    }
-    backup_codes::remove_all(&mut tx, user_id).await?;
+    super::remove_all(&mut tx, user_id).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorDisabled, caller.ip(), now)
         .await?;
     notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorDisabled, caller).await?;

@@ -17,7 +17,7 @@ pub mod changes;
 mod proof;
 pub mod remembered;
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 pub use proof::{AppCode, BackupCode, Entered, Holder, Proof};
 
@@ -67,6 +67,17 @@ pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, Ap
         enabled_since,
         backup_codes_left: u32::try_from(backup_codes_left).unwrap_or_default(),
     })
+}
+
+/// Removes every method of the account and its backup codes, in the transaction `tx` of the
+/// change that turns 2FA off.
+pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), AppError> {
+    for method in Method::ALL {
+        match method {
+            Method::Authenticator => authenticator::remove(tx, user_id).await?,
+        }
+    }
+    backup_codes::remove_all(tx, user_id).await
 }
 
 /// The first step of turning a method on, as its setup shows it.
