@@ -10,7 +10,7 @@ test("a forgotten password is reset through the mailed link, and with 2FA on onl
   const { email, key, codes: backupCodes } = await enroll(page, uniqueEmail("reset"));
   await expect(page.getByRole("status").filter({ hasText: "Confirm your email address" })).toBeVisible();
 
-  // The confirmation link from the sign-up mail: the address must be confirmed for a reset.
+  // The confirmation link from the sign-up mail, as a person would use it first.
   await page.goto(await linkInMail(email, "Confirm your email address for WebApp"));
   await page.getByRole("button", { name: "Confirm my address" }).click();
   await expect(page.getByText("Your email address is confirmed.")).toBeVisible();

@@ -7,7 +7,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::response::Response;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use http::{HeaderValue, StatusCode};
 
 use app::i18n::Locale;
@@ -32,6 +32,45 @@ pub async fn status_from_error_body(response: Response, locale: Locale) -> Respo
     parts.status = rebuilt.status;
     parts.headers.extend(rebuilt.headers);
     Response::from_parts(parts, body)
+}
+
+/// A plain form (no JavaScript) that a server function refused is sent back to its page with the
+/// error in the URL (`__path`, `__err`), where any link could put one of its own. The error goes
+/// into a cookie of one minute instead, set with this answer for this browser alone, and the page
+/// reads it from there (`api::context::take_form_error`).
+pub fn bind_plain_form_error(mut response: Response, secure_cookies: bool) -> Response {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    if !response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()) else {
+        return response;
+    };
+    let Some((page, query)) = location.split_once('?') else { return response };
+    let (mut path, mut error, mut kept) = (None, None, Vec::new());
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        match &*name {
+            "__path" => path = Some(value.into_owned()),
+            "__err" => error = Some(value.into_owned()),
+            _ => kept.push((name.into_owned(), value.into_owned())),
+        }
+    }
+    let (Some(path), Some(error)) = (path, error) else { return response };
+    let mut location = page.to_owned();
+    if !kept.is_empty() {
+        location.push('?');
+        location.push_str(&url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish());
+    }
+    let value = URL_SAFE_NO_PAD.encode(format!("{path}\n{error}"));
+    let secure = if secure_cookies { "; Secure" } else { "" };
+    let name = app::api::context::form_error_cookie_name(secure_cookies);
+    let cookie = format!("{name}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict{secure}");
+    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(&location), HeaderValue::from_str(&cookie)) {
+        response.headers_mut().insert(LOCATION, location);
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// An error as the API answers it: its status, and its JSON with a `message` in `locale` added.

@@ -197,15 +197,17 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
     let (db, key) = (&state.db, &state.settings.data_key);
     let started = std::time::Instant::now();
     let mut sent = 0;
+    // Whether a mail went to an address no account has any more (a closed one's last mails).
+    let mut closed_address_sent = false;
     loop {
         // The clock moves on while a long backlog is sent: each batch's lease starts now.
         let now = started_at + started.elapsed().as_secs() as i64;
         let claim = format!("{:032x}", rand::random::<u128>());
         let batch = outbox::claim_due(db, key, now, now + LEASE_SECS, &claim, BATCH).await?;
         if batch.is_empty() {
-            if sent > 0 {
-                // A sent mail may have been the last to a closed account's address: no older
-                // copy of its row stays behind in SQLite's write-ahead log.
+            if closed_address_sent {
+                // The last mails to a closed account's address: no older copy of their rows
+                // stays behind in SQLite's write-ahead log.
                 store::closing::scrub(db).await?;
             }
             return Ok(sent);
@@ -222,6 +224,10 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
                 Ok(()) => {
                     store::outbox::delivered(db, queued.id, &claim).await?;
                     sent += 1;
+                    if let Ok(mail) = &queued.mail {
+                        closed_address_sent |=
+                            store::users::find_by_email(db, &mail.recipient).await?.is_none();
+                    }
                 }
                 Err(failure) => {
                     // The server's own failure stops the batch; one mail's alone does not.
@@ -237,7 +243,7 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
             }
         }
         if failed {
-            if sent > 0 {
+            if closed_address_sent {
                 store::closing::scrub(db).await?;
             }
             return Ok(sent);

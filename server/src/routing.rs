@@ -63,7 +63,8 @@ async fn around_every_request(policy: RequestPolicy, request: Request, next: Nex
             }
             None => {
                 let locale = app::i18n::of_request(request.headers());
-                api_errors::status_from_error_body(next.run(request).await, locale).await
+                let answer = api_errors::status_from_error_body(next.run(request).await, locale).await;
+                api_errors::bind_plain_form_error(answer, policy.secure)
             }
         }
     }

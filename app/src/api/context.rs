@@ -196,20 +196,29 @@ pub fn set_session_cookie(settings: &Settings, token: &SessionToken) {
 /// it (it just proved to be the owner's) stays a trusted browser of the account: its device
 /// cookie is issued again for the new epoch. Without it, the owner's own change would hand a
 /// stranger's wrong passwords the power to lock the owner out again.
+/// Only a browser that was a trusted browser of the account before gets it anew: a stolen
+/// session cookie alone does not make a browser trusted. Best effort: the change is made, and a
+/// failure here is logged, not answered.
 pub async fn renew_device_cookie(state: &AppState) -> Result<(), AppError> {
+    if let Err(error) = renew_known_device(state).await {
+        tracing::warn!(%error, "the device cookie could not be renewed after a change");
+    }
+    Ok(())
+}
+
+async fn renew_known_device(state: &AppState) -> Result<(), AppError> {
     let Some(token) = session_token(&state.settings) else { return Ok(()) };
     let caller = caller(state);
-    match sessions::find(&state.db, &token, caller.now).await? {
-        Some(session) if session.level == AuthLevel::FullyAuthenticated => {
-            let key = &state.settings.data_key;
-            set_device_cookie(
-                &state.settings,
-                Some(&caller.device_cookie_after_login(key, session.user_id, session.epoch)),
-            );
-            Ok(())
-        }
-        _ => Ok(()),
+    let Some(session) = sessions::find(&state.db, &token, caller.now).await? else { return Ok(()) };
+    let account = crate::backend::store::users::find_by_id(&state.db, session.user_id).await?;
+    if session.level == AuthLevel::FullyAuthenticated
+        && caller.knows_account(session.user_id, account.created_at)
+    {
+        let key = &state.settings.data_key;
+        let renewed = caller.device_cookie_after_login(key, session.user_id, session.epoch);
+        set_device_cookie(&state.settings, Some(&renewed));
     }
+    Ok(())
 }
 
 pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
@@ -281,6 +290,72 @@ fn is_plain_form() -> bool {
 pub fn redirect_plain_form(path: &str) {
     if is_plain_form() {
         leptos_axum::redirect(path);
+    }
+}
+
+/// Sends a plain form on to `path`, whose page then says `notice` (`password-reset`,
+/// `backup-codes-left:3`, …). The notice travels in a cookie set with this answer, never in the
+/// URL: a link cannot make a page say it (see `take_notice`).
+pub fn redirect_plain_form_noting(path: &str, notice: &str) {
+    if !is_plain_form() {
+        return;
+    }
+    if let Some(state) = use_context::<AppState>() {
+        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        set_cookie(format!(
+            "{}={notice}; Path=/; Max-Age={NOTICE_SECS}; HttpOnly; SameSite=Strict{secure}",
+            notice_cookie_name(&state.settings)
+        ));
+    }
+    leptos_axum::redirect(path);
+}
+
+fn notice_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-notice"
+    } else {
+        "notice"
+    }
+}
+
+/// How long a notice waits for the page it was meant for.
+const NOTICE_SECS: u32 = 60;
+
+/// The notice this server left for this browser's next page (see `redirect_plain_form_noting`),
+/// if it is of our shape; the answer that shows it clears it.
+pub fn take_notice() -> Option<String> {
+    let state = use_context::<AppState>()?;
+    let name = notice_cookie_name(&state.settings);
+    let notice = cookies(name).into_iter().find(|value| {
+        !value.is_empty()
+            && value.len() <= 40
+            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
+    })?;
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+    Some(notice)
+}
+
+/// The error a plain form came back with, as the server left it for this browser (see
+/// `server::api_errors::bind_plain_form_error`): the server function's path and the encoded
+/// error. The answer that shows it clears it.
+pub fn take_form_error() -> Option<(String, String)> {
+    let state = use_context::<AppState>()?;
+    let name = form_error_cookie_name(state.settings.secure_cookies);
+    let value = cookies(name).into_iter().next()?;
+    let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(value).ok()?).ok()?;
+    let (path, error) = decoded.split_once('\n')?;
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+    Some((path.to_owned(), error.to_owned()))
+}
+
+/// The cookie a refused plain form's error travels in, instead of the URL.
+pub fn form_error_cookie_name(secure_cookies: bool) -> &'static str {
+    if secure_cookies {
+        "__Host-form-error"
+    } else {
+        "form-error"
     }
 }
 

@@ -194,7 +194,7 @@ pub async fn log_in_with_backup_code(
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
     let backup_codes_left = done.backup_codes_left.unwrap_or_default();
     // A plain form (no script) learns how many are left from the page it is sent to.
-    context::redirect_plain_form(&format!("/?backup-codes-left={backup_codes_left}"));
+    context::redirect_plain_form_noting("/", &format!("backup-codes-left:{backup_codes_left}"));
     Ok(BackupCodeLogin { viewer: done.started.viewer, backup_codes_left })
 }
 
@@ -263,7 +263,7 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     use crate::backend::account::address;
     let state = context::app_state()?;
     let email = address::confirm(&state, &token, &context::caller(&state)).await?;
-    context::redirect_plain_form(&format!("{}?confirmed", address::CONFIRM_PATH));
+    context::redirect_plain_form_noting(address::CONFIRM_PATH, "confirmed");
     Ok(email)
 }
 
@@ -276,19 +276,19 @@ pub async fn resend_email_confirmation() -> Result<(), AppError> {
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
     address::resend_confirmation(&state, &session, &context::caller(&state)).await?;
-    context::redirect_plain_form("/?confirmation-sent");
+    context::redirect_plain_form_noting("/", "confirmation-sent");
     Ok(())
 }
 
-/// "Forgot password?": mails a reset link when a confirmed account has `email`. Answers the same
-/// either way. Limited per address, per account and per client.
+/// "Forgot password?": mails a reset link when an account has `email`, confirmed or not (the link
+/// confirms it). Answers the same either way, after 200 ms. Limited per address, per account and per client.
 #[server(prefix = "/api", endpoint = "password/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::api::context;
     use crate::backend::account::password_reset;
     let state = context::app_state()?;
     password_reset::request_link(&state, &email, &context::caller(&state)).await?;
-    context::redirect_plain_form("/forgot-password?sent");
+    context::redirect_plain_form_noting("/forgot-password", "sent");
     Ok(())
 }
 
@@ -311,7 +311,7 @@ pub async fn reset_password(token: String, password: String, code: Option<String
     let state = context::app_state()?;
     let caller = context::caller(&state);
     password_reset::reset(&state, &token, &password, code.as_deref(), &caller).await?;
-    context::redirect_plain_form("/?password-reset");
+    context::redirect_plain_form_noting("/", "password-reset");
     Ok(())
 }
 
@@ -385,7 +385,7 @@ pub async fn change_password(
     changes::change_password(&state, &session, &current_password, &password, code.as_deref(), &caller)
         .await?;
     context::renew_device_cookie(&state).await?;
-    context::redirect_plain_form("/settings/security?password-changed");
+    context::redirect_plain_form_noting("/settings/security", "password-changed");
     Ok(())
 }
 
@@ -401,6 +401,6 @@ pub async fn close_account(password: String, code: Option<String>) -> Result<Clo
         changes::close_account(&state, &session, &password, code.as_deref(), &context::caller(&state))
             .await?;
     context::clear_session_cookie(&state.settings);
-    context::redirect_plain_form("/?account-closed");
+    context::redirect_plain_form_noting("/", "account-closed");
     Ok(closed)
 }

@@ -27,21 +27,45 @@ pub const MODAL_ERROR_ID: &str = "modal-error";
 
 /// The error a form posted to the server function `S` came back with. Pages are plain HTML
 /// (nothing on them is hydrated): a form posts, and a refused one is sent back to its page with
-/// the error in the URL (`__path`, `__err`), which the router hands to the pages below it. The
-/// error is put in the words of the request's language; text in the URL is never shown.
+/// the error in a cookie of one minute that the server set with that answer (never the URL's
+/// `__err`, which any link can write), cleared by the page that shows it. The error is put in
+/// the words of the request's language; text it carries is never shown.
 pub fn posted_form_error<S>() -> Option<String>
 where
     S: leptos::server_fn::ServerFn<Error = AppError>,
 {
     let locale = crate::i18n::current();
-    use_context::<leptos::server::ServerActionError>().filter(|error| error.path() == S::PATH).map(|error| {
-        match ServerFnUrlError::<AppError>::decode_err(error.err()) {
+    form_error_left_for_this_browser().filter(|(path, _)| path == S::PATH).map(|(_, error)| {
+        match ServerFnUrlError::<AppError>::decode_err(&error) {
             // The one error that carries text (a framework's detail, or whatever an undecodable
             // value was): a link could choose it, so a page never shows it, only our words.
             AppError::BadRequest { .. } => td_string!(locale, errors.form_unreadable).to_owned(),
             known => known.message(locale),
         }
     })
+}
+
+#[cfg(feature = "ssr")]
+fn form_error_left_for_this_browser() -> Option<(String, String)> {
+    crate::api::context::take_form_error()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn form_error_left_for_this_browser() -> Option<(String, String)> {
+    None
+}
+
+/// What the page a plain form was sent on to should say (`password-reset`, …), as the server
+/// left it for this browser (see `api::context::redirect_plain_form_noting`), never from the URL.
+pub fn posted_notice() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::context::take_notice()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 /// The field of a plain form for a current code from the app or a backup code (with 2FA on),

@@ -23,10 +23,14 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
     let refused = Reply::read(app.send(plain_form("login", &form, "/")).await).await;
     refused.expect_status(StatusCode::FOUND);
     let location = refused.headers[header::LOCATION].to_str().unwrap();
-    assert!(location.contains("__err="), "{location}");
+    // The error travels in a cookie for this browser, never in the URL, which a link can write.
+    assert!(!location.contains("__err="), "{location}");
     assert!(!location.contains("ada") && !location.contains("not%20the"), "{location}");
     let set_cookie: Vec<&str> =
         refused.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    let error = set_cookie.iter().find(|c| c.starts_with("form-error=")).expect("the error is kept");
+    assert!(error.contains("HttpOnly") && error.contains("SameSite=Strict") && error.contains("Max-Age=60"));
+    let error = error.split(';').next().unwrap();
     let kept = set_cookie.iter().find(|c| c.starts_with("typed-email=")).expect("the email is kept");
     assert!(kept.contains("HttpOnly") && kept.contains("SameSite=Strict") && kept.contains("Max-Age=60"));
     assert!(
@@ -34,10 +38,11 @@ async fn a_refused_plain_login_comes_back_with_its_email_and_never_its_password(
         "{set_cookie:?}"
     );
 
-    // Back on the login page, the field shows the email again.
+    // Back on the login page, the field shows the email again, and the error.
     let cookie = kept.split(';').next().unwrap();
-    let page = app.get_page("/", Some(cookie)).await;
+    let page = app.get_page("/", Some(&format!("{cookie}; {error}"))).await;
     assert!(page.body.contains(r#"value="ada@example.org""#), "{}", page.body);
+    assert!(page.body.contains(r#"role="alert""#), "{}", page.body);
     assert!(!page.body.contains(secret));
 
     // API callers (JSON) get their error and no such cookie.

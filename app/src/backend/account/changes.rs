@@ -77,8 +77,9 @@ pub async fn change_password(
 }
 
 /// Deletes every row of the account in one transaction: its sessions, 2FA secret and backup
-/// codes, remembered browsers, mailed links, history, waiting mails and guessing counters, and
-/// the account itself. Answers what was deleted.
+/// codes, remembered browsers, mailed links, history and guessing counters, and the account
+/// itself; its waiting mails, and one that says it is closed, still go out. Answers what was
+/// deleted.
 pub async fn close_account(
     state: &AppState,
     session: &Session,

@@ -2,8 +2,8 @@
 //! SHA-256, single use, alive 30 minutes), whose page sets a new password. With 2FA on and the
 //! address confirmed, the page also takes a code from the app or a backup code before anything
 //! changes: a stolen mailbox alone must not become a stolen account. An account that never
-//! confirmed its address never proved it is its owner's: the link proves it, and a second factor
-//! set up without that proof goes. A reset ends every session of the account and
+//! confirmed its address gets the link too: using it proves the address (and ends the sessions
+//! of whoever signed up with it). A reset ends every session of the account and
 //! forgets its remembered browsers.
 //!
 //! Asking for a link answers the same whether or not an account has the address; the requests
@@ -100,10 +100,11 @@ pub async fn check_link(state: &AppState, token: &str, now: i64) -> Result<Reset
     Ok(ResetLinkInfo { two_factor: second_factor_counts(&account), email: account.email })
 }
 
-/// Whether a reset of `account` asks for its second factor: only when the account has proved its
-/// address. A second factor of an account that never did cannot keep the address's owner out.
+/// Whether a reset of `account` asks for its second factor: whenever 2FA is on. (An account that
+/// never confirmed its address may be an owner's from before confirmation existed: the mailbox
+/// alone must not take its second factor away.)
 fn second_factor_counts(account: &Account) -> bool {
-    account.two_factor_on() && account.email_confirmed_at.is_some()
+    account.two_factor_on()
 }
 
 /// Sets `new_password` through the link of `token`; with 2FA on (and the address confirmed),
@@ -130,14 +131,8 @@ pub async fn reset(
     }
     let mut tx = db.begin().await?;
     if account.email_confirmed_at.is_none() {
-        // The link proved control of an address the account never proved: the address is
-        // confirmed now, and a second factor set up by whoever signed up with it does not stay.
+        // The link proved control of an address the account never proved: it is confirmed now.
         store::users::confirm_email(&mut *tx, account.id, &account.email, now).await?;
-        if account.two_factor_on() {
-            second_factor::remove_all(&mut tx, account.id).await?;
-            let kind = SecurityEventKind::TwoFactorDisabled;
-            security_events::record(&mut *tx, account.id, kind, caller.ip(), now).await?;
-        }
     }
     // Used up here, so that of two resets through one link only one goes through.
     store::email_links::take(&mut *tx, &token.id(), Purpose::ResetPassword, now)

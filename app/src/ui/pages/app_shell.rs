@@ -8,16 +8,16 @@ use crate::account::Viewer;
 use crate::api::{LogOut, ResendEmailConfirmation};
 use crate::i18n;
 use crate::two_factor::FEW_BACKUP_CODES;
-use crate::ui::form::{posted_form_error, FormError};
+use crate::ui::form::{posted_form_error, posted_notice, FormError};
 
 #[component]
 pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
     // After a login with a backup code, its form is sent here with how many are left.
-    let (backup_codes_left, confirmation_sent) =
-        leptos_router::hooks::use_query_map().with_untracked(|query| {
-            let left = query.get("backup-codes-left").and_then(|left| left.parse::<u32>().ok());
-            (left, query.get("confirmation-sent").is_some())
-        });
+    let notice = posted_notice();
+    let notice = notice.as_deref();
+    let backup_codes_left =
+        notice.and_then(|n| n.strip_prefix("backup-codes-left:")).and_then(|left| left.parse::<u32>().ok());
+    let confirmation_sent = notice == Some("confirmation-sent");
     let locale = i18n::current();
     let unconfirmed = (!viewer.email_confirmed).then(|| viewer.email.clone());
     view! {

@@ -7,14 +7,15 @@ use leptos_i18n::td_string;
 
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::api::{check_password_reset_link, ConfirmEmail, RequestPasswordReset, ResetPassword};
-use crate::ui::form::{posted_form_error, second_factor_field, FormError};
+use crate::ui::form::{posted_form_error, posted_notice, second_factor_field, FormError};
 
 fn query(name: &str) -> Option<String> {
     leptos_router::hooks::use_query_map().with_untracked(|query| query.get(name))
 }
 
-fn has_query(name: &str) -> bool {
-    query(name).is_some()
+/// Whether the server left `notice` for this page (see `posted_notice`).
+fn has_notice(notice: &str) -> bool {
+    posted_notice().as_deref() == Some(notice)
 }
 
 /// The page a confirmation link opens. The address is confirmed by the button, not by opening
@@ -22,7 +23,7 @@ fn has_query(name: &str) -> bool {
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let locale = crate::i18n::current();
-    let body = if has_query("confirmed") {
+    let body = if has_notice("confirmed") {
         view! {
             <p role="status">{td_string!(locale, pages.email_confirmed)}</p>
             <p><a href="/">{td_string!(locale, pages.go_to_webapp)}</a></p>
@@ -53,7 +54,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let locale = crate::i18n::current();
-    let body = if has_query("sent") {
+    let body = if has_notice("sent") {
         view! {
             <p role="status">
                 {td_string!(locale, pages.reset_link_sent)}

@@ -3,14 +3,14 @@ use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
 use crate::api::LogIn;
-use crate::ui::form::{posted_form_error, typed_email, FormError};
+use crate::ui::form::{posted_form_error, posted_notice, typed_email, FormError};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     // Sent here after a password reset, which logged every session out, or after closing the account.
-    let (after_reset, closed) = leptos_router::hooks::use_query_map().with_untracked(|query| {
-        (query.get("password-reset").is_some(), query.get("account-closed").is_some())
-    });
+    let notice = posted_notice();
+    let (after_reset, closed) =
+        (notice.as_deref() == Some("password-reset"), notice.as_deref() == Some("account-closed"));
     let locale = crate::i18n::current();
     let error = posted_form_error::<LogIn>();
     let invalid = error.is_some().then_some("true");

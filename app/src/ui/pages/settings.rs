@@ -12,6 +12,7 @@ use crate::api::{
 use crate::dates::{format_date, format_date_time};
 use crate::i18n::{self, Locale};
 use crate::security_events::SecurityEvent;
+use crate::ui::form::posted_notice;
 use crate::ui::island::two_factor_controls::TwoFactorControls;
 use crate::ui::IslandScripts;
 
@@ -68,8 +69,7 @@ pub fn SecurityPage() -> impl IntoView {
                 let sessions = list_sessions().await;
                 let remembered = list_remembered_browsers().await;
                 let two_factor = status.as_ref().is_ok_and(|s| s.enabled);
-                let password_changed = leptos_router::hooks::use_query_map()
-                    .with_untracked(|query| query.get("password-changed").is_some());
+                let password_changed = posted_notice().as_deref() == Some("password-changed");
                 view! {
                     <section class="card" aria-labelledby="security-title">
                         <h2 id="security-title">{td_string!(locale, settings.security).to_string()}</h2>
