@@ -396,3 +396,21 @@ async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved
     assert_eq!(login.json()["level"], "fully_authenticated", "{}", login.body);
     assert_eq!(login.json()["email_confirmed"], true, "the link proved the address: {}", login.body);
 }
+
+/// From a review of finding 4: a closed account's mails that can never be delivered kept its
+/// address in the queue for good. Now the cleanup drops them after three days; an account's
+/// own mails stay however long they wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_accounts_undeliverable_mails_leave_the_queue_after_three_days() {
+    use app::backend::upkeep::cleanup::{self, CLOSED_MAIL_SECS};
+    let app = TestApp::new().await;
+    app.sign_up("neighbour@example.org").await;
+    let cookie = app.sign_up(OWNER).await;
+    app.call("account/close", &[("password", PASSWORD)], Some(&cookie)).await.expect_status(StatusCode::OK);
+    assert!(mails_to(&app, OWNER).await > 0);
+    cleanup::delete_expired(&app.state.db, unix_now() + CLOSED_MAIL_SECS + 60).await.unwrap();
+    assert_eq!(mails_to(&app, OWNER).await, 0, "the closed account's address left the queue");
+    assert_eq!(mails_to(&app, "neighbour@example.org").await, 1, "an account's own mail stays");
+    let contents = app.database_contents().await;
+    assert!(!common::contains(&contents, OWNER.as_bytes()), "the address is left in the database");
+}

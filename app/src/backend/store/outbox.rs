@@ -90,6 +90,18 @@ pub async fn retry_later<'e>(
 }
 
 /// How many mails wait.
+/// Deletes the mails queued before `before` to addresses no account has (a closed account's
+/// that could not be delivered): the address is kept for its last mails, not for good.
+pub async fn delete_stale_to_closed<'e>(db: impl Db<'e>, before: i64) -> Result<u64, AppError> {
+    let done = sqlx::query(
+        "DELETE FROM mail_outbox WHERE created_at < $1 AND recipient NOT IN (SELECT email FROM users)",
+    )
+    .bind(before)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn waiting<'e>(db: impl Db<'e>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox").fetch_one(db).await?)
 }

@@ -15,6 +15,8 @@ use crate::two_factor::PENDING_SECRET_SECS;
 pub const INTERVAL_SECS: u64 = 5 * 60;
 /// Failures in a row are forgotten after a week without any attempt in their scope.
 pub const FORGET_FAILURES_SECS: i64 = 7 * DAY_SECS;
+/// A closed account's last mails are tried for three days; then its address leaves the queue.
+pub const CLOSED_MAIL_SECS: i64 = 3 * DAY_SECS;
 
 /// Deletes every row expired at `now`; answers how many went.
 pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
@@ -34,5 +36,10 @@ pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
         store::attempt_limits::delete_idle(db, now, now - DAY_SECS, now - FORGET_FAILURES_SECS).await?;
     let links = store::email_links::delete_expired(db, now).await?;
     let remembered = store::remembered_browsers::delete_expired(db, now).await?;
-    Ok(sessions + pending + downloads + counters + links + remembered)
+    let closed_mail = store::outbox::delete_stale_to_closed(db, now - CLOSED_MAIL_SECS).await?;
+    if closed_mail > 0 {
+        // No older copy of a closed account's address stays behind in SQLite's log.
+        store::closing::scrub(db).await?;
+    }
+    Ok(sessions + pending + downloads + counters + links + remembered + closed_mail)
 }

@@ -262,23 +262,6 @@ impl TestApp {
     }
 }
 
-impl TestApp {
-    /// `call_from` on a task of its own, so that many clients call truly in parallel.
-    pub fn spawn_call_from(
-        &self,
-        ip: &str,
-        endpoint: &str,
-        form: &[(&str, &str)],
-        cookie: Option<&str>,
-    ) -> tokio::task::JoinHandle<Reply> {
-        let mut request = server_fn_request(endpoint, form, cookie);
-        let peer = std::net::SocketAddr::new(ip.parse().unwrap(), 40_000);
-        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-        let router = self.router.clone();
-        tokio::spawn(async move { Reply::read(router.oneshot(request).await.unwrap()).await })
-    }
-}
-
 impl Reply {
     /// The `name=value` of the cookie `name` this answer sets, if it sets one with a value.
     pub fn cookie(&self, name: &str) -> Option<String> {
