@@ -39,8 +39,6 @@ pub async fn status_from_error_body(response: Response, locale: Locale) -> Respo
 /// into a cookie of one minute instead, set with this answer for this browser alone, and the page
 /// reads it from there (`api::context::take_form_error`).
 pub fn bind_plain_form_error(mut response: Response, secure_cookies: bool) -> Response {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
     if !response.status().is_redirection() {
         return response;
     }
@@ -62,10 +60,7 @@ pub fn bind_plain_form_error(mut response: Response, secure_cookies: bool) -> Re
         location.push('?');
         location.push_str(&url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish());
     }
-    let value = URL_SAFE_NO_PAD.encode(format!("{path}\n{error}"));
-    let secure = if secure_cookies { "; Secure" } else { "" };
-    let name = app::api::context::form_error_cookie_name(secure_cookies);
-    let cookie = format!("{name}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict{secure}");
+    let cookie = app::api::context::form_error_cookie(secure_cookies, &path, &error);
     if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(&location), HeaderValue::from_str(&cookie)) {
         response.headers_mut().insert(LOCATION, location);
         response.headers_mut().append(SET_COOKIE, cookie);

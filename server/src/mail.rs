@@ -199,18 +199,14 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
     let mut sent = 0;
     // Whether a mail went to an address no account has any more (a closed one's last mails).
     let mut closed_address_sent = false;
+    // Until none is left, or the mail server failed.
     loop {
         // The clock moves on while a long backlog is sent: each batch's lease starts now.
         let now = started_at + started.elapsed().as_secs() as i64;
         let claim = format!("{:032x}", rand::random::<u128>());
         let batch = outbox::claim_due(db, key, now, now + LEASE_SECS, &claim, BATCH).await?;
         if batch.is_empty() {
-            if closed_address_sent {
-                // The last mails to a closed account's address: no older copy of their rows
-                // stays behind in SQLite's write-ahead log.
-                store::closing::scrub(db).await?;
-            }
-            return Ok(sent);
+            break;
         }
         let mut failed = false;
         for queued in &batch {
@@ -243,12 +239,15 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, started_at: i64) -> 
             }
         }
         if failed {
-            if closed_address_sent {
-                store::closing::scrub(db).await?;
-            }
-            return Ok(sent);
+            break;
         }
     }
+    if closed_address_sent {
+        // The last mails to a closed account's address: no older copy of their rows stays
+        // behind in SQLite's write-ahead log.
+        store::closing::scrub(db).await?;
+    }
+    Ok(sent)
 }
 
 /// How often the `.eml` outbox is swept of dead links' mails.

@@ -25,29 +25,26 @@ pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("request context", "AppState is not provided"))
 }
 
-fn cookie_name(settings: &Settings) -> &'static str {
-    // `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and Path=/.
-    if settings.secure_cookies {
-        "__Host-session"
+/// A cookie's name: with secure cookies its `__Host-` form, which the browser refuses unless it is
+/// Secure, host-only and Path=/.
+fn named(secure_cookies: bool, plain: &'static str, host_only: &'static str) -> &'static str {
+    if secure_cookies {
+        host_only
     } else {
-        "session"
+        plain
     }
+}
+
+fn cookie_name(settings: &Settings) -> &'static str {
+    named(settings.secure_cookies, "session", "__Host-session")
 }
 
 fn device_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Host-device"
-    } else {
-        "device"
-    }
+    named(settings.secure_cookies, "device", "__Host-device")
 }
 
 fn remember_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Host-remember"
-    } else {
-        "remember"
-    }
+    named(settings.secure_cookies, "remember", "__Host-remember")
 }
 
 /// The values of the cookies named `name` the browser sent (a browser may send several of one
@@ -182,16 +179,30 @@ fn set_cookie(value: String) {
     }
 }
 
-pub fn set_session_cookie(settings: &Settings, token: &SessionToken) {
-    let token = token.as_str();
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{}={token}; Path=/; Max-Age={ABSOLUTE_TIMEOUT_SECS}; HttpOnly; SameSite=Strict{secure}",
-        cookie_name(settings)
-    ));
+/// The `Set-Cookie` value of a cookie no script reads and no other site sends (HttpOnly,
+/// SameSite=Strict, Secure with secure cookies), living `max_age` seconds (0: cleared).
+pub fn private_cookie(
+    secure_cookies: bool,
+    name: &str,
+    value: &str,
+    max_age: impl std::fmt::Display,
+) -> String {
+    let secure = if secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
 }
 
-/// Marks the browser as one that completed a login (see `devices`), when there is a cookie to set.
+fn set_private_cookie(settings: &Settings, name: &str, value: &str, max_age: impl std::fmt::Display) {
+    set_cookie(private_cookie(settings.secure_cookies, name, value, max_age));
+}
+
+fn clear_cookie(settings: &Settings, name: &str) {
+    set_private_cookie(settings, name, "", 0);
+}
+
+pub fn set_session_cookie(settings: &Settings, token: &SessionToken) {
+    set_private_cookie(settings, cookie_name(settings), token.as_str(), ABSOLUTE_TIMEOUT_SECS);
+}
+
 /// After a change that moved the account to a new authentication epoch, the browser that made
 /// it (it just proved to be the owner's) stays a trusted browser of the account: its device
 /// cookie is issued again for the new epoch. Without it, the owner's own change would hand a
@@ -210,9 +221,8 @@ async fn renew_known_device(state: &AppState) -> Result<(), AppError> {
     let Some(token) = session_token(&state.settings) else { return Ok(()) };
     let caller = caller(state);
     let Some(session) = sessions::find(&state.db, &token, caller.now).await? else { return Ok(()) };
-    let account = crate::backend::store::users::find_by_id(&state.db, session.user_id).await?;
     if session.level == AuthLevel::FullyAuthenticated
-        && caller.knows_account(session.user_id, account.created_at)
+        && caller.knows_account(session.user_id, session.account_created_at)
     {
         let key = &state.settings.data_key;
         let renewed = caller.device_cookie_after_login(key, session.user_id, session.epoch);
@@ -221,24 +231,16 @@ async fn renew_known_device(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Marks the browser as one that completed a login (see `devices`), when there is a cookie to set.
 pub fn set_device_cookie(settings: &Settings, value: Option<&str>) {
     let Some(value) = value else { return };
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{}={value}; Path=/; Max-Age={DEVICE_COOKIE_SECS}; HttpOnly; SameSite=Strict{secure}",
-        device_cookie_name(settings)
-    ));
+    set_private_cookie(settings, device_cookie_name(settings), value, DEVICE_COOKIE_SECS);
 }
 
 /// Remembers the browser for 30 days (see `remembered`), when there is a token to set.
 pub fn set_remember_cookie(settings: &Settings, token: Option<&LinkToken>) {
     let Some(token) = token else { return };
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{}={}; Path=/; Max-Age={REMEMBER_SECS}; HttpOnly; SameSite=Strict{secure}",
-        remember_cookie_name(settings),
-        token.as_str()
-    ));
+    set_private_cookie(settings, remember_cookie_name(settings), token.as_str(), REMEMBER_SECS);
 }
 
 /// Keeps the language chosen in the menu for a year. Not a secret, but no script needs it.
@@ -252,8 +254,7 @@ pub fn set_language_cookie(settings: &Settings, locale: crate::i18n::Locale) {
 }
 
 pub fn clear_session_cookie(settings: &Settings) {
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}", cookie_name(settings)));
+    clear_cookie(settings, cookie_name(settings));
 }
 
 /// For answers that carry a secret, a QR code or backup codes: no cache may keep them.
@@ -301,24 +302,17 @@ pub fn redirect_plain_form_noting(path: &str, notice: &str) {
         return;
     }
     if let Some(state) = use_context::<AppState>() {
-        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-        set_cookie(format!(
-            "{}={notice}; Path=/; Max-Age={NOTICE_SECS}; HttpOnly; SameSite=Strict{secure}",
-            notice_cookie_name(&state.settings)
-        ));
+        set_private_cookie(&state.settings, notice_cookie_name(&state.settings), notice, NOTICE_SECS);
     }
     leptos_axum::redirect(path);
 }
 
 fn notice_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Host-notice"
-    } else {
-        "notice"
-    }
+    named(settings.secure_cookies, "notice", "__Host-notice")
 }
 
-/// How long a notice waits for the page it was meant for.
+/// How long a notice, or a refused plain form's error, waits for the page it was meant for: the
+/// redirect there takes a moment.
 const NOTICE_SECS: u32 = 60;
 
 /// The notice this server left for this browser's next page (see `redirect_plain_form_noting`),
@@ -331,8 +325,7 @@ pub fn take_notice() -> Option<String> {
             && value.len() <= 40
             && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
     })?;
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+    clear_cookie(&state.settings, name);
     Some(notice)
 }
 
@@ -345,18 +338,19 @@ pub fn take_form_error() -> Option<(String, String)> {
     let value = cookies(name).into_iter().next()?;
     let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(value).ok()?).ok()?;
     let (path, error) = decoded.split_once('\n')?;
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+    clear_cookie(&state.settings, name);
     Some((path.to_owned(), error.to_owned()))
 }
 
-/// The cookie a refused plain form's error travels in, instead of the URL.
-pub fn form_error_cookie_name(secure_cookies: bool) -> &'static str {
-    if secure_cookies {
-        "__Host-form-error"
-    } else {
-        "form-error"
-    }
+fn form_error_cookie_name(secure_cookies: bool) -> &'static str {
+    named(secure_cookies, "form-error", "__Host-form-error")
+}
+
+/// The `Set-Cookie` value that carries a refused plain form's error (the server function's
+/// `path` and the encoded `error`) to the page it is sent back to, instead of the URL.
+pub fn form_error_cookie(secure_cookies: bool, path: &str, error: &str) -> String {
+    let value = URL_SAFE_NO_PAD.encode(format!("{path}\n{error}"));
+    private_cookie(secure_cookies, form_error_cookie_name(secure_cookies), &value, NOTICE_SECS)
 }
 
 /// Sends a browser that posted a plain form back to the page it came from: leptos_axum does
@@ -371,11 +365,7 @@ pub fn back_or(path: &str) {
 }
 
 fn typed_email_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies {
-        "__Host-typed-email"
-    } else {
-        "typed-email"
-    }
+    named(settings.secure_cookies, "typed-email", "__Host-typed-email")
 }
 
 /// How long the email typed into a refused form is kept for it: the redirect back takes a moment.
@@ -390,20 +380,15 @@ pub fn remember_typed_email(settings: &Settings, email: &str) {
     if !is_plain_form() || email.len() > MAX_EMAIL_BYTES {
         return;
     }
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{}={}; Path=/; Max-Age={TYPED_EMAIL_SECS}; HttpOnly; SameSite=Strict{secure}",
-        typed_email_cookie_name(settings),
-        URL_SAFE_NO_PAD.encode(email)
-    ));
+    let name = typed_email_cookie_name(settings);
+    set_private_cookie(settings, name, &URL_SAFE_NO_PAD.encode(email), TYPED_EMAIL_SECS);
 }
 
 /// Drops the kept email once the form went through.
 pub fn forget_typed_email(settings: &Settings) {
     let name = typed_email_cookie_name(settings);
     if !cookies(name).is_empty() {
-        let secure = if settings.secure_cookies { "; Secure" } else { "" };
-        set_cookie(format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"));
+        clear_cookie(settings, name);
     }
 }
 

@@ -28,6 +28,8 @@ pub struct Session {
     pub epoch: AuthEpoch,
     /// Whether the account's address was confirmed (see `address`).
     pub email_confirmed: bool,
+    /// When the account was made (see `Caller::knows_account`).
+    pub account_created_at: i64,
 }
 
 fn level_code(level: AuthLevel) -> i64 {
@@ -105,6 +107,7 @@ pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<
         level,
         epoch: row.auth_epoch,
         email_confirmed,
+        account_created_at: row.account_created_at,
     }))
 }
 

@@ -149,7 +149,7 @@ async fn check_password_and_start(
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
     if level == AuthLevel::FullyAuthenticated {
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
-        tell_if_new_browser(&mut tx, state, account.id, caller).await?;
+        tell_if_new_browser(&mut tx, state, (account.id, account.created_at), caller).await?;
     }
     tx.commit().await?;
     tracing::info!(user_id = %account.id, ?level, remembered, "password accepted");
@@ -185,7 +185,7 @@ pub async fn complete_login(
     sessions::end_by_id(&mut *tx, &session.id).await?;
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, caller).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
-    tell_if_new_browser(&mut tx, state, session.user_id, caller).await?;
+    tell_if_new_browser(&mut tx, state, (session.user_id, session.account_created_at), caller).await?;
     let remember_token = match remember {
         true => Some(remembered::remember(&mut tx, session.user_id, session.epoch, caller).await?),
         false => None,
@@ -206,11 +206,10 @@ pub async fn complete_login(
 async fn tell_if_new_browser(
     conn: &mut AnyConnection,
     state: &AppState,
-    user_id: UserId,
+    (user_id, created_at): (UserId, i64),
     caller: &Caller,
 ) -> Result<(), AppError> {
-    let account = store::users::find_by_id(&mut *conn, user_id).await?;
-    if caller.knows_account(user_id, account.created_at) {
+    if caller.knows_account(user_id, created_at) {
         return Ok(());
     }
     notices::notify(conn, &state.settings, user_id, Notice::NewBrowser, caller).await

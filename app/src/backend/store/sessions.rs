@@ -15,6 +15,7 @@ pub struct SessionRow {
     pub auth_epoch: AuthEpoch,
     pub account_epoch: AuthEpoch,
     pub email_confirmed_at: Option<i64>,
+    pub account_created_at: i64,
 }
 
 pub async fn insert<'e>(
@@ -46,7 +47,7 @@ pub async fn insert<'e>(
 pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch,
-                u.email_confirmed_at
+                u.email_confirmed_at, u.created_at AS account_created_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
