@@ -21,11 +21,11 @@ export RUST_LOG=warn
 source scripts/release-server.sh
 
 echo "== First visit, empty cache, per page (bytes on the wire)"
-(cd end2end && BASE_URL="$BASE" node measure/first-load.mjs)
+(cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" node measure/first-load.mjs)
 
 echo
 echo "== Until the page answers a click, CPU throttled 4x"
-(cd end2end && BASE_URL="$BASE" node measure/interactive.mjs)
+(cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" node measure/interactive.mjs)
 
 echo
 echo "== Largest contributors inside the WASM (twiggy top, before wasm-bindgen and wasm-opt)"

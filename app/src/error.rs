@@ -40,6 +40,7 @@ pub enum AppError {
     BackupCodesUnavailable,
     LinkInvalid,
     EmailAlreadyConfirmed,
+    EmailNotConfirmed,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -68,6 +69,7 @@ impl AppError {
             | AppError::NoPendingSetup => 409,
             AppError::BackupCodesUnavailable | AppError::LinkInvalid => 410,
             AppError::EmailAlreadyConfirmed => 409,
+            AppError::EmailNotConfirmed => 403,
             AppError::NotFound => 404,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
@@ -108,6 +110,7 @@ impl AppError {
             }
             AppError::LinkInvalid => td_string!(locale, errors.link_invalid).to_string(),
             AppError::EmailAlreadyConfirmed => td_string!(locale, errors.email_already_confirmed).to_string(),
+            AppError::EmailNotConfirmed => td_string!(locale, errors.email_not_confirmed).to_string(),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -245,6 +248,7 @@ mod tests {
             AppError::BackupCodesUnavailable,
             AppError::LinkInvalid,
             AppError::EmailAlreadyConfirmed,
+            AppError::EmailNotConfirmed,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
-import { enroll, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { confirmAddress, enroll, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
 import { appCode } from "./totp";
 import { WORDS } from "./words";
 
@@ -31,6 +31,7 @@ for (const language of ["en", "nl"] as const) {
         await signUp(page, email, PASSWORD, w);
         await expect(page.locator("html")).toHaveAttribute("lang", language);
         await expectAccessible(page, "Inbox");
+        await confirmAddress(page, email, w);
         await open(page, "/settings");
         await expectAccessible(page, "Settings");
         await openSecurity(page, w);
@@ -83,7 +84,9 @@ for (const language of ["en", "nl"] as const) {
 }
 
 test("the whole setup with the keyboard alone", async ({ page }) => {
-  await signUp(page, uniqueEmail("keyboard"));
+  const email = uniqueEmail("keyboard");
+  await signUp(page, email);
+  await confirmAddress(page, email);
   await open(page, "/settings/security");
   const toggle = page.getByRole("switch", { name: TWO_FACTOR_SWITCH });
   await tabTo(page, toggle);
@@ -109,7 +112,9 @@ test("the whole setup with the keyboard alone", async ({ page }) => {
 });
 
 test("Escape closes the modal and gives the focus back to the switch; errors are tied to their fields", async ({ page }) => {
-  await signUp(page, uniqueEmail("escape"));
+  const email = uniqueEmail("escape");
+  await signUp(page, email);
+  await confirmAddress(page, email);
   await openSecurity(page);
   const toggle = page.getByRole("switch", { name: TWO_FACTOR_SWITCH });
   await tabTo(page, toggle);

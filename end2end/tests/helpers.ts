@@ -1,4 +1,5 @@
 import { expect, Page } from "@playwright/test";
+import { linkInMail } from "./mail";
 import { appCode } from "./totp";
 import { WORDS, Words } from "./words";
 
@@ -40,6 +41,18 @@ export async function signUp(page: Page, email: string, password = PASSWORD, w: 
   await expect(page.getByRole("heading", { name: w.inbox })).toBeVisible();
 }
 
+/** Opens the link of the sign-up mail and confirms the address, as a person would before turning
+ * 2FA on (a second factor needs a confirmed address); then back to the Inbox, without the banner. */
+export async function confirmAddress(page: Page, email: string, w: Words = WORDS.en): Promise<void> {
+  await expect(page.getByRole("status").filter({ hasText: w.confirmBanner })).toBeVisible();
+  await page.goto(await linkInMail(email, w.confirmSubject));
+  await page.getByRole("button", { name: w.confirmMyAddress }).click();
+  await expect(page.getByText(w.addressConfirmed)).toBeVisible();
+  await open(page, "/");
+  await expect(page.getByRole("heading", { name: w.inbox })).toBeVisible();
+  await expect(page.getByText(w.confirmBanner)).toHaveCount(0);
+}
+
 export async function logIn(page: Page, email: string, password = PASSWORD, w: Words = WORDS.en): Promise<void> {
   await page.getByLabel(w.email).fill(email);
   await page.getByLabel(w.password).fill(password);
@@ -65,6 +78,7 @@ export interface Enrolled {
 /** Signs up and turns 2FA on through the modal; the setup code is of the current time step. */
 export async function enroll(page: Page, email = uniqueEmail("login")): Promise<Enrolled> {
   await signUp(page, email);
+  await confirmAddress(page, email);
   await openSecurity(page);
   await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
   const dialog = page.getByRole("dialog");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { comeFromOwnAddress, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { comeFromOwnAddress, confirmAddress, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
 import { appCode } from "./totp";
 import { WORDS } from "./words";
 
@@ -13,6 +13,7 @@ test.describe("a browser that asks for Dutch", () => {
     const email = uniqueEmail("nl");
     await signUp(page, email, PASSWORD, nl);
     await expect(page.locator("html")).toHaveAttribute("lang", "nl");
+    await confirmAddress(page, email, nl);
     await openSecurity(page, nl);
     const toggle = page.getByRole("switch", { name: nl.twoFactorSwitch });
     await expect(toggle).toContainText("Uit");

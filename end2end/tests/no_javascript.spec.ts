@@ -1,5 +1,6 @@
 import { expect, Page, request, test } from "@playwright/test";
 import { comeFromOwnAddress, PASSWORD, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { linkInMail } from "./mail";
 import { appCode, withSpace } from "./totp";
 
 // Run by the "chromium, JavaScript off" project: plain forms that post and redirect.
@@ -19,6 +20,9 @@ async function enrolledAccount(baseURL: string): Promise<{ email: string; key: s
   });
   const email = uniqueEmail("nojs");
   expect((await api.post("/api/signup", { form: { email, password: PASSWORD } })).ok()).toBe(true);
+  // A second factor needs a confirmed address: the token of the sign-up mail's link.
+  const token = new URL(await linkInMail(email, "Confirm your email address for WebApp")).searchParams.get("token");
+  expect((await api.post("/api/email/confirm", { form: { token: token ?? "" } })).ok()).toBe(true);
   const setup = await (await api.post("/api/two-factor/begin", { form: { password: PASSWORD } })).json();
   const key = setup.key.replace(/ /g, "");
   const confirmed = await api.post("/api/two-factor/confirm", { form: { code: appCode(key, -30) } });

@@ -1,6 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { confirmAddress, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
 import { appCode, decodeQr, withSpace } from "./totp";
 
 const SWITCH = "Two-factor authentication for your account (2FA)";
@@ -23,6 +23,7 @@ async function passPasswordAndMethod(page: Page) {
 test("a user turns on 2FA as the help article describes", async ({ page }, testInfo) => {
   const email = uniqueEmail("setup");
   await signUp(page, email);
+  await confirmAddress(page, email);
   await openSecurity(page);
 
   const toggle = page.getByRole("switch", { name: SWITCH });
@@ -108,7 +109,9 @@ test("a user turns on 2FA as the help article describes", async ({ page }, testI
 });
 
 test("Cancel closes the setup and leaves 2FA off", async ({ page }) => {
-  await signUp(page, uniqueEmail("cancel"));
+  const email = uniqueEmail("cancel");
+  await signUp(page, email);
+  await confirmAddress(page, email);
   await open(page, "/settings/security");
   const toggle = page.getByRole("switch", { name: SWITCH });
   await toggle.click();

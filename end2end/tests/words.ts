@@ -22,6 +22,10 @@ export const WORDS = {
     backupCodes: "Backup codes",
     done: "Done",
     codePrompt: "6-digit code shown under your account",
+    confirmBanner: "Confirm your email address",
+    confirmSubject: "Confirm your email address for WebApp",
+    confirmMyAddress: "Confirm my address",
+    addressConfirmed: "Your email address is confirmed.",
   },
   nl: {
     email: "E-mailadres",
@@ -44,6 +48,10 @@ export const WORDS = {
     backupCodes: "Back-upcodes",
     done: "Klaar",
     codePrompt: "6-cijferige code",
+    confirmBanner: "Bevestig je e-mailadres",
+    confirmSubject: "Bevestig je e-mailadres voor WebApp",
+    confirmMyAddress: "Mijn adres bevestigen",
+    addressConfirmed: "Je e-mailadres is bevestigd.",
   },
 };
 

@@ -150,12 +150,19 @@ impl Mailer {
     }
 }
 
-/// Makes `dir` readable by the server's user alone.
+/// Makes `dir`, and the mail files an earlier version left in it open to every local user,
+/// readable by the server's user alone.
 fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
     }
     let _ = dir;
     Ok(())

@@ -21,7 +21,7 @@ fn key_of(setup: &serde_json::Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_password_thief_does_not_learn_the_key_the_owner_enrols() {
     let app = TestApp::new().await;
-    let owner = app.sign_up(OWNER).await;
+    let owner = app.sign_up_confirmed(OWNER).await;
     let thief = app
         .call_from(ATTACKER_IP, "login", &[("email", OWNER), ("password", PASSWORD)], None)
         .await
@@ -128,7 +128,7 @@ async fn a_login_racing_the_enrolment_keeps_no_session() {
     use app::account::AuthLevel;
     use app::backend::{sessions, store::users as accounts};
     let app = TestApp::new().await;
-    let owner = app.sign_up(OWNER).await;
+    let owner = app.sign_up_confirmed(OWNER).await;
     let user_id = app.session_of(&owner).await.user_id;
 
     // The racing login reads the account: 2FA off (and the epoch, in the same statement)...
@@ -348,7 +348,7 @@ async fn expired_rows_are_deleted_and_the_backup_code_copy_is_gone_after_its_win
     use app::backend::{second_factor::backup_codes::DOWNLOAD_WINDOW_SECS, upkeep::cleanup};
     let app = TestApp::new().await;
     let enrolled = app.enroll(OWNER).await;
-    let pending = app.sign_up("pending@example.org").await;
+    let pending = app.sign_up_confirmed("pending@example.org").await;
     let begun = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&pending)).await;
     begun.expect_status(StatusCode::OK);
     let wrong = [("email", "nobody@example.org"), ("password", "wrong password, wrong")];
@@ -456,7 +456,7 @@ async fn two_hundred_parallel_sign_ups_keep_memory_bounded_and_the_server_answer
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn device_cookies_from_before_2fa_was_turned_on_bring_no_extra_guesses() {
     let app = TestApp::new().await;
-    let owner = app.sign_up(OWNER).await;
+    let owner = app.sign_up_confirmed(OWNER).await;
     let login = [("email", OWNER), ("password", PASSWORD)];
     let mut stolen = Vec::new();
     for _ in 0..3 {

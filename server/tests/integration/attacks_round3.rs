@@ -245,33 +245,59 @@ async fn the_metrics_are_not_public_by_default() {
 
 /// Finding 8: the `.eml` outbox (the embedded default) wrote live reset links to files every
 /// local user could read (0644 in a 0755 folder) and kept them for good. Now the folder and its
-/// files are the server's alone, and a link's mail file goes once the link is used, expired, or
-/// its account closed.
+/// files, those of an earlier version too, are the server's alone, and a link's mail file goes
+/// once the link is used, expired, or its account closed.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_folder_is_private_and_link_mails_leave_it_with_their_links() {
+    use app::backend::store::email_links::RESET_LINK_SECS;
     use std::os::unix::fs::PermissionsExt;
     let app = TestApp::new().await;
-    let cookie = app.sign_up(OWNER).await;
-    confirm_address(&app).await;
-    app.call("password/forgot", &[("email", OWNER)], None).await.expect_status(StatusCode::OK);
-    let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
-    server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
     let dir = app.config.outbox_dir.clone();
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    // As an earlier version left it: open to every local user.
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let old_mail = dir.join("old.eml");
+    std::fs::write(&old_mail, "To: someone@example.org\r\n\r\nhttps://webapp.example/reset-password?token=x")
+        .unwrap();
+    std::fs::set_permissions(&old_mail, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
     assert_eq!(mode(&dir), 0o700, "the outbox folder");
+    assert_eq!(mode(&old_mail), 0o600, "a mail file of an earlier version");
+    std::fs::remove_file(&old_mail).unwrap();
+
     let files = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect()
     };
     let with_token = |files: &[std::path::PathBuf]| {
         files.iter().filter(|f| std::fs::read_to_string(f).unwrap().contains("token=")).count()
     };
+    app.sign_up(OWNER).await;
+    let token = mailed_reset_link(&app).await;
     assert_eq!(with_token(&files()), 2, "the confirmation and the reset link");
     for file in files() {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 
-    // The account closes: its links die, and their mails leave the folder.
+    // The reset link is used: its mail leaves, and the confirmation's (the reset confirmed the
+    // address).
+    let reset = [("token", token.as_str()), ("password", "the owner's brand new passphrase")];
+    app.call("password/reset", &reset, None).await.expect_status(StatusCode::OK);
+    mailer.sweep_link_mails(&app.state, unix_now()).await.unwrap();
+    assert_eq!(with_token(&files()), 0, "the used link's mail, and the one it made pointless");
+
+    // A link expires: its mail leaves.
+    app.call("password/forgot", &[("email", OWNER)], None).await.expect_status(StatusCode::OK);
+    server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
+    assert_eq!(with_token(&files()), 1, "a new reset link");
+    mailer.sweep_link_mails(&app.state, unix_now() + RESET_LINK_SECS + 1).await.unwrap();
+    assert_eq!(with_token(&files()), 0, "an expired link's mail");
+
+    // An account closes: its live links die, and their mails leave the folder.
+    let cookie = app.sign_up("neighbour@example.org").await;
+    server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
+    assert_eq!(with_token(&files()), 1, "the neighbour's confirmation link");
     app.call("account/close", &[("password", PASSWORD)], Some(&cookie)).await.expect_status(StatusCode::OK);
     mailer.sweep_link_mails(&app.state, unix_now()).await.unwrap();
     assert_eq!(with_token(&files()), 0, "link mails outlived their links");
@@ -351,19 +377,8 @@ async fn asking_for_a_reset_takes_the_same_time_for_every_address() {
     }
 }
 
-/// Finding 6 (in part): a sign-up with someone else's address, never confirmed, kept the
-/// address's owner out: no sign-up (409), and no reset link. Now the owner's "Forgot password?"
-/// mails the link to the address, and using it (which proves control of the address) confirms
-/// the address and ends the squatter's sessions. (A squatter who also turned 2FA on still keeps
-/// the owner out: see the note.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved_it() {
-    let app = TestApp::new().await;
-    let squatter = app.sign_up(OWNER).await;
-    app.call("signup", &[("email", OWNER), ("password", PASSWORD)], None)
-        .await
-        .expect_status_for(StatusCode::CONFLICT, "the address is taken");
-
+/// Asks for a reset link for `OWNER` as anyone can, and answers the token of the link mailed.
+async fn mailed_reset_link(app: &TestApp) -> String {
     app.call("password/forgot", &[("email", OWNER)], None).await.expect_status(StatusCode::OK);
     let mailer = server::mail::Mailer::from_config(&app.config).unwrap();
     server::mail::deliver_due(&app.state, &mailer, unix_now()).await.unwrap();
@@ -373,13 +388,28 @@ async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved
         let parts = if mail.subparts.is_empty() { vec![&mail] } else { mail.subparts.iter().collect() };
         parts.iter().map(|part| part.get_body().unwrap()).collect::<String>()
     });
-    let token = texts
+    texts
         .filter_map(|text| {
             let start = text.find("reset-password?token=")? + "reset-password?token=".len();
             Some(text[start..start + 43].to_owned())
         })
         .next()
-        .expect("the address's owner gets a reset link");
+        .expect("the address's owner gets a reset link")
+}
+
+/// Finding 6 (in part): a sign-up with someone else's address, never confirmed, kept the
+/// address's owner out: no sign-up (409), and no reset link. Now the owner's "Forgot password?"
+/// mails the link to the address, and using it (which proves control of the address) confirms
+/// the address and ends the squatter's sessions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved_it() {
+    let app = TestApp::new().await;
+    let squatter = app.sign_up(OWNER).await;
+    app.call("signup", &[("email", OWNER), ("password", PASSWORD)], None)
+        .await
+        .expect_status_for(StatusCode::CONFLICT, "the address is taken");
+
+    let token = mailed_reset_link(&app).await;
     let check = app.call("password/reset/check", &[("token", &token)], None).await;
     check.expect_status(StatusCode::OK);
     assert_eq!(check.json()["two_factor"], false);
@@ -395,6 +425,25 @@ async fn the_owner_of_an_address_takes_it_back_from_an_account_that_never_proved
     login.expect_status(StatusCode::OK);
     assert_eq!(login.json()["level"], "fully_authenticated", "{}", login.body);
     assert_eq!(login.json()["email_confirmed"], true, "the link proved the address: {}", login.body);
+}
+
+/// Finding 6, the rest: an account that never confirmed its address could turn 2FA on, and the
+/// address's owner then met the squatter's second factor at the reset. Now a second factor needs
+/// a confirmed address, and the owner's reset asks for none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_that_never_proved_its_address_cannot_lock_it_behind_a_second_factor() {
+    let app = TestApp::new().await;
+    let squatter = app.sign_up(OWNER).await;
+    let begun = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&squatter)).await;
+    if begun.status == StatusCode::OK {
+        let key = begun.json()["key"].as_str().unwrap().replace(' ', "");
+        app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&squatter)).await;
+    }
+    let token = mailed_reset_link(&app).await;
+    let check = app.call("password/reset/check", &[("token", &token)], None).await;
+    assert_eq!(check.json()["two_factor"], false, "the owner's reset asks for no squatter's factor");
+    begun.expect_status_for(StatusCode::FORBIDDEN, "turning 2FA on before confirming the address");
+    assert_eq!(begun.json()["error"], "email_not_confirmed", "{}", begun.body);
 }
 
 /// From a review of finding 4: a closed account's mails that can never be delivered kept its

@@ -36,7 +36,7 @@ async fn api_answers_may_load_nothing_and_secrets_are_not_cached() {
         reply.headers[header::CONTENT_SECURITY_POLICY],
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     );
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(setup.headers[header::CACHE_CONTROL], "no-store");
 }

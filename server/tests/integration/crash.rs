@@ -172,6 +172,7 @@ async fn a_kill_at_any_step_leaves_every_account_whole_and_usable() {
             call(&client, &server.instance, "signup", &[("email", &email), ("password", PASSWORD)], None)
                 .await;
         let cookie = signup.cookie.unwrap();
+        common::confirm_address_in(&database_url, &email).await;
         let setup =
             call(&client, &server.instance, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie))
                 .await;

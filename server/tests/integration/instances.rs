@@ -21,6 +21,7 @@ async fn password_step(client: &reqwest::Client, instance: &Instance, email: &st
 /// codes and the code that confirmed the setup.
 async fn enroll(
     client: &reqwest::Client,
+    database_url: &str,
     a: &Instance,
     b: &Instance,
     email: &str,
@@ -32,6 +33,7 @@ async fn enroll(
     let account = call(client, b, "account", &[], Some(&cookie)).await;
     account.expect_status(StatusCode::OK);
     assert_eq!(account.json["email"], email);
+    common::confirm_address_in(database_url, email).await;
 
     let setup = call(client, a, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
     let key = setup.json["key"].as_str().unwrap().replace(' ', "");
@@ -53,7 +55,7 @@ async fn two_instances_on_one_database_keep_every_promise() {
     }
     let [a, b] = &instances;
     let email = "ada@example.org";
-    let (key, _, setup_code) = enroll(&client, a, b, email).await;
+    let (key, _, setup_code) = enroll(&client, &database_url, a, b, email).await;
 
     // A code accepted on one instance (the setup code, on b) is refused on the other.
     let half = password_step(&client, a, email).await;
@@ -92,7 +94,7 @@ async fn two_instances_on_one_database_keep_every_promise() {
     // Two parallel uses of one backup code, one on each instance: one success. (Another
     // account: the race above used up this one's guessing allowance for now.)
     let email = "carol@example.org";
-    let (_, codes, _) = enroll(&client, a, b, email).await;
+    let (_, codes, _) = enroll(&client, &database_url, a, b, email).await;
     let (half_a, half_b) = (password_step(&client, a, email).await, password_step(&client, b, email).await);
     let form = [("code", codes[0].as_str())];
     let (ra, rb) = tokio::join!(
@@ -105,7 +107,7 @@ async fn two_instances_on_one_database_keep_every_promise() {
     // Guessing limits count attempts made on both instances: 3 on a, 2 on b, then even the
     // right code waits.
     let other = "bob@example.org";
-    let (other_key, _, _) = enroll(&client, b, a, other).await;
+    let (other_key, _, _) = enroll(&client, &database_url, b, a, other).await;
     let wrong = &common::wrong_code(&other_key, unix_now());
     for i in 0..5 {
         let instance = &instances[usize::from(i >= 3)];

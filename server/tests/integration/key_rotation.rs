@@ -26,14 +26,14 @@ async fn key_ids_in_database(app: &TestApp) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotating_the_key_re_encrypts_every_secret_and_logins_go_on() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let confirmed =
         app.call("two-factor/confirm", &[("code", &app_code(&key, unix_now()))], Some(&cookie)).await;
     confirmed.expect_status(StatusCode::OK);
     // Another account is in the middle of its setup: its pending key is rotated too.
-    let bob = app.sign_up("bob@example.org").await;
+    let bob = app.sign_up_confirmed("bob@example.org").await;
     let bobs = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&bob)).await.json();
     let bobs_key = bobs["key"].as_str().unwrap().replace(' ', "");
     // Three secrets, and three mails waiting (two confirmations of sign-ups, one 2FA on).

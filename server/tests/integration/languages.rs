@@ -50,6 +50,7 @@ async fn mails_to(app: &TestApp, mailer: &Mailer, to: &str) -> Vec<Received> {
 /// Turns 2FA on for the account of `cookie`, with requests that name no language; answers the
 /// setup's key.
 async fn turn_on_two_factor(app: &TestApp, cookie: &str) -> String {
+    app.confirm_address(cookie).await;
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(cookie)).await;
     setup.expect_status(StatusCode::OK);
     let key = setup.json()["key"].as_str().unwrap().replace(' ', "");

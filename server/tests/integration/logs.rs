@@ -12,7 +12,8 @@ use app::backend::unix_now;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trace_log_of_setup_and_login_holds_no_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = start(&fresh_database_url(dir.path()).await, dir.path(), "trace");
+    let database_url = fresh_database_url(dir.path()).await;
+    let mut server = start(&database_url, dir.path(), "trace");
     let client = reqwest::Client::new();
     wait_until_up(&client, &mut server).await;
     let email = "ada@example.org";
@@ -21,6 +22,7 @@ async fn a_trace_log_of_setup_and_login_holds_no_secret() {
 
     let signup = call(&client, &server, "signup", &[("email", email), ("password", PASSWORD)], None).await;
     let cookie = signup.cookie.unwrap();
+    common::confirm_address_in(&database_url, email).await;
     secrets.push(cookie.trim_start_matches("session=").into());
     let setup = call(&client, &server, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
     let grouped = setup.json["key"].as_str().unwrap().to_owned();

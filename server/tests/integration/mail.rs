@@ -219,6 +219,7 @@ async fn two_instances_send_each_mail_once() {
         let signup =
             call(&client, instance, "signup", &[("email", &email), ("password", PASSWORD)], None).await;
         let cookie = signup.cookie.unwrap();
+        common::confirm_address_in(&database_url, &email).await;
         let setup =
             call(&client, instance, "two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await;
         let key = setup.json["key"].as_str().unwrap().replace(' ', "");

@@ -97,7 +97,7 @@ async fn a_code_typed_with_a_space_completes_the_login_under_a_new_session_id() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_code_is_accepted_once_the_setup_code_included() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up(EMAIL).await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
     let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let setup_code = app_code(&key, unix_now());

@@ -19,7 +19,7 @@ async fn begin(app: &TestApp, cookie: &str) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn begin_issues_a_pending_secret_with_uri_qr_and_grouped_key() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = begin(&app, &cookie).await;
     let key = setup["key"].as_str().unwrap();
     let groups: Vec<&str> = key.split(' ').collect();
@@ -47,7 +47,7 @@ async fn begin_needs_a_session_and_the_right_password() {
     let anonymous = app.call("two-factor/begin", &[("password", PASSWORD)], None).await;
     anonymous.expect_status(StatusCode::UNAUTHORIZED);
 
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let wrong = app.call("two-factor/begin", &[("password", "not my password")], Some(&cookie)).await;
     wrong.expect_status(StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["message"], "Incorrect password.");
@@ -62,7 +62,7 @@ async fn begin_needs_a_session_and_the_right_password() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
 
     let early = app.call("two-factor/confirm", &[("code", "123456")], Some(&cookie)).await;
     early.expect_status(StatusCode::CONFLICT);
@@ -120,7 +120,7 @@ async fn a_code_from_the_app_turns_2fa_on_with_ten_hashed_backup_codes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_are_accepted_one_step_either_side_and_not_further() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let now = unix_now();
     let setup = authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(now)).await.unwrap();
@@ -154,7 +154,7 @@ async fn codes_are_accepted_one_step_either_side_and_not_further() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pending_secret_expires_after_15_minutes() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let session = app.session_of(&cookie).await;
     let t0 = unix_now();
     let first = authenticator::begin_setup(&app.state, &session, PASSWORD, &Caller::at(t0)).await.unwrap();
@@ -184,7 +184,7 @@ async fn a_pending_secret_expires_after_15_minutes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = begin(&app, &cookie).await;
     let code = app_code(setup["key"].as_str().unwrap(), unix_now());
     let confirmed = app.call("two-factor/confirm", &[("code", &code)], Some(&cookie)).await;
@@ -230,7 +230,7 @@ async fn backup_codes_download_only_for_the_same_session_and_only_briefly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = begin(&app, &cookie).await;
     let key = setup["key"].as_str().unwrap().replace(' ', "");
     let code = app_code(&key, unix_now());
@@ -262,11 +262,11 @@ async fn the_database_holds_neither_the_secret_nor_the_backup_codes_in_clear() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
     let app = TestApp::new().await;
-    let here = app.sign_up("ada@example.org").await;
+    let here = app.sign_up_confirmed("ada@example.org").await;
     let login = app.call("login", &[("email", "ada@example.org"), ("password", PASSWORD)], None).await;
     let elsewhere =
         login.session_cookie().expect("a second session, as another device or a thief would have");
-    let someone_else = app.sign_up("bob@example.org").await;
+    let someone_else = app.sign_up_confirmed("bob@example.org").await;
 
     let setup = begin(&app, &here).await;
     let code = app_code(setup["key"].as_str().unwrap(), unix_now());
@@ -284,7 +284,7 @@ async fn turning_2fa_on_logs_out_every_other_session_of_the_account() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_parallel_confirmations_of_one_session_turn_2fa_on_once() {
     let app = TestApp::new().await;
-    let cookie = app.sign_up("ada@example.org").await;
+    let cookie = app.sign_up_confirmed("ada@example.org").await;
     let setup = begin(&app, &cookie).await;
     let code = app_code(&setup["key"].as_str().unwrap().replace(' ', ""), unix_now());
     let first = app.spawn_call("two-factor/confirm", &[("code", &code)], &cookie);

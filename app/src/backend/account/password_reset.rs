@@ -131,8 +131,10 @@ pub async fn reset(
     }
     let mut tx = db.begin().await?;
     if account.email_confirmed_at.is_none() {
-        // The link proved control of an address the account never proved: it is confirmed now.
+        // The link proved control of an address the account never proved: it is confirmed now,
+        // and its confirmation links have nothing left to do.
         store::users::confirm_email(&mut *tx, account.id, &account.email, now).await?;
+        store::email_links::delete_of_account(&mut *tx, account.id, Purpose::ConfirmEmail).await?;
     }
     // Used up here, so that of two resets through one link only one goes through.
     store::email_links::take(&mut *tx, &token.id(), Purpose::ResetPassword, now)

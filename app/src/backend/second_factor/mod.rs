@@ -85,6 +85,17 @@ pub enum EnrolmentStarted {
     Authenticator(AuthenticatorKey),
 }
 
+/// Only an account that proved its address may put a second factor in front of it: otherwise
+/// whoever signed up with someone else's address could lock the owner out of taking it back
+/// (a reset asks for the second factor).
+fn require_confirmed_address(session: &Session) -> Result<(), AppError> {
+    if session.email_confirmed {
+        Ok(())
+    } else {
+        Err(AppError::EmailNotConfirmed)
+    }
+}
+
 /// Step 1 of a setup: the password again, then what the method needs shown (the app's key).
 pub async fn begin_enrolment(
     state: &AppState,
@@ -93,6 +104,7 @@ pub async fn begin_enrolment(
     password: &str,
     caller: &Caller,
 ) -> Result<EnrolmentStarted, AppError> {
+    require_confirmed_address(session)?;
     match method {
         Method::Authenticator => authenticator::begin_setup(state, session, password, caller)
             .await
@@ -108,6 +120,7 @@ pub async fn finish_enrolment(
     code: &str,
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
+    require_confirmed_address(session)?;
     match method {
         Method::Authenticator => {
             authenticator::confirm_setup(state, session, &AppCode::parse(code)?, caller).await

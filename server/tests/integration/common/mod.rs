@@ -43,6 +43,20 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     format!("{server}/{name}")
 }
 
+/// Marks `email`'s address confirmed in the database of a server process, as its mailed link
+/// would (the link itself is tested in `email_links`): a second factor needs a confirmed address.
+pub async fn confirm_address_in(database_url: &str, email: &str) {
+    sqlx::any::install_default_drivers();
+    let db = sqlx::AnyPool::connect(database_url).await.unwrap();
+    sqlx::query("UPDATE users SET email_confirmed_at = $1 WHERE email = $2")
+        .bind(app::backend::unix_now())
+        .bind(email)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+}
+
 pub fn is_postgres(config: &Config) -> bool {
     config.database_url.starts_with("postgres")
 }
@@ -201,6 +215,23 @@ pub fn urlencode(s: &str) -> String {
 }
 
 impl TestApp {
+    /// Marks the address of the account behind `cookie` confirmed, as its mailed link would
+    /// (the link itself is tested in `email_links`): a second factor needs a confirmed address.
+    pub async fn confirm_address(&self, cookie: &str) {
+        let session = self.session_of(cookie).await;
+        let now = app::backend::unix_now();
+        app::backend::store::users::confirm_email(&self.state.db, session.user_id, &session.email, now)
+            .await
+            .unwrap();
+    }
+
+    /// Signs up and confirms the address; returns the session cookie.
+    pub async fn sign_up_confirmed(&self, email: &str) -> String {
+        let cookie = self.sign_up(email).await;
+        self.confirm_address(&cookie).await;
+        cookie
+    }
+
     /// The server-side session behind a `session=...` cookie.
     pub async fn session_of(&self, cookie: &str) -> app::backend::sessions::Session {
         let value = cookie.split_once('=').map_or(cookie, |(_, value)| value);
@@ -226,7 +257,7 @@ impl TestApp {
     /// Signs up and turns 2FA on. The setup code is the previous step's, so that codes of the
     /// current and next steps are still free for the test's logins.
     pub async fn enroll(&self, email: &str) -> Enrolled {
-        let cookie = self.sign_up(email).await;
+        let cookie = self.sign_up_confirmed(email).await;
         let setup = self.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
         let key = setup["key"].as_str().unwrap().replace(' ', "");
         let code = app_code(&key, app::backend::unix_now() - 30);
