@@ -26,12 +26,12 @@ BACKEND_LAYERS = [
     ("base", "ids, time, caller, state, telemetry (the rest of backend/*.rs)"),
     ("store", "SQL, one module per table"),
     ("session", "sessions, throttle, password_check"),
-    ("mail", "what each mail says, and the outbox"),
+    ("mail", "what each mail says, and the outbox; sms: texted codes and their way out"),
     ("second_factor", "the second factor and its methods"),
     ("account", "the flows of an account"),
     ("upkeep", "cleanup, key rotation"),
 ]
-LAYER_OF_FOLDER = {"crypto": 0, "store": 2, "mail": 4, "second_factor": 5, "account": 6, "upkeep": 7}
+LAYER_OF_FOLDER = {"crypto": 0, "store": 2, "mail": 4, "sms": 4, "second_factor": 5, "account": 6, "upkeep": 7}
 # Files directly in backend/ that are not base.
 LAYER_OF_BACKEND_FILE = {"time": 0, "telemetry": 0, "sessions": 3, "throttle": 3, "password_check": 3}
 ABOVE_BACKEND = {"api", "ui"}

@@ -41,6 +41,10 @@ pub enum AppError {
     LinkInvalid,
     EmailAlreadyConfirmed,
     EmailNotConfirmed,
+    PhoneNumberMissing,
+    PhoneNumberInvalid,
+    PhoneNumberNotMobile,
+    PhoneCountryNotServed { calling_code: u16 },
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -61,6 +65,10 @@ impl AppError {
             | AppError::CodeMissing
             | AppError::CodeMalformed
             | AppError::BackupCodeMalformed
+            | AppError::PhoneNumberMissing
+            | AppError::PhoneNumberInvalid
+            | AppError::PhoneNumberNotMobile
+            | AppError::PhoneCountryNotServed { .. }
             | AppError::BadRequest { .. } => 400,
             AppError::WrongCode | AppError::WrongPassword | AppError::WrongBackupCode => 401,
             AppError::TwoFactorAlreadyOn
@@ -111,6 +119,13 @@ impl AppError {
             AppError::LinkInvalid => td_string!(locale, errors.link_invalid).to_string(),
             AppError::EmailAlreadyConfirmed => td_string!(locale, errors.email_already_confirmed).to_string(),
             AppError::EmailNotConfirmed => td_string!(locale, errors.email_not_confirmed).to_string(),
+            AppError::PhoneNumberMissing => td_string!(locale, errors.phone_number_missing).to_string(),
+            AppError::PhoneNumberInvalid => td_string!(locale, errors.phone_number_invalid).to_string(),
+            AppError::PhoneNumberNotMobile => td_string!(locale, errors.phone_number_not_mobile).to_string(),
+            AppError::PhoneCountryNotServed { calling_code } => fill(
+                td_string!(locale, errors.phone_country_not_served),
+                &[("calling_code", &calling_code.to_string())],
+            ),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -249,6 +264,10 @@ mod tests {
             AppError::LinkInvalid,
             AppError::EmailAlreadyConfirmed,
             AppError::EmailNotConfirmed,
+            AppError::PhoneNumberMissing,
+            AppError::PhoneNumberInvalid,
+            AppError::PhoneNumberNotMobile,
+            AppError::PhoneCountryNotServed { calling_code: 44 },
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

@@ -10,6 +10,8 @@
 //!   `password_check` (the password asked again before a change).
 //! - `mail/`: what each security mail says and when (`notices`), its words and HTML
 //!   (`letters`), and the queue it waits in (`outbox`).
+//! - `sms/`: texted codes: the mobile number (`number`), the words (`text`), and the interface
+//!   every way out (a provider, a folder) implements.
 //! - `second_factor/`: the second factor, one module per method behind one door (`mod.rs`).
 //! - `account/`: the flows of an account: sign-up and login, its address, "Forgot password?",
 //!   a new password and closing, the list of its sessions.
@@ -26,6 +28,7 @@ pub mod mail;
 pub mod password_check;
 pub mod second_factor;
 pub mod sessions;
+pub mod sms;
 pub mod state;
 pub mod store;
 pub mod telemetry;
