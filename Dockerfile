@@ -31,6 +31,7 @@ ENV LEPTOS_SITE_ROOT=/app/site \
     DATABASE_URL=sqlite:///data/webapp.db?mode=rwc \
     WEBAPP_KEY_FILE=/run/secrets/webapp.key \
     WEBAPP_OUTBOX_DIR=/data/outbox \
+    WEBAPP_SMS_OUTBOX_DIR=/data/sms-outbox \
     WEBAPP_LOG_FORMAT=json
 USER nonroot
 EXPOSE 3000

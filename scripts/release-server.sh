@@ -12,6 +12,7 @@ LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
 DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}" \
 WEBAPP_KEY_FILE="$WORK/secret.key" \
 WEBAPP_OUTBOX_DIR="$WORK/outbox" \
+WEBAPP_SMS_OUTBOX_DIR="$WORK/sms-outbox" \
   target/release/server >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -86,6 +86,26 @@ pub struct Config {
     #[arg(long, env = "WEBAPP_OUTBOX_DIR", default_value = "data/outbox")]
     pub outbox_dir: PathBuf,
 
+    /// Where texted codes go: `twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=%2B3197...`
+    /// (Twilio), `cm://PRODUCT_TOKEN@gw.messaging.cm.com?from=WebApp` (CM.com), or the same with
+    /// `twilio+http://` / `cm+http://` for a local test server. Without it, texts are written as
+    /// JSON files to `--sms-outbox-dir`.
+    #[arg(long, env = "WEBAPP_SMS_URL")]
+    pub sms_url: Option<String>,
+
+    /// Folder the texts go to as JSON files when no `--sms-url` is given.
+    #[arg(long, env = "WEBAPP_SMS_OUTBOX_DIR", default_value = "data/sms-outbox")]
+    pub sms_outbox_dir: PathBuf,
+
+    /// Texts the whole server may send a day; past it, sending stops (and is logged) until the
+    /// next day (UTC).
+    #[arg(long, env = "WEBAPP_SMS_DAILY_LIMIT", default_value_t = 1000)]
+    pub sms_daily_limit: u32,
+
+    /// The calling codes texts may go to, comma-separated (`31,32,49`); all when not given.
+    #[arg(long, env = "WEBAPP_SMS_COUNTRIES", value_delimiter = ',')]
+    pub sms_countries: Vec<u16>,
+
     /// On SIGTERM or SIGINT, how long requests in flight may take to finish before the server
     /// exits anyway, in seconds.
     #[arg(long, env = "WEBAPP_SHUTDOWN_GRACE_SECS", default_value_t = 20)]

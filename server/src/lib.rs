@@ -13,6 +13,7 @@ pub mod request_id;
 pub mod rotation;
 pub mod routing;
 pub mod security_headers;
+pub mod sms;
 pub mod storage;
 
 use std::sync::Arc;
@@ -38,18 +39,31 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
     options
 }
 
-/// Opens storage and reads the key: everything a request needs.
-pub async fn app_state(config: &Config) -> Result<AppState, storage::StorageError> {
+/// Why the server cannot start serving.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    #[error(transparent)]
+    Sms(#[from] sms::SmsConfigError),
+}
+
+/// Opens storage, reads the key and readies the way out for texts: everything a request needs.
+pub async fn app_state(config: &Config) -> Result<AppState, StartError> {
     let data_key = storage::load_or_create_key(&config.key_file)?;
+    let texts = sms::sender_from_config(config)?;
     let db = storage::connect(&config.database_url, MAX_DB_CONNECTIONS).await?;
     Ok(AppState {
         db,
+        texts,
         settings: Arc::new(Settings {
             issuer: config.issuer.clone(),
             secure_cookies: config.secure_cookies,
             trusted_proxies: config.trusted_proxies.clone(),
             data_key,
             public_url: config.public_url(),
+            sms_daily_limit: config.sms_daily_limit,
+            sms_calling_codes: config.sms_countries.clone(),
         }),
     })
 }

@@ -92,6 +92,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let db = state.db.clone();
     let mailer = server::mail::Mailer::from_config(&config)?;
     tracing::info!("security mails are sent {}", server::mail::Mailer::describe(&config));
+    tracing::info!("{}", server::sms::describe(&config));
     tokio::spawn(server::delete_expired_periodically(state.db.clone()));
     tokio::spawn(server::mail::deliver_periodically(state.clone(), mailer));
     let app = match config.metrics_addr {

@@ -8,6 +8,8 @@ use sqlx::AnyPool;
 pub struct AppState {
     pub db: AnyPool,
     pub settings: Arc<Settings>,
+    /// Where texted codes go out (a provider, or a folder).
+    pub texts: Arc<dyn super::sms::TextSender>,
 }
 
 pub struct Settings {
@@ -22,6 +24,11 @@ pub struct Settings {
     /// Where people reach the WebApp (`https://host`, no trailing slash): the base of every
     /// link in a mail.
     pub public_url: String,
+    /// Texts the whole server may send a day, over all accounts: the last line against SMS
+    /// pumping.
+    pub sms_daily_limit: u32,
+    /// The calling codes texts may go to (31 for the Netherlands); every one when empty.
+    pub sms_calling_codes: Vec<u16>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -33,6 +40,8 @@ impl std::fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("data_key", &"<redacted>")
             .field("public_url", &self.public_url)
+            .field("sms_daily_limit", &self.sms_daily_limit)
+            .field("sms_calling_codes", &self.sms_calling_codes)
             .finish()
     }
 }

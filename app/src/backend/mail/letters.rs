@@ -255,6 +255,8 @@ mod tests {
             trusted_proxies: Vec::new(),
             data_key: DataKey::generate(1),
             public_url: "https://webapp.example".into(),
+            sms_daily_limit: 1000,
+            sms_calling_codes: Vec::new(),
         }
     }
 

@@ -45,6 +45,7 @@ pub fn start_with(
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env("WEBAPP_KEY_FILE", dir.join("secret.key"))
         .env("WEBAPP_OUTBOX_DIR", dir.join("outbox"))
+        .env("WEBAPP_SMS_OUTBOX_DIR", dir.join("sms-outbox"))
         .env("RUST_LOG", log_filter)
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
