@@ -23,15 +23,15 @@ CRATES = {"crate_app": ROOT / "app" / "src", "crate_server": ROOT / "server" / "
 # except `api` and `ui`, which are above.
 BACKEND_LAYERS = [
     ("crypto", "crypto/, time, telemetry: pure functions and the metrics facade, no SQL"),
-    ("base", "ids, time, caller, state, telemetry (the rest of backend/*.rs)"),
+    ("base", "ids, time, caller, state, telemetry (the rest of backend/*.rs); sms/: a number, a text, the way out"),
     ("store", "SQL, one module per table"),
     ("session", "sessions, throttle, password_check"),
-    ("mail", "what each mail says, and the outbox; sms: texted codes and their way out"),
+    ("mail", "what each mail says, and the outbox"),
     ("second_factor", "the second factor and its methods"),
     ("account", "the flows of an account"),
     ("upkeep", "cleanup, key rotation"),
 ]
-LAYER_OF_FOLDER = {"crypto": 0, "store": 2, "mail": 4, "sms": 4, "second_factor": 5, "account": 6, "upkeep": 7}
+LAYER_OF_FOLDER = {"crypto": 0, "store": 2, "mail": 4, "sms": 1, "second_factor": 5, "account": 6, "upkeep": 7}
 # Files directly in backend/ that are not base.
 LAYER_OF_BACKEND_FILE = {"time": 0, "telemetry": 0, "sessions": 3, "throttle": 3, "password_check": 3}
 ABOVE_BACKEND = {"api", "ui"}

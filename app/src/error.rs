@@ -45,6 +45,8 @@ pub enum AppError {
     PhoneNumberInvalid,
     PhoneNumberNotMobile,
     PhoneCountryNotServed { calling_code: u16 },
+    SmsNumberRefused,
+    SmsNotSent,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -69,6 +71,7 @@ impl AppError {
             | AppError::PhoneNumberInvalid
             | AppError::PhoneNumberNotMobile
             | AppError::PhoneCountryNotServed { .. }
+            | AppError::SmsNumberRefused
             | AppError::BadRequest { .. } => 400,
             AppError::WrongCode | AppError::WrongPassword | AppError::WrongBackupCode => 401,
             AppError::TwoFactorAlreadyOn
@@ -83,7 +86,7 @@ impl AppError {
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::Unreachable | AppError::ServerBusy { .. } => 503,
+            AppError::Unreachable | AppError::ServerBusy { .. } | AppError::SmsNotSent => 503,
             AppError::Internal => 500,
         }
     }
@@ -126,6 +129,8 @@ impl AppError {
                 td_string!(locale, errors.phone_country_not_served),
                 &[("calling_code", &calling_code.to_string())],
             ),
+            AppError::SmsNumberRefused => td_string!(locale, errors.sms_number_refused).to_string(),
+            AppError::SmsNotSent => td_string!(locale, errors.sms_not_sent).to_string(),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -268,6 +273,8 @@ mod tests {
             AppError::PhoneNumberInvalid,
             AppError::PhoneNumberNotMobile,
             AppError::PhoneCountryNotServed { calling_code: 44 },
+            AppError::SmsNumberRefused,
+            AppError::SmsNotSent,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

@@ -48,6 +48,18 @@ pub struct AuthenticatorKey {
     pub expires_at: Option<i64>,
 }
 
+/// A texted code is on its way: where to (masked), when another may be asked for, and how long
+/// this one lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SmsCodeSent {
+    /// The number, all but its last three digits hidden: `•••• ••• 678`.
+    pub to: String,
+    /// Seconds until "Send again" may send another.
+    pub resend_after_secs: i64,
+    pub expires_in_secs: i64,
+}
+
 /// Backup codes, in plain text: only ever in the response that made them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

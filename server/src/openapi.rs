@@ -19,7 +19,7 @@ use app::account::{
     AccountOverview, ActiveSession, AuthLevel, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
 };
 use app::security_events::{SecurityEvent, SecurityEventKind};
-use app::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, TwoFactorStatus};
+use app::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, SmsCodeSent, TwoFactorStatus};
 use app::AppError;
 
 /// What a server function answers when it succeeds.
@@ -104,6 +104,35 @@ const FUNCTIONS: &[Function] = &[
         FullyAuthenticated,
     ),
     f("/api/two-factor/backup-codes", "The backup codes just made, as a file", &[], Text, FullyAuthenticated),
+    f(
+        "/api/two-factor/sms/begin",
+        "SMS setup step 1: the number, and a code texted to it",
+        &[("password", true), ("number", true)],
+        Type("SmsCodeSent"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/sms/resend",
+        "SMS setup: text a new code",
+        &[],
+        Type("SmsCodeSent"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/sms/confirm",
+        "SMS setup step 2: the texted code turns 2FA on",
+        &[("code", true)],
+        Type("BackupCodes"),
+        FullyAuthenticated,
+    ),
+    f("/api/login/sms/send", "Login step 2 by SMS: text a code", &[], Type("SmsCodeSent"), HalfLoggedIn),
+    f(
+        "/api/login/sms",
+        "Login step 2 with the texted code",
+        &[("code", true), ("remember", false)],
+        Type("Viewer"),
+        HalfLoggedIn,
+    ),
     f(
         "/api/login/code",
         "Login step 2 with a code from the app",
@@ -272,6 +301,7 @@ pub fn document() -> &'static OpenApi {
             .schema_from::<ResetLinkInfo>()
             .schema_from::<TwoFactorStatus>()
             .schema_from::<AuthenticatorKey>()
+            .schema_from::<SmsCodeSent>()
             .schema_from::<BackupCodes>()
             .schema_from::<BackupCodeLogin>()
             .schema_from::<SecurityEvent>()

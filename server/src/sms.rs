@@ -106,7 +106,12 @@ struct Folder {
 impl TextSender for Folder {
     fn send<'a>(&'a self, text: &'a Text) -> Sending<'a> {
         Box::pin(async move {
-            let name = format!("{}-{:016x}.json", app::backend::unix_now(), rand::random::<u64>());
+            // Named by the nanosecond, so that the names sort as the texts were sent.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos();
+            let name = format!("{nanos:020}-{:08x}.json", rand::random::<u32>());
             let contents = json!({ "to": text.to.e164(), "body": text.body }).to_string();
             let path = self.dir.join(name);
             tokio::task::spawn_blocking(move || write_private(&path, contents.as_bytes()))

@@ -12,7 +12,7 @@ use crate::account::{
 use crate::error::AppError;
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
-use crate::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, TwoFactorStatus};
+use crate::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, SmsCodeSent, TwoFactorStatus};
 
 /// Who is logged in on this session, if anyone. Open to every caller.
 #[server(prefix = "/api", endpoint = "session")]
@@ -123,9 +123,10 @@ pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
     let caller = context::caller(&state);
-    let method = second_factor::Method::Authenticator;
-    match second_factor::begin_enrolment(&state, &session, method, &password, &caller).await? {
+    let enrolment = second_factor::Enrolment::Authenticator;
+    match second_factor::begin_enrolment(&state, &session, enrolment, &password, &caller).await? {
         second_factor::EnrolmentStarted::Authenticator(key) => Ok(key),
+        second_factor::EnrolmentStarted::Sms(_) => Err(AppError::internal("app setup", "an SMS setup began")),
     }
 }
 
@@ -138,6 +139,50 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppEr
     let session = context::require_fully_authenticated(&state).await?;
     context::forbid_caching();
     let method = second_factor::Method::Authenticator;
+    let codes =
+        second_factor::finish_enrolment(&state, &session, method, &code, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(codes)
+}
+
+/// SMS setup step 1: re-checks the password, keeps the mobile number for this session and texts
+/// a code to it. Fully authenticated; refused while 2FA is on.
+#[server(prefix = "/api", endpoint = "two-factor/sms/begin")]
+pub async fn begin_sms_setup(password: String, number: String) -> Result<SmsCodeSent, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    let caller = context::caller(&state);
+    let enrolment = second_factor::Enrolment::Sms { number: &number };
+    match second_factor::begin_enrolment(&state, &session, enrolment, &password, &caller).await? {
+        second_factor::EnrolmentStarted::Sms(sent) => Ok(sent),
+        second_factor::EnrolmentStarted::Authenticator(_) => {
+            Err(AppError::internal("SMS setup", "an app setup began"))
+        }
+    }
+}
+
+/// "Send again" during an SMS setup: a new code to the number of step 1, after the wait.
+#[server(prefix = "/api", endpoint = "two-factor/sms/resend")]
+pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::sms;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    sms::resend_setup_code(&state, &session, &context::caller(&state)).await
+}
+
+/// SMS setup step 2: the texted code turns 2FA on and returns the ten backup codes, once.
+#[server(prefix = "/api", endpoint = "two-factor/sms/confirm")]
+pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    let method = second_factor::Method::Sms;
     let codes =
         second_factor::finish_enrolment(&state, &session, method, &code, &context::caller(&state)).await?;
     context::renew_device_cookie(&state).await?;
@@ -169,6 +214,34 @@ pub async fn log_in_with_code(code: String, remember: Option<String>) -> Result<
     let caller = context::caller(&state);
     let done =
         login::complete_login(&state, &session, Entered::AppCode(&code), remember.is_some(), &caller).await?;
+    context::set_session_cookie(&state.settings, &done.started.token);
+    context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
+    Ok(done.started.viewer)
+}
+
+/// Login step 2 by SMS: texts a code to the account's number (again, after the wait).
+/// Password-verified sessions only: no anonymous request sends a text.
+#[server(prefix = "/api", endpoint = "login/sms/send")]
+pub async fn send_login_sms() -> Result<SmsCodeSent, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::sms;
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    sms::send_login_code(&state, &session, &context::caller(&state)).await
+}
+
+/// Login step 2 with the texted code. Password-verified sessions only; success starts a fully
+/// authenticated session.
+#[server(prefix = "/api", endpoint = "login/sms")]
+pub async fn log_in_with_sms_code(code: String, remember: Option<String>) -> Result<Viewer, AppError> {
+    use crate::api::context;
+    use crate::backend::{account::login, second_factor::Entered};
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    let caller = context::caller(&state);
+    let done =
+        login::complete_login(&state, &session, Entered::SmsCode(&code), remember.is_some(), &caller).await?;
     context::set_session_cookie(&state.settings, &done.started.token);
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());

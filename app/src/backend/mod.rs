@@ -4,14 +4,13 @@
 //!
 //! - `crypto/`, `time`, `telemetry`: pure functions and the metrics facade. No SQL, no flow.
 //! - the base: `ids` (identifiers that must not be mixed up), `caller` (who is calling, built
-//!   once per request), `state` (the database and the settings).
+//!   once per request), `state` (the database, the settings and the way out for texts), `sms/`
+//!   (a mobile number, a texted code's words, and the interface every way out implements).
 //! - `store/`: one module per table or group of tables, the only place their SQL lives.
 //! - `sessions` (lifetimes, the authentication epoch), `throttle` (guessing limits),
 //!   `password_check` (the password asked again before a change).
 //! - `mail/`: what each security mail says and when (`notices`), its words and HTML
 //!   (`letters`), and the queue it waits in (`outbox`).
-//! - `sms/`: texted codes: the mobile number (`number`), the words (`text`), and the interface
-//!   every way out (a provider, a folder) implements.
 //! - `second_factor/`: the second factor, one module per method behind one door (`mod.rs`).
 //! - `account/`: the flows of an account: sign-up and login, its address, "Forgot password?",
 //!   a new password and closing, the list of its sessions.

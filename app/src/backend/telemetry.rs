@@ -43,6 +43,13 @@ pub fn backup_code_used() {
     metrics::counter!("webapp_backup_codes_used_total").increment(1);
 }
 
+/// A text handed to the way out, or not: `sent`, `refused` (the provider would not deliver to
+/// the number), `failed` (down, rate limited, misconfigured), `over_budget` (the server's daily
+/// budget is spent).
+pub fn sms(outcome: &'static str) {
+    metrics::counter!("webapp_sms_total", "outcome" => outcome).increment(1);
+}
+
 pub fn setup_started() {
     metrics::counter!("webapp_two_factor_setups_total", "step" => "started").increment(1);
 }

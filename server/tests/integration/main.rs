@@ -24,6 +24,7 @@ mod operations;
 mod page_rendering;
 mod plain_forms;
 mod security_proofs;
+mod sms;
 mod sms_providers;
 mod throttling;
 mod two_factor_login;

@@ -22,6 +22,8 @@ fn protected_endpoints() -> Vec<String> {
         "/api/language",
         "/api/login/code",
         "/api/login/backup-code",
+        "/api/login/sms/send",
+        "/api/login/sms",
     ];
     let mut all: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
@@ -43,8 +45,14 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         .session_cookie()
         .unwrap();
     let endpoints = protected_endpoints();
-    assert_eq!(endpoints.len(), 17, "{endpoints:?}");
-    let form = [("password", PASSWORD), ("code", "123456"), ("current_password", PASSWORD), ("id", "x")];
+    assert_eq!(endpoints.len(), 20, "{endpoints:?}");
+    let form = [
+        ("password", PASSWORD),
+        ("code", "123456"),
+        ("current_password", PASSWORD),
+        ("id", "x"),
+        ("number", "0612345678"),
+    ];
     for path in &endpoints {
         let endpoint = path.trim_start_matches("/api/");
         let anonymous = app.call(endpoint, &form, None).await;
@@ -56,7 +64,7 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
     }
     // The login's second step is the one thing a half-logged-in session reaches; a logged-out
     // caller reaches neither step two.
-    for endpoint in ["login/code", "login/backup-code"] {
+    for endpoint in ["login/code", "login/backup-code", "login/sms/send", "login/sms"] {
         let anonymous = app.call(endpoint, &form, None).await;
         anonymous.expect_status_for(StatusCode::UNAUTHORIZED, endpoint);
     }

@@ -117,7 +117,10 @@ pub async fn close_account(
     Ok(ClosedAccount {
         email: account.email,
         sessions: count("sessions"),
-        two_factor_secrets: count("totp_credentials") + count("totp_pending"),
+        two_factor_secrets: count("totp_credentials")
+            + count("totp_pending")
+            + count("sms_numbers")
+            + count("sms_pending_numbers"),
         backup_codes: count("backup_codes"),
         remembered_browsers: count("remembered_browsers"),
         security_events: count("security_events"),

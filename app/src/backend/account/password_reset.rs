@@ -126,7 +126,7 @@ pub async fn reset(
     let hash = passwords::hash(new_password.to_owned(), Share::AccountHolder).await?;
     if second_factor_counts(&account) {
         let typed = second_factor.unwrap_or_default();
-        let holder = Holder { user_id: account.id, epoch: account.auth_epoch };
+        let holder = Holder { user_id: account.id, epoch: account.auth_epoch, session: None };
         second_factor::consume(state, holder, Entered::guess(typed)?, caller).await?;
     }
     let mut tx = db.begin().await?;

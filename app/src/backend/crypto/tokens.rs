@@ -19,10 +19,14 @@ pub fn random_token() -> String {
 /// SHA-256 of `value`, lowercase hex. Every request with a session cookie computes one: written
 /// out by hand, since a `format!` per byte cost more than the hash itself (callgrind).
 pub fn sha256_hex(value: &str) -> String {
+    hex(&Sha256::digest(value.as_bytes()))
+}
+
+/// `bytes` as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(value.as_bytes());
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for byte in digest {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
         hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
         hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }

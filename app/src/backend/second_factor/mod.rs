@@ -2,6 +2,7 @@
 //! reset, a change to the account) use and nothing else of this folder.
 //!
 //! - `authenticator`: a code from an authenticator app (RFC 6238 TOTP).
+//! - `sms`: a code texted to the account's mobile number.
 //! - `backup_codes`: ten single-use codes, made with the first method; the fallback of every
 //!   method, not a method of its own.
 //! - `changes`: new backup codes, the key again for another smartphone, turning 2FA off.
@@ -16,6 +17,7 @@ pub mod backup_codes;
 pub mod changes;
 mod proof;
 pub mod remembered;
+pub mod sms;
 
 use sqlx::{AnyConnection, AnyPool};
 
@@ -27,16 +29,17 @@ use crate::backend::sessions::Session;
 use crate::backend::store;
 use crate::backend::{telemetry, AppState};
 use crate::error::AppError;
-use crate::two_factor::{AuthenticatorKey, BackupCodes, TwoFactorStatus};
+use crate::two_factor::{AuthenticatorKey, BackupCodes, SmsCodeSent, TwoFactorStatus};
 
 /// A second factor an account can turn on. Backup codes come with each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Authenticator,
+    Sms,
 }
 
 impl Method {
-    pub const ALL: [Method; 1] = [Method::Authenticator];
+    pub const ALL: [Method; 2] = [Method::Authenticator, Method::Sms];
 }
 
 /// The methods the account has turned on.
@@ -45,6 +48,7 @@ pub async fn methods(db: &AnyPool, user_id: UserId) -> Result<Vec<Method>, AppEr
     for method in Method::ALL {
         let is_on = match method {
             Method::Authenticator => authenticator::is_on(db, user_id).await?,
+            Method::Sms => sms::is_on(db, user_id).await?,
         };
         if is_on {
             on.push(method);
@@ -61,7 +65,10 @@ pub async fn is_on(db: &AnyPool, user_id: UserId) -> Result<bool, AppError> {
 /// What the Security section shows: whether 2FA is on, since when, and how many backup codes
 /// are left.
 pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
-    let (enabled_since, backup_codes_left) = store::totp::status(db, user_id).await?;
+    let (app_since, backup_codes_left) = store::totp::status(db, user_id).await?;
+    let sms_since = store::sms::number(db, user_id).await?.map(|number| number.created_at);
+    // The first method turned on; the other, when added, is a fallback.
+    let enabled_since = app_since.into_iter().chain(sms_since).min();
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
         enabled_since,
@@ -75,6 +82,7 @@ pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), A
     for method in Method::ALL {
         match method {
             Method::Authenticator => authenticator::remove(tx, user_id).await?,
+            Method::Sms => sms::remove(tx, user_id).await?,
         }
     }
     backup_codes::remove_all(tx, user_id).await
@@ -83,6 +91,14 @@ pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), A
 /// The first step of turning a method on, as its setup shows it.
 pub enum EnrolmentStarted {
     Authenticator(AuthenticatorKey),
+    Sms(SmsCodeSent),
+}
+
+/// What a setup starts from: the method, with what it needs typed (a number for SMS).
+#[derive(Debug, Clone, Copy)]
+pub enum Enrolment<'a> {
+    Authenticator,
+    Sms { number: &'a str },
 }
 
 /// Only an account that proved its address may put a second factor in front of it: otherwise
@@ -96,19 +112,23 @@ fn require_confirmed_address(session: &Session) -> Result<(), AppError> {
     }
 }
 
-/// Step 1 of a setup: the password again, then what the method needs shown (the app's key).
+/// Step 1 of a setup: the password again, then what the method needs shown (the app's key, or
+/// where the first code was texted).
 pub async fn begin_enrolment(
     state: &AppState,
     session: &Session,
-    method: Method,
+    enrolment: Enrolment<'_>,
     password: &str,
     caller: &Caller,
 ) -> Result<EnrolmentStarted, AppError> {
     require_confirmed_address(session)?;
-    match method {
-        Method::Authenticator => authenticator::begin_setup(state, session, password, caller)
+    match enrolment {
+        Enrolment::Authenticator => authenticator::begin_setup(state, session, password, caller)
             .await
             .map(EnrolmentStarted::Authenticator),
+        Enrolment::Sms { number } => {
+            sms::begin_setup(state, session, password, number, caller).await.map(EnrolmentStarted::Sms)
+        }
     }
 }
 
@@ -125,6 +145,7 @@ pub async fn finish_enrolment(
         Method::Authenticator => {
             authenticator::confirm_setup(state, session, &AppCode::parse(code)?, caller).await
         }
+        Method::Sms => sms::confirm_setup(state, session, &AppCode::parse(code)?, caller).await,
     }
 }
 
@@ -141,14 +162,24 @@ pub async fn consume(
     let proof = Proof::parse(entered).inspect_err(|error| {
         let method = match entered {
             Entered::AppCode(_) => "app_code",
+            Entered::SmsCode(_) => "sms_code",
             Entered::BackupCode(_) => "backup_code",
         };
         telemetry::second_factor::<()>(method, &Err(error.clone()));
     })?;
     match proof {
+        // Six digits where no method was named: the app's code, or the texted one for an
+        // account that has only SMS.
+        Proof::AppCode(code)
+            if !authenticator::is_on(&state.db, holder.user_id).await?
+                && sms::is_on(&state.db, holder.user_id).await? =>
+        {
+            sms::consume_sms_code(state, &holder, &code, caller).await.map(|_| None)
+        }
         Proof::AppCode(code) => {
             authenticator::consume_app_code(state, holder, &code, caller).await.map(|_| None)
         }
+        Proof::SmsCode(code) => sms::consume_sms_code(state, &holder, &code, caller).await.map(|_| None),
         Proof::BackupCode(code) => {
             backup_codes::consume_backup_code(state, holder, &code, caller).await.map(Some)
         }

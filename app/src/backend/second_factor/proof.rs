@@ -2,22 +2,24 @@
 //! methods take, and whose factor it is checked for.
 
 use crate::backend::crypto::backup_codes;
-use crate::backend::ids::{AuthEpoch, UserId};
+use crate::backend::ids::{AuthEpoch, SessionId, UserId};
 use crate::backend::sessions::Session;
 use crate::error::AppError;
 use crate::two_factor::normalize_code;
 
-/// Whose second factor is checked: the account, and the authentication epoch its guessing
-/// limits are counted under.
-#[derive(Debug, Clone, Copy)]
+/// Whose second factor is checked: the account, the authentication epoch its guessing limits
+/// are counted under, and the session asking, when there is one (a texted code belongs to the
+/// session it was sent to).
+#[derive(Debug, Clone)]
 pub struct Holder {
     pub user_id: UserId,
     pub epoch: AuthEpoch,
+    pub session: Option<SessionId>,
 }
 
 impl From<&Session> for Holder {
     fn from(session: &Session) -> Self {
-        Holder { user_id: session.user_id, epoch: session.epoch }
+        Holder { user_id: session.user_id, epoch: session.epoch, session: Some(session.id.clone()) }
     }
 }
 
@@ -25,6 +27,8 @@ impl From<&Session> for Holder {
 #[derive(Clone, Copy)]
 pub enum Entered<'a> {
     AppCode(&'a str),
+    /// A code texted to the session (for an account with both the app and SMS).
+    SmsCode(&'a str),
     BackupCode(&'a str),
 }
 
@@ -45,6 +49,7 @@ impl<'a> Entered<'a> {
 #[derive(Debug)]
 pub enum Proof {
     AppCode(AppCode),
+    SmsCode(AppCode),
     BackupCode(BackupCode),
 }
 
@@ -52,6 +57,7 @@ impl Proof {
     pub fn parse(entered: Entered<'_>) -> Result<Self, AppError> {
         match entered {
             Entered::AppCode(typed) => Ok(Proof::AppCode(AppCode(normalize_code(typed)?))),
+            Entered::SmsCode(typed) => Ok(Proof::SmsCode(AppCode(normalize_code(typed)?))),
             Entered::BackupCode(typed) => backup_codes::normalize(typed)
                 .map(|canonical| Proof::BackupCode(BackupCode(canonical)))
                 .ok_or(AppError::BackupCodeMalformed),

@@ -25,9 +25,12 @@ pub async fn mark<'e>(
 }
 
 /// The tables holding rows of an account by its `user_id`, children before parents.
-pub const TABLES_BY_USER: [&str; 9] = [
+pub const TABLES_BY_USER: [&str; 12] = [
     "backup_code_downloads",
     "totp_pending",
+    "sms_codes",
+    "sms_pending_numbers",
+    "sms_numbers",
     "sessions",
     "totp_credentials",
     "backup_codes",

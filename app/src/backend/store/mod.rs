@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod remembered_browsers;
 pub mod security_events;
 pub mod sessions;
+pub mod sms;
 pub mod totp;
 pub mod users;
 

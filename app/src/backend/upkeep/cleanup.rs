@@ -41,5 +41,9 @@ pub async fn delete_expired(db: &AnyPool, now: i64) -> Result<u64, AppError> {
         // No older copy of a closed account's address stays behind in SQLite's log.
         store::closing::scrub(db).await?;
     }
-    Ok(sessions + pending + downloads + counters + links + remembered + closed_mail)
+    // Texted codes: a code row counts its session's texts, so it goes a day after it died.
+    let sms = store::sms::delete_old_codes(db, now - DAY_SECS).await?
+        + store::sms::delete_expired_pending_numbers(db, now - PENDING_SECRET_SECS).await?
+        + store::sms::delete_old_sends(db, now.div_euclid(DAY_SECS) - 1).await?;
+    Ok(sessions + pending + downloads + counters + links + remembered + closed_mail + sms)
 }

@@ -6,6 +6,7 @@ use crate::backend::crypto::sealing::{self, DataKey};
 use crate::backend::mail::outbox::mail_context;
 use crate::backend::second_factor::authenticator::secret_context;
 use crate::backend::second_factor::backup_codes::downloads_context;
+use crate::backend::second_factor::sms::number_context;
 use crate::backend::store;
 use crate::error::AppError;
 
@@ -24,6 +25,18 @@ pub async fn reseal_all(db: &AnyPool, old: &DataKey, new: &DataKey) -> Result<u6
     for pending in store::totp::all_pending(&mut *tx).await? {
         if let Some(resealed) = resealed(old, new, &pending.secret, &secret_context(pending.user_id))? {
             store::totp::set_pending_secret(&mut *tx, &pending.session_id, &resealed).await?;
+            changed += 1;
+        }
+    }
+    for row in store::sms::all_numbers(&mut *tx).await? {
+        if let Some(resealed) = resealed(old, new, &row.number, &number_context(row.user_id))? {
+            store::sms::set_number(&mut *tx, row.user_id, &resealed).await?;
+            changed += 1;
+        }
+    }
+    for row in store::sms::all_pending_numbers(&mut *tx).await? {
+        if let Some(resealed) = resealed(old, new, &row.number, &number_context(row.user_id))? {
+            store::sms::reseal_pending_number(&mut *tx, &row.session_id, &resealed).await?;
             changed += 1;
         }
     }

@@ -1,0 +1,369 @@
+//! SMS as the second method: setup and login by a texted code, through the API, with the texts
+//! read from the SMS outbox folder as a phone would receive them; every rule of a code and every
+//! limit against SMS pumping. On SQLite and, with TEST_POSTGRES_URL, on PostgreSQL.
+
+use http::StatusCode;
+
+use crate::common::{server_fn_request, Reply, TestApp, PASSWORD};
+use app::backend::caller::Caller;
+use app::backend::second_factor::{self, sms, Entered};
+use app::backend::unix_now;
+use app::error::AppError;
+
+const EMAIL: &str = "texted@example.org";
+const NUMBER: &str = "06 12345678";
+
+/// The texts the server wrote for `e164`, oldest first: (body, code).
+fn texts_to(app: &TestApp, e164: &str) -> Vec<(String, String)> {
+    let Ok(dir) = std::fs::read_dir(&app.config.sms_outbox_dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = dir.map(|f| f.unwrap().path()).collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| serde_json::from_slice::<serde_json::Value>(&std::fs::read(path).unwrap()).unwrap())
+        .filter(|text| text["to"] == e164)
+        .map(|text| {
+            let body = text["body"].as_str().unwrap().to_owned();
+            let code = body.rsplit('#').next().unwrap().to_owned();
+            (body, code)
+        })
+        .collect()
+}
+
+fn last_code(app: &TestApp) -> String {
+    texts_to(app, "+31612345678").pop().expect("a text was sent").1
+}
+
+/// Signs up, confirms the address and turns SMS on; answers the session cookie and the backup
+/// codes.
+async fn enroll_by_sms(app: &TestApp, email: &str) -> (String, Vec<String>) {
+    let cookie = app.sign_up_confirmed(email).await;
+    let begun =
+        app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&cookie)).await;
+    begun.expect_status(StatusCode::OK);
+    let confirmed = app.call("two-factor/sms/confirm", &[("code", &last_code(app))], Some(&cookie)).await;
+    confirmed.expect_status(StatusCode::OK);
+    (cookie, serde_json::from_value(confirmed.json()["codes"].clone()).unwrap())
+}
+
+/// Logs in with the password: the half-logged-in session's cookie.
+async fn password_step(app: &TestApp, email: &str) -> String {
+    let login = app.call("login", &[("email", email), ("password", PASSWORD)], None).await;
+    login.expect_status(StatusCode::OK);
+    assert_eq!(login.json()["level"], "password_verified");
+    login.session_cookie().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_article_with_sms_chosen_then_a_login_by_texted_code() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    let begun =
+        app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&cookie)).await;
+    begun.expect_status(StatusCode::OK);
+    assert_eq!(
+        begun.json(),
+        serde_json::json!({"to": "•••• ••• 678", "resend_after_secs": 30, "expires_in_secs": 300})
+    );
+    let (body, code) = texts_to(&app, "+31612345678").pop().unwrap();
+    let host =
+        app.state.settings.public_url.split("://").nth(1).unwrap().split(':').next().unwrap().to_owned();
+    assert_eq!(body, format!("{code} is your WebApp code. It expires in 5 minutes.\n\n@{host} #{code}"));
+    let confirmed = app.call("two-factor/sms/confirm", &[("code", &code)], Some(&cookie)).await;
+    confirmed.expect_status(StatusCode::OK);
+    assert_eq!(confirmed.json()["codes"].as_array().unwrap().len(), 10);
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await;
+    assert_eq!(status.json()["enabled"], true, "{}", status.body);
+
+    app.call("logout", &[], Some(&cookie)).await;
+    let half = password_step(&app, EMAIL).await;
+    app.call("account", &[], Some(&half)).await.expect_status(StatusCode::FORBIDDEN);
+    let sent = app.call("login/sms/send", &[], Some(&half)).await;
+    sent.expect_status(StatusCode::OK);
+    assert_eq!(sent.json()["to"], "•••• ••• 678");
+    let code = last_code(&app);
+    let done = app.call("login/sms", &[("code", &code)], Some(&half)).await;
+    done.expect_status(StatusCode::OK);
+    assert_eq!(done.json()["level"], "fully_authenticated");
+
+    // Accepted once: the same code, on a new login, is wrong.
+    let again = password_step(&app, EMAIL).await;
+    app.call("login/sms", &[("code", &code)], Some(&again))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "a used code");
+    // The plain code prompt takes the texted code too (the account has no app).
+    app.call("login/sms/send", &[], Some(&again)).await.expect_status(StatusCode::OK);
+    app.call("login/code", &[("code", &last_code(&app))], Some(&again))
+        .await
+        .expect_status_for(StatusCode::OK, "the texted code at the plain prompt");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dutch_account_gets_its_text_in_dutch() {
+    let app = TestApp::new().await;
+    let mut signup = server_fn_request("signup", &[("email", EMAIL), ("password", PASSWORD)], None);
+    signup.headers_mut().insert(http::header::ACCEPT_LANGUAGE, "nl-NL,nl;q=0.9".parse().unwrap());
+    let signup = Reply::read(app.send(signup).await).await;
+    signup.expect_status(StatusCode::OK);
+    let cookie = signup.session_cookie().unwrap();
+    app.confirm_address(&cookie).await;
+    // The request names no language: the text is in the account's.
+    app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&cookie))
+        .await
+        .expect_status(StatusCode::OK);
+    let (body, code) = texts_to(&app, "+31612345678").pop().unwrap();
+    assert!(body.starts_with(&format!("{code} is je WebApp-code. Hij verloopt over 5 minuten.")), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_mobile_number_is_taken_and_nothing_is_sent_to_another() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    for (typed, error) in [
+        ("", "phone_number_missing"),
+        ("12", "phone_number_invalid"),
+        ("0900 1234567", "phone_number_not_mobile"),
+        ("0800 1234", "phone_number_not_mobile"),
+        ("085 123 4567", "phone_number_not_mobile"),
+    ] {
+        let refused = app
+            .call("two-factor/sms/begin", &[("password", PASSWORD), ("number", typed)], Some(&cookie))
+            .await;
+        refused.expect_status_for(StatusCode::BAD_REQUEST, typed);
+        assert_eq!(refused.json()["error"], error, "{typed}: {}", refused.body);
+    }
+    assert!(std::fs::read_dir(&app.config.sms_outbox_dir).unwrap().next().is_none(), "no text went out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_countries_served_get_texts() {
+    let app = TestApp::with_config(|c| c.sms_countries = vec![32, 49]).await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    let refused =
+        app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&cookie)).await;
+    refused.expect_status(StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["error"], "phone_country_not_served");
+    assert_eq!(refused.json()["calling_code"], 31);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_anonymous_or_half_set_up_request_sends_a_text() {
+    let app = TestApp::new().await;
+    app.call("login/sms/send", &[], None).await.expect_status(StatusCode::UNAUTHORIZED);
+    // An account without SMS, past its password: nothing to send to.
+    app.enroll("app-only@example.org").await;
+    let half = password_step(&app, "app-only@example.org").await;
+    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::CONFLICT);
+    // Setup re-checks the password before any text.
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    app.call("two-factor/sms/begin", &[("password", "not the password"), ("number", NUMBER)], Some(&cookie))
+        .await
+        .expect_status(StatusCode::UNAUTHORIZED);
+    // An unconfirmed address sets nothing up.
+    let unconfirmed = app.sign_up("unconfirmed@example.org").await;
+    app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&unconfirmed))
+        .await
+        .expect_status(StatusCode::FORBIDDEN);
+    assert!(texts_to(&app, "+31612345678").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_belongs_to_the_session_it_was_sent_to_and_lives_five_minutes() {
+    let app = TestApp::new().await;
+    enroll_by_sms(&app, EMAIL).await;
+    let first = password_step(&app, EMAIL).await;
+    let second = password_step(&app, EMAIL).await;
+    app.call("login/sms/send", &[], Some(&first)).await.expect_status(StatusCode::OK);
+    let code = last_code(&app);
+    app.call("login/sms", &[("code", &code)], Some(&second))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "another session's code");
+
+    let session = app.session_of(&first).await;
+    let expired = Caller::at(unix_now() + 301);
+    let late = second_factor::consume(&app.state, &session, Entered::SmsCode(&code), &expired).await;
+    assert_eq!(late, Err(AppError::WrongCode), "a code past its 5 minutes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_dies_at_its_fifth_wrong_try() {
+    let app = TestApp::new().await;
+    enroll_by_sms(&app, EMAIL).await;
+    let half = password_step(&app, EMAIL).await;
+    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
+    let code = last_code(&app);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let session = app.session_of(&half).await;
+    let now = unix_now();
+    for i in 0..5 {
+        // Past each guessing delay, within the code's life.
+        let at = Caller::at(now + i * 60);
+        let guess = second_factor::consume(&app.state, &session, Entered::SmsCode(wrong), &at).await;
+        assert_eq!(guess, Err(AppError::WrongCode), "guess {i}");
+    }
+    let right =
+        second_factor::consume(&app.state, &session, Entered::SmsCode(&code), &Caller::at(now + 299)).await;
+    assert_eq!(right, Err(AppError::WrongCode), "the right code after five wrong tries");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_again_waits_longer_each_time_and_a_new_code_replaces_the_old() {
+    let app = TestApp::new().await;
+    enroll_by_sms(&app, EMAIL).await;
+    let half = password_step(&app, EMAIL).await;
+    let session = app.session_of(&half).await;
+    let now = unix_now();
+    let first = sms::send_login_code(&app.state, &session, &Caller::at(now)).await.unwrap();
+    assert_eq!(first.resend_after_secs, 30);
+    let old_code = last_code(&app);
+    let too_soon = sms::send_login_code(&app.state, &session, &Caller::at(now + 29)).await;
+    assert_eq!(too_soon, Err(AppError::TooManyAttempts { retry_after_secs: 1 }));
+    let second = sms::send_login_code(&app.state, &session, &Caller::at(now + 30)).await.unwrap();
+    assert_eq!(second.resend_after_secs, 60, "the wait doubles");
+    let new_code = last_code(&app);
+    if new_code != old_code {
+        let old =
+            second_factor::consume(&app.state, &session, Entered::SmsCode(&old_code), &Caller::at(now + 31))
+                .await;
+        assert_eq!(old, Err(AppError::WrongCode), "the code before the new one");
+    }
+    let new =
+        second_factor::consume(&app.state, &session, Entered::SmsCode(&new_code), &Caller::at(now + 92))
+            .await;
+    assert_eq!(new, Ok(None));
+}
+
+/// Sends login texts from new sessions, each past the wait, until one is refused; answers how
+/// many went and the refusal.
+async fn send_until_refused(app: &TestApp, email: &str, ip: &str, start: i64) -> (usize, AppError) {
+    for sent in 0..200 {
+        let half = password_step(app, email).await;
+        let session = app.session_of(&half).await;
+        let caller = Caller { ip: Some(ip.to_owned()), ..Caller::at(start + sent as i64) };
+        if let Err(refusal) = sms::send_login_code(&app.state, &session, &caller).await {
+            return (sent, refusal);
+        }
+    }
+    panic!("no limit was reached");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn texts_are_limited_per_session_account_number_client_and_server() {
+    // Per session: five texts at most.
+    let app = TestApp::new().await;
+    enroll_by_sms(&app, EMAIL).await;
+    let half = password_step(&app, EMAIL).await;
+    let session = app.session_of(&half).await;
+    let mut at = unix_now();
+    for i in 0..5 {
+        sms::send_login_code(&app.state, &session, &Caller::at(at))
+            .await
+            .unwrap_or_else(|e| panic!("text {i}: {e}"));
+        at += sms::wait_after(i + 1);
+    }
+    let sixth = sms::send_login_code(&app.state, &session, &Caller::at(at)).await;
+    assert!(matches!(sixth, Err(AppError::TooManyAttempts { .. })), "{sixth:?}");
+
+    // Per account a day (the setup's text and the five above count).
+    let (sent, refusal) = send_until_refused(&app, EMAIL, "198.51.100.1", at).await;
+    assert_eq!(sent as i64 + 6, sms::SENDS_PER_ACCOUNT_A_DAY);
+    assert!(matches!(refusal, AppError::TooManyAttempts { .. }), "{refusal:?}");
+
+    // Per number a day, whatever the account.
+    let app = TestApp::new().await;
+    let mut total = 0;
+    for i in 0..3 {
+        let email = format!("holder{i}@example.org");
+        enroll_by_sms(&app, &email).await;
+        total += 1;
+        let (sent, refusal) =
+            send_until_refused(&app, &email, &format!("198.51.100.{}", 10 + i), unix_now()).await;
+        total += sent;
+        if total as i64 >= sms::SENDS_PER_NUMBER_A_DAY {
+            assert!(matches!(refusal, AppError::TooManyAttempts { .. }), "{refusal:?}");
+            break;
+        }
+    }
+    assert_eq!(total as i64, sms::SENDS_PER_NUMBER_A_DAY, "texts to one number over all accounts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn texts_are_limited_per_client_address() {
+    let app = TestApp::new().await;
+    let mut sent = 0;
+    for i in 0..4 {
+        let email = format!("client{i}@example.org");
+        let cookie = app.sign_up_confirmed(&email).await;
+        // A number of its own per account: only the client address is shared.
+        let number = format!("06 1234567{i}");
+        let e164 = format!("+3161234567{i}");
+        let begun = app
+            .call("two-factor/sms/begin", &[("password", PASSWORD), ("number", &number)], Some(&cookie))
+            .await;
+        begun.expect_status(StatusCode::OK);
+        let code = texts_to(&app, &e164).pop().unwrap().1;
+        app.call("two-factor/sms/confirm", &[("code", &code)], Some(&cookie))
+            .await
+            .expect_status(StatusCode::OK);
+        let (more, refusal) = send_until_refused(&app, &email, "203.0.113.9", unix_now()).await;
+        sent += more;
+        if !matches!(refusal, AppError::TooManyAttempts { .. }) || sent as i64 >= sms::SENDS_PER_CLIENT_A_DAY
+        {
+            break;
+        }
+    }
+    assert_eq!(sent as i64, sms::SENDS_PER_CLIENT_A_DAY, "texts asked for from one client address");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_daily_budget_stops_all_texts() {
+    let app = TestApp::with_config(|c| c.sms_daily_limit = 3).await;
+    enroll_by_sms(&app, EMAIL).await;
+    let (sent, refusal) = send_until_refused(&app, EMAIL, "198.51.100.1", unix_now()).await;
+    assert_eq!(sent + 1, 3, "the setup's text and two more");
+    assert_eq!(refusal, AppError::SmsNotSent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_that_fails_gives_a_clear_503_and_leaves_no_code() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let app = TestApp::with_config(|c| {
+        c.sms_url = Some(format!("twilio+http://AC1:token@{closed}?from=%2B3197010000000"))
+    })
+    .await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    let failed =
+        app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", NUMBER)], Some(&cookie)).await;
+    failed.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(failed.json()["error"], "sms_not_sent");
+    assert!(failed.json()["message"].as_str().unwrap().contains("backup code"), "{}", failed.body);
+    let session = app.session_of(&cookie).await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_codes WHERE session_id = $1")
+        .bind(session.id.as_str())
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "no code that was never sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_texted_codes_count_in_the_accounts_guessing_limit() {
+    let app = TestApp::new().await;
+    enroll_by_sms(&app, EMAIL).await;
+    let half = password_step(&app, EMAIL).await;
+    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
+    let code = last_code(&app);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(app.call("login/sms", &[("code", wrong)], Some(&half)).await.status);
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // Another session of the account meets the same limit.
+    let other = password_step(&app, EMAIL).await;
+    app.call("login/sms", &[("code", &code)], Some(&other))
+        .await
+        .expect_status_for(StatusCode::TOO_MANY_REQUESTS, "another session");
+}
