@@ -32,3 +32,30 @@ export async function waitForLink(email, subject) {
   }
   throw new Error(`no mail "${subject}" to ${email} in ${outbox} within 15 s`);
 }
+
+/** The texts the server wrote to its SMS outbox folder (SMS_OUTBOX_DIR), oldest first. */
+function textsTo(e164) {
+  const folder = process.env.SMS_OUTBOX_DIR ?? "";
+  if (folder === "") throw new Error("SMS_OUTBOX_DIR must name the server's SMS outbox folder");
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")))
+    .filter((text) => text.to === e164)
+    .map((text) => text.body);
+}
+
+/** How many texts `e164` has had: read before an action that sends one, for `nextTextTo`. */
+export function textCount(e164) {
+  return textsTo(e164).length;
+}
+
+/** Waits (15 s at most) for the text to `e164` after the first `seen`; answers its body. */
+export async function nextTextTo(e164, seen) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const texts = textsTo(e164);
+    if (texts.length > seen) return texts[seen];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no new text to ${e164} within 15 s`);
+}

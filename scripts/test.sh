@@ -75,7 +75,7 @@ source scripts/release-server.sh
 
 status=0
 curl -fsS "$BASE/metrics" >"$WORK/metrics-before.txt"
-(cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" npx playwright test) || status=$?
+(cd end2end && BASE_URL="$BASE" OUTBOX_DIR="$WORK/outbox" SMS_OUTBOX_DIR="$WORK/sms-outbox" npx playwright test) || status=$?
 curl -fsS "$BASE/metrics" >"$WORK/metrics-after.txt"
 
 echo "== What /metrics saw move during the browser tests"

@@ -60,6 +60,18 @@ pub struct SmsCodeSent {
     pub expires_in_secs: i64,
 }
 
+/// The ways a half-logged-in session may give its second factor: the code prompt offers them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SecondFactorChoice {
+    /// A code from the authenticator app.
+    pub app: bool,
+    /// A texted code: the number it goes to, masked (`•••• ••• 678`).
+    pub sms_to: Option<String>,
+    /// Whether a texted code for this session is live now (sent, not yet used or expired).
+    pub sms_code_sent: bool,
+}
+
 /// Backup codes, in plain text: only ever in the response that made them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -89,6 +101,12 @@ pub struct TwoFactorStatus {
     /// Unix seconds, when enabled.
     pub enabled_since: Option<i64>,
     pub backup_codes_left: u32,
+    /// Whether the authenticator app is a method of the account.
+    #[serde(default)]
+    pub app: bool,
+    /// The number texted codes go to, masked (`•••• ••• 678`), when SMS is a method.
+    #[serde(default)]
+    pub sms_to: Option<String>,
 }
 
 /// `ISSUER-backup-codes-YYYY-MM-DD.txt`, with anything unsafe in a file name replaced.

@@ -19,7 +19,9 @@ use app::account::{
     AccountOverview, ActiveSession, AuthLevel, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
 };
 use app::security_events::{SecurityEvent, SecurityEventKind};
-use app::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, SmsCodeSent, TwoFactorStatus};
+use app::two_factor::{
+    AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus,
+};
 use app::AppError;
 
 /// What a server function answers when it succeeds.
@@ -124,6 +126,13 @@ const FUNCTIONS: &[Function] = &[
         &[("code", true)],
         Type("BackupCodes"),
         FullyAuthenticated,
+    ),
+    f(
+        "/api/login/methods",
+        "Login step 2: the ways to give the second factor",
+        &[],
+        Type("SecondFactorChoice"),
+        HalfLoggedIn,
     ),
     f("/api/login/sms/send", "Login step 2 by SMS: text a code", &[], Type("SmsCodeSent"), HalfLoggedIn),
     f(
@@ -302,6 +311,7 @@ pub fn document() -> &'static OpenApi {
             .schema_from::<TwoFactorStatus>()
             .schema_from::<AuthenticatorKey>()
             .schema_from::<SmsCodeSent>()
+            .schema_from::<SecondFactorChoice>()
             .schema_from::<BackupCodes>()
             .schema_from::<BackupCodeLogin>()
             .schema_from::<SecurityEvent>()

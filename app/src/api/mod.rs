@@ -12,7 +12,9 @@ use crate::account::{
 use crate::error::AppError;
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
-use crate::two_factor::{AuthenticatorKey, BackupCodeLogin, BackupCodes, SmsCodeSent, TwoFactorStatus};
+use crate::two_factor::{
+    AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus,
+};
 
 /// Who is logged in on this session, if anyone. Open to every caller.
 #[server(prefix = "/api", endpoint = "session")]
@@ -109,7 +111,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::backend::second_factor;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    second_factor::status(&state.db, session.user_id).await
+    second_factor::status(&state, session.user_id).await
 }
 
 /// Setup step 1: re-checks the password and issues this session's pending secret (the same one
@@ -218,6 +220,17 @@ pub async fn log_in_with_code(code: String, remember: Option<String>) -> Result<
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
     Ok(done.started.viewer)
+}
+
+/// Login step 2: the ways this half-logged-in session may give its second factor (the app, a
+/// text to a masked number, and whether one is on its way). Password-verified sessions only.
+#[server(prefix = "/api", endpoint = "login/methods")]
+pub async fn login_methods() -> Result<SecondFactorChoice, AppError> {
+    use crate::api::context;
+    use crate::backend::{second_factor, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    second_factor::choice(&state, &session, unix_now()).await
 }
 
 /// Login step 2 by SMS: texts a code to the account's number (again, after the wait).

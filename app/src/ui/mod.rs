@@ -123,7 +123,8 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                             view! { <pages::app_shell::AppShell viewer>{children()}</pages::app_shell::AppShell> }.into_any()
                         }
                         Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
-                            view! { <pages::code_prompt::CodePrompt/> }.into_any()
+                            let choice = crate::api::login_methods().await.unwrap_or_default();
+                            view! { <pages::code_prompt::CodePrompt choice/> }.into_any()
                         }
                         _ => view! { <pages::login::LoginPage/> }.into_any(),
                     }

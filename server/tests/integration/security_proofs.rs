@@ -22,6 +22,7 @@ fn protected_endpoints() -> Vec<String> {
         "/api/language",
         "/api/login/code",
         "/api/login/backup-code",
+        "/api/login/methods",
         "/api/login/sms/send",
         "/api/login/sms",
     ];
@@ -64,7 +65,7 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
     }
     // The login's second step is the one thing a half-logged-in session reaches; a logged-out
     // caller reaches neither step two.
-    for endpoint in ["login/code", "login/backup-code", "login/sms/send", "login/sms"] {
+    for endpoint in ["login/code", "login/backup-code", "login/methods", "login/sms/send", "login/sms"] {
         let anonymous = app.call(endpoint, &form, None).await;
         anonymous.expect_status_for(StatusCode::UNAUTHORIZED, endpoint);
     }

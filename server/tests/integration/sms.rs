@@ -56,6 +56,24 @@ async fn password_step(app: &TestApp, email: &str) -> String {
     login.session_cookie().unwrap()
 }
 
+/// A half-logged-in session of `email`'s account made directly, without the text a login sends by
+/// itself: for counting texts one by one.
+async fn quiet_half_session(app: &TestApp, email: &str) -> app::backend::sessions::Session {
+    use app::account::AuthLevel;
+    use app::backend::{sessions, store};
+    let account = store::users::find_by_email(&app.state.db, email).await.unwrap().unwrap();
+    let token = sessions::start(
+        &app.state.db,
+        account.id,
+        AuthLevel::PasswordVerified,
+        account.auth_epoch,
+        &Caller::at(unix_now()),
+    )
+    .await
+    .unwrap();
+    app.session_of(&format!("session={}", token.as_str())).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_article_with_sms_chosen_then_a_login_by_texted_code() {
     let app = TestApp::new().await;
@@ -78,11 +96,18 @@ async fn the_article_with_sms_chosen_then_a_login_by_texted_code() {
     assert_eq!(status.json()["enabled"], true, "{}", status.body);
 
     app.call("logout", &[], Some(&cookie)).await;
+    // The correct password texts a code by itself; the prompt says where it went.
+    let texts_before = texts_to(&app, "+31612345678").len();
     let half = password_step(&app, EMAIL).await;
+    assert_eq!(texts_to(&app, "+31612345678").len(), texts_before + 1, "a text after the password");
     app.call("account", &[], Some(&half)).await.expect_status(StatusCode::FORBIDDEN);
-    let sent = app.call("login/sms/send", &[], Some(&half)).await;
-    sent.expect_status(StatusCode::OK);
-    assert_eq!(sent.json()["to"], "•••• ••• 678");
+    let choice = app.call("login/methods", &[], Some(&half)).await;
+    assert_eq!(
+        choice.json(),
+        serde_json::json!({"app": false, "sms_to": "•••• ••• 678", "sms_code_sent": true})
+    );
+    let too_soon = app.call("login/sms/send", &[], Some(&half)).await;
+    too_soon.expect_status_for(StatusCode::TOO_MANY_REQUESTS, "send again at once");
     let code = last_code(&app);
     let done = app.call("login/sms", &[("code", &code)], Some(&half)).await;
     done.expect_status(StatusCode::OK);
@@ -94,7 +119,6 @@ async fn the_article_with_sms_chosen_then_a_login_by_texted_code() {
         .await
         .expect_status_for(StatusCode::UNAUTHORIZED, "a used code");
     // The plain code prompt takes the texted code too (the account has no app).
-    app.call("login/sms/send", &[], Some(&again)).await.expect_status(StatusCode::OK);
     app.call("login/code", &[("code", &last_code(&app))], Some(&again))
         .await
         .expect_status_for(StatusCode::OK, "the texted code at the plain prompt");
@@ -156,6 +180,8 @@ async fn no_anonymous_or_half_set_up_request_sends_a_text() {
     app.enroll("app-only@example.org").await;
     let half = password_step(&app, "app-only@example.org").await;
     app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::CONFLICT);
+    let choice = app.call("login/methods", &[], Some(&half)).await;
+    assert_eq!(choice.json(), serde_json::json!({"app": true, "sms_to": null, "sms_code_sent": false}));
     // Setup re-checks the password before any text.
     let cookie = app.sign_up_confirmed(EMAIL).await;
     app.call("two-factor/sms/begin", &[("password", "not the password"), ("number", NUMBER)], Some(&cookie))
@@ -174,9 +200,9 @@ async fn a_code_belongs_to_the_session_it_was_sent_to_and_lives_five_minutes() {
     let app = TestApp::new().await;
     enroll_by_sms(&app, EMAIL).await;
     let first = password_step(&app, EMAIL).await;
-    let second = password_step(&app, EMAIL).await;
-    app.call("login/sms/send", &[], Some(&first)).await.expect_status(StatusCode::OK);
     let code = last_code(&app);
+    let second = password_step(&app, EMAIL).await;
+    assert_ne!(last_code(&app), "", "the second login got a text of its own");
     app.call("login/sms", &[("code", &code)], Some(&second))
         .await
         .expect_status_for(StatusCode::UNAUTHORIZED, "another session's code");
@@ -192,7 +218,6 @@ async fn a_code_dies_at_its_fifth_wrong_try() {
     let app = TestApp::new().await;
     enroll_by_sms(&app, EMAIL).await;
     let half = password_step(&app, EMAIL).await;
-    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
     let code = last_code(&app);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let session = app.session_of(&half).await;
@@ -212,8 +237,7 @@ async fn a_code_dies_at_its_fifth_wrong_try() {
 async fn send_again_waits_longer_each_time_and_a_new_code_replaces_the_old() {
     let app = TestApp::new().await;
     enroll_by_sms(&app, EMAIL).await;
-    let half = password_step(&app, EMAIL).await;
-    let session = app.session_of(&half).await;
+    let session = quiet_half_session(&app, EMAIL).await;
     let now = unix_now();
     let first = sms::send_login_code(&app.state, &session, &Caller::at(now)).await.unwrap();
     assert_eq!(first.resend_after_secs, 30);
@@ -239,8 +263,7 @@ async fn send_again_waits_longer_each_time_and_a_new_code_replaces_the_old() {
 /// many went and the refusal.
 async fn send_until_refused(app: &TestApp, email: &str, ip: &str, start: i64) -> (usize, AppError) {
     for sent in 0..200 {
-        let half = password_step(app, email).await;
-        let session = app.session_of(&half).await;
+        let session = quiet_half_session(app, email).await;
         let caller = Caller { ip: Some(ip.to_owned()), ..Caller::at(start + sent as i64) };
         if let Err(refusal) = sms::send_login_code(&app.state, &session, &caller).await {
             return (sent, refusal);
@@ -254,8 +277,7 @@ async fn texts_are_limited_per_session_account_number_client_and_server() {
     // Per session: five texts at most.
     let app = TestApp::new().await;
     enroll_by_sms(&app, EMAIL).await;
-    let half = password_step(&app, EMAIL).await;
-    let session = app.session_of(&half).await;
+    let session = quiet_half_session(&app, EMAIL).await;
     let mut at = unix_now();
     for i in 0..5 {
         sms::send_login_code(&app.state, &session, &Caller::at(at))
@@ -353,7 +375,6 @@ async fn wrong_texted_codes_count_in_the_accounts_guessing_limit() {
     let app = TestApp::new().await;
     enroll_by_sms(&app, EMAIL).await;
     let half = password_step(&app, EMAIL).await;
-    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
     let code = last_code(&app);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let mut statuses = Vec::new();

@@ -46,6 +46,7 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
         "language",
         "login/code",
         "login/backup-code",
+        "login/methods",
         "login/sms/send",
         "login/sms",
     ]

@@ -153,6 +153,11 @@ async fn check_password_and_start(
     }
     tx.commit().await?;
     tracing::info!(user_id = %account.id, ?level, remembered, "password accepted");
+    if level == AuthLevel::PasswordVerified {
+        if let Some(session) = sessions::find(db, &token, now).await? {
+            second_factor::sms::send_after_password(state, &session, caller).await?;
+        }
+    }
     let device_cookie = level
         .reaches_webapp()
         .then(|| caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));

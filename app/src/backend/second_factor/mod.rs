@@ -29,7 +29,7 @@ use crate::backend::sessions::Session;
 use crate::backend::store;
 use crate::backend::{telemetry, AppState};
 use crate::error::AppError;
-use crate::two_factor::{AuthenticatorKey, BackupCodes, SmsCodeSent, TwoFactorStatus};
+use crate::two_factor::{AuthenticatorKey, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus};
 
 /// A second factor an account can turn on. Backup codes come with each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,8 @@ pub async fn is_on(db: &AnyPool, user_id: UserId) -> Result<bool, AppError> {
 
 /// What the Security section shows: whether 2FA is on, since when, and how many backup codes
 /// are left.
-pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
+pub async fn status(state: &AppState, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
+    let db = &state.db;
     let (app_since, backup_codes_left) = store::totp::status(db, user_id).await?;
     let sms_since = store::sms::number(db, user_id).await?.map(|number| number.created_at);
     // The first method turned on; the other, when added, is a fallback.
@@ -73,6 +74,19 @@ pub async fn status(db: &AnyPool, user_id: UserId) -> Result<TwoFactorStatus, Ap
         enabled: enabled_since.is_some(),
         enabled_since,
         backup_codes_left: u32::try_from(backup_codes_left).unwrap_or_default(),
+        app: app_since.is_some(),
+        sms_to: sms::masked_number(state, user_id).await?,
+    })
+}
+
+/// What the code prompt offers the half-logged-in `session`.
+pub async fn choice(state: &AppState, session: &Session, now: i64) -> Result<SecondFactorChoice, AppError> {
+    let sms_to = sms::masked_number(state, session.user_id).await?;
+    let sms_code_sent = sms_to.is_some() && sms::has_live_code(&state.db, session, now).await?;
+    Ok(SecondFactorChoice {
+        app: authenticator::is_on(&state.db, session.user_id).await?,
+        sms_to,
+        sms_code_sent,
     })
 }
 

@@ -257,6 +257,36 @@ pub async fn send_login_code(
     send_code(state, &session.id, user_id, &number, account.locale(), caller).await
 }
 
+/// The text a login sends by itself, right after the correct password, to an account whose only
+/// method is SMS (one with the app too is asked for the app's code first, and may ask for a
+/// text). A text that cannot go out does not stop the login: the prompt offers "Send again" and
+/// the backup codes.
+pub async fn send_after_password(
+    state: &AppState,
+    session: &Session,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    if !is_on(&state.db, session.user_id).await?
+        || super::authenticator::is_on(&state.db, session.user_id).await?
+    {
+        return Ok(());
+    }
+    match send_login_code(state, session, caller).await {
+        Err(AppError::Internal) => Err(AppError::Internal),
+        Err(refused) => {
+            tracing::info!(user_id = %session.user_id, %refused, "no text after the password");
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Whether a texted code for `session` is live at `now`.
+pub async fn has_live_code(db: &AnyPool, session: &Session, now: i64) -> Result<bool, AppError> {
+    let code = store::sms::code(db, &session.id, session.user_id).await?;
+    Ok(code.is_some_and(|code| code.expires_at > now && code.wrong_tries < MAX_WRONG_TRIES))
+}
+
 /// Accepts `code` when it is the live code texted to the holder's session.
 pub(super) async fn consume_sms_code(
     state: &AppState,

@@ -14,10 +14,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::island_text::{phrase, Phrase};
 use crate::api::{
-    BeginTwoFactorSetup, ConfirmTwoFactorSetup, DisableTwoFactor, DownloadBackupCodes, RegenerateBackupCodes,
-    ShowKeyForAnotherPhone,
+    BeginSmsSetup, BeginTwoFactorSetup, ConfirmSmsSetup, ConfirmTwoFactorSetup, DisableTwoFactor,
+    DownloadBackupCodes, RegenerateBackupCodes, ResendSmsSetupCode, ShowKeyForAnotherPhone,
 };
-use crate::two_factor::{AuthenticatorKey, BackupCodes};
+use crate::two_factor::{AuthenticatorKey, BackupCodes, SmsCodeSent};
 
 /// Why a call did not go through, as the person should read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +88,18 @@ pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey
 
 pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, Refusal> {
     call(ConfirmTwoFactorSetup::PATH, &[("code", &code)]).await
+}
+
+pub async fn begin_sms_setup(password: String, number: String) -> Result<SmsCodeSent, Refusal> {
+    call(BeginSmsSetup::PATH, &[("password", &password), ("number", &number)]).await
+}
+
+pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, Refusal> {
+    call(ResendSmsSetupCode::PATH, &[]).await
+}
+
+pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, Refusal> {
+    call(ConfirmSmsSetup::PATH, &[("code", &code)]).await
 }
 
 pub async fn regenerate_backup_codes(password: String, code: String) -> Result<BackupCodes, Refusal> {

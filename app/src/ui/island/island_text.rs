@@ -35,7 +35,7 @@ pub enum Phrase {
     HowToConfirm,
     AuthenticatorAppRecommended,
     Sms,
-    ComingSoon,
+    SmsLessSafe,
     EnterSixDigitCode,
     Code,
     Verify,
@@ -71,12 +71,20 @@ pub enum Phrase {
     DownloadFailed,
     Unreachable,
     Internal,
+    EnterYourNumber,
+    MobileNumber,
+    MobileNumberHint,
+    SendCode,
+    CodeSentTo,
+    SendAgain,
+    SendAgainIn,
+    CodeSentAgain,
 }
 
 impl Phrase {
     /// Every phrase, in the order of their numbers: the order of `IslandText`'s list.
     #[cfg(any(feature = "ssr", test))]
-    const ALL: [Phrase; 62] = [
+    const ALL: [Phrase; 70] = [
         Phrase::SwitchLabel,
         Phrase::On,
         Phrase::Off,
@@ -103,7 +111,7 @@ impl Phrase {
         Phrase::HowToConfirm,
         Phrase::AuthenticatorAppRecommended,
         Phrase::Sms,
-        Phrase::ComingSoon,
+        Phrase::SmsLessSafe,
         Phrase::EnterSixDigitCode,
         Phrase::Code,
         Phrase::Verify,
@@ -139,6 +147,14 @@ impl Phrase {
         Phrase::DownloadFailed,
         Phrase::Unreachable,
         Phrase::Internal,
+        Phrase::EnterYourNumber,
+        Phrase::MobileNumber,
+        Phrase::MobileNumberHint,
+        Phrase::SendCode,
+        Phrase::CodeSentTo,
+        Phrase::SendAgain,
+        Phrase::SendAgainIn,
+        Phrase::CodeSentAgain,
     ];
 
     #[cfg(feature = "ssr")]
@@ -177,7 +193,7 @@ impl Phrase {
                 td_string!(locale, island.authenticator_app_recommended).to_string()
             }
             Phrase::Sms => td_string!(locale, island.sms).to_string(),
-            Phrase::ComingSoon => td_string!(locale, island.coming_soon).to_string(),
+            Phrase::SmsLessSafe => td_string!(locale, island.sms_less_safe).to_string(),
             Phrase::EnterSixDigitCode => td_string!(locale, island.enter_six_digit_code).to_string(),
             Phrase::Code => td_string!(locale, island.code).to_string(),
             Phrase::Verify => td_string!(locale, island.verify).to_string(),
@@ -214,6 +230,14 @@ impl Phrase {
             // The same words as the server's own errors.
             Phrase::Unreachable => td_string!(locale, errors.unreachable).to_string(),
             Phrase::Internal => td_string!(locale, errors.internal).to_string(),
+            Phrase::EnterYourNumber => td_string!(locale, island.enter_your_number).to_string(),
+            Phrase::MobileNumber => td_string!(locale, island.mobile_number).to_string(),
+            Phrase::MobileNumberHint => td_string!(locale, island.mobile_number_hint).to_string(),
+            Phrase::SendCode => td_string!(locale, island.send_code).to_string(),
+            Phrase::CodeSentTo => td_string!(locale, island.code_sent_to).to_string(),
+            Phrase::SendAgain => td_string!(locale, island.send_again).to_string(),
+            Phrase::SendAgainIn => td_string!(locale, island.send_again_in).to_string(),
+            Phrase::CodeSentAgain => td_string!(locale, island.code_sent_again).to_string(),
         }
     }
 }

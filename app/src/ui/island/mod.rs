@@ -11,6 +11,7 @@ pub mod calls;
 pub mod island_text;
 pub mod key_panel;
 pub mod modal;
+pub mod sms_steps;
 pub mod two_factor_controls;
 pub mod two_factor_manage;
 pub mod two_factor_setup;

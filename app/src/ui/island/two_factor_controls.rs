@@ -93,7 +93,8 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
         {on.then(|| view! {
             <dl class="facts two-factor-facts">
                 <dt>{t(Phrase::Method)}</dt>
-                <dd>{t(Phrase::AuthenticatorApp)}</dd>
+                {status.app.then(|| view! { <dd>{t(Phrase::AuthenticatorApp)}</dd> })}
+                {status.sms_to.clone().map(|to| view! { <dd>{format!("{} ({to})", t(Phrase::Sms))}</dd> })}
                 <dt>{t(Phrase::OnSince)}</dt>
                 <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
                 <dt>{t(Phrase::BackupCodesLeft)}</dt>
@@ -104,13 +105,15 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
             })}
         })}
     };
-    view! { <TwoFactorIsland on text>{shown}</TwoFactorIsland> }
+    let app = status.app;
+    view! { <TwoFactorIsland on app text>{shown}</TwoFactorIsland> }
 }
 
-/// `on`: whether 2FA is on; `text`: the island's words, in the page's language; `children`: what
-/// the server shows between the switch and the buttons.
+/// `on`: whether 2FA is on; `app`: whether the authenticator app is one of its methods (its key
+/// can go on another smartphone); `text`: the island's words, in the page's language; `children`:
+/// what the server shows between the switch and the buttons.
 #[island]
-fn TwoFactorIsland(on: bool, text: IslandText, children: Children) -> impl IntoView {
+fn TwoFactorIsland(on: bool, app: bool, text: IslandText, children: Children) -> impl IntoView {
     let awake = RwSignal::new(false);
     // On the server the words are read from the prop; in the browser they are kept for the
     // modals, and read from there as `&'static str` like the rest (see `keep_in_browser`).
@@ -169,14 +172,16 @@ fn TwoFactorIsland(on: bool, text: IslandText, children: Children) -> impl IntoV
                     >
                         {t(Phrase::RegenerateBackupCodes)}
                     </button>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled=asleep
-                        on:click=move |_| show(SecurityDialog::AnotherPhone)
-                    >
-                        {t(Phrase::SetUpAnotherSmartphone)}
-                    </button>
+                    {app.then(|| view! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=asleep
+                            on:click=move |_| show(SecurityDialog::AnotherPhone)
+                        >
+                            {t(Phrase::SetUpAnotherSmartphone)}
+                        </button>
+                    })}
                 </div>
             }
         })}

@@ -1,5 +1,6 @@
 //! The setup modal of the help article: password and login method here, then the chosen method's
-//! own steps (for the app: QR code and key, first code, backup codes), loaded when it is chosen.
+//! own steps (for the app: QR code and key, first code, backup codes; for SMS: the number, the
+//! texted code, backup codes), loaded when it is chosen.
 //! It renders in the browser and talks to the server only through server functions.
 
 use leptos::either::EitherOf3;
@@ -10,6 +11,7 @@ use super::authenticator_steps::{authenticator_steps, SetupProgress};
 use super::calls::{begin_two_factor_setup, Refusal};
 use super::island_text::{phrase, step_of, Phrase};
 use super::modal::Modal;
+use super::sms_steps::sms_steps;
 use crate::two_factor::AuthenticatorKey;
 use crate::ui::form::FormState;
 
@@ -20,8 +22,8 @@ const STEP_COUNT: usize = 5;
 enum Stage {
     Password,
     Method(AuthenticatorKey),
-    /// The authenticator app's steps (see `authenticator_steps`), loaded when it was chosen.
-    Authenticator,
+    /// The chosen method's steps (`authenticator_steps`, `sms_steps`), loaded when it was chosen.
+    Chosen,
 }
 
 /// `on_close` runs when the modal closes (by Cancel, Esc or Done), told whether 2FA was turned on.
@@ -45,19 +47,29 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
 
     let submit_password = move |ev: SubmitEvent| {
         ev.prevent_default();
+        // The password stays until a method is chosen: SMS sends its first text with it.
         form.submit(begin_two_factor_setup(password.get_untracked()), move |setup| {
-            password.set(String::new());
             progress.show(2, Phrase::ChooseMethod);
             stage.set(Stage::Method(setup));
         });
     };
 
+    let sms_chosen = RwSignal::new(false);
     let choose_method = move |setup: AuthenticatorKey| {
+        let typed = password.get_untracked();
+        password.set(String::new());
+        let sms = sms_chosen.get_untracked();
         form.submit(
-            async move { Ok::<_, Refusal>(authenticator_steps(setup, progress).await) },
+            async move {
+                Ok::<_, Refusal>(if sms {
+                    sms_steps(typed, progress).await
+                } else {
+                    authenticator_steps(setup, progress).await
+                })
+            },
             move |steps| {
                 method_steps.set_value(Some(steps));
-                stage.set(Stage::Authenticator);
+                stage.set(Stage::Chosen);
             },
         );
     };
@@ -93,14 +105,27 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 <fieldset class="methods">
                     <legend>{phrase(Phrase::HowToConfirm)}</legend>
                     <label class="method">
-                        <input type="radio" name="method" value="app" checked data-autofocus/>
+                        <input
+                            type="radio"
+                            name="method"
+                            value="app"
+                            checked
+                            data-autofocus
+                            on:change=move |_| sms_chosen.set(false)
+                        />
                         {phrase(Phrase::AuthenticatorAppRecommended)}
                     </label>
-                    <label class="method disabled">
-                        <input type="radio" name="method" value="sms" disabled aria-describedby="sms-soon"/>
+                    <label class="method">
+                        <input
+                            type="radio"
+                            name="method"
+                            value="sms"
+                            aria-describedby="sms-less-safe"
+                            on:change=move |_| sms_chosen.set(true)
+                        />
                         {phrase(Phrase::Sms)}
                     </label>
-                    <span id="sms-soon" class="badge">{phrase(Phrase::ComingSoon)}</span>
+                    <p id="sms-less-safe" class="hint">{phrase(Phrase::SmsLessSafe)}</p>
                 </fieldset>
                 <div class="actions">
                     {cancel_button()}
@@ -108,7 +133,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
                 </div>
             </form>
         }),
-        Stage::Authenticator => EitherOf3::C(method_steps.try_update_value(Option::take).flatten()),
+        Stage::Chosen => EitherOf3::C(method_steps.try_update_value(Option::take).flatten()),
     };
 
     view! {

@@ -1,86 +1,143 @@
-//! Login step 2 of an account with 2FA: the 6-digit code from the app, or a backup code.
-//! A password-verified session sees this page and nothing else.
+//! Login step 2 of an account with 2FA: the 6-digit code from the app, a code texted to the
+//! account's number, or a backup code. A password-verified session sees this page and nothing
+//! else. Plain forms: it works without JavaScript.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use crate::api::{LogInWithBackupCode, LogInWithCode, LogOut};
+use crate::api::{LogInWithBackupCode, LogInWithCode, LogInWithSmsCode, LogOut, SendLoginSms};
+use crate::i18n::fill;
+use crate::two_factor::SecondFactorChoice;
 use crate::ui::form::{posted_form_error, FormError};
 
+/// Which way of giving the second factor the page shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    App,
+    Sms,
+    BackupCode,
+}
+
 #[component]
-pub fn CodePrompt() -> impl IntoView {
-    // The links between the two forms load `?with=backup-code` and `?with=app-code`; the field of
-    // the form shown takes the focus (`autofocus`), after a wrong code too.
+pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
+    // The links between the forms load `?with=backup-code`, `?with=app-code` and `?with=sms`;
+    // without one the app's code is asked for, or the texted one for an account with SMS only.
+    // The field of the form shown takes the focus (`autofocus`), after a wrong code too.
     let locale = crate::i18n::current();
-    let use_backup = leptos_router::hooks::use_query_map()
-        .with_untracked(|query| query.get("with").as_deref() == Some("backup-code"));
-    let backup_error = posted_form_error::<LogInWithBackupCode>();
-    let code_error = posted_form_error::<LogInWithCode>();
-    let form = if use_backup {
-        view! {
-            <p>{td_string!(locale, pages.backup_code_intro)}</p>
-            <form action=LogInWithBackupCode::PATH method="post">
-                <label for="login-backup-code">{td_string!(locale, pages.backup_code)}</label>
-                <input
-                    id="login-backup-code"
-                    name="code"
-                    type="text"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    spellcheck="false"
-                    maxlength="20"
-                    aria-invalid=backup_error.is_some().then_some("true")
-                    aria-describedby=backup_error.is_some().then_some("backup-code-error")
-                    autofocus
-                    required
-                />
-                <RememberBrowser/>
-                <FormError error=backup_error.clone() id="backup-code-error"/>
-                <button type="submit">{td_string!(locale, pages.verify)}</button>
-            </form>
-            <p class="switch-page">
-                <a href="?with=app-code">{td_string!(locale, pages.use_app_code)}</a>
-            </p>
+    let asked = leptos_router::hooks::use_query_map().with_untracked(|query| query.get("with"));
+    let way = match asked.as_deref() {
+        Some("backup-code") => Way::BackupCode,
+        Some("sms") if choice.sms_to.is_some() => Way::Sms,
+        Some("app-code") => Way::App,
+        _ if !choice.app && choice.sms_to.is_some() => Way::Sms,
+        _ => Way::App,
+    };
+    let link = |href: &'static str, text: &'static str| {
+        view! { <p class="switch-page"><a href=href>{text}</a></p> }
+    };
+    let other_ways = view! {
+        {(way != Way::App && choice.app).then(|| link("?with=app-code", td_string!(locale, pages.use_app_code)))}
+        {(way != Way::Sms && choice.sms_to.is_some()).then(|| link("?with=sms", td_string!(locale, pages.use_sms_code)))}
+        {(way != Way::BackupCode).then(|| link("?with=backup-code", td_string!(locale, pages.use_backup_code)))}
+    };
+    let form = match way {
+        Way::BackupCode => {
+            let error = posted_form_error::<LogInWithBackupCode>();
+            view! {
+                <p>{td_string!(locale, pages.backup_code_intro)}</p>
+                <form action=LogInWithBackupCode::PATH method="post">
+                    <label for="login-backup-code">{td_string!(locale, pages.backup_code)}</label>
+                    <input
+                        id="login-backup-code"
+                        name="code"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        maxlength="20"
+                        aria-invalid=error.is_some().then_some("true")
+                        aria-describedby=error.is_some().then_some("backup-code-error")
+                        autofocus
+                        required
+                    />
+                    <RememberBrowser/>
+                    <FormError error=error.clone() id="backup-code-error"/>
+                    <button type="submit">{td_string!(locale, pages.verify)}</button>
+                </form>
+            }
+            .into_any()
         }
-        .into_any()
-    } else {
-        view! {
-            <p>{td_string!(locale, pages.app_code_intro)}</p>
-            <form action=LogInWithCode::PATH method="post">
-                <label for="login-code">{td_string!(locale, pages.code)}</label>
-                <input
-                    id="login-code"
-                    name="code"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="12"
-                    aria-invalid=code_error.is_some().then_some("true")
-                    aria-describedby=code_error.is_some().then_some("code-error")
-                    autofocus
-                    required
-                />
-                <RememberBrowser/>
-                <FormError error=code_error.clone() id="code-error"/>
-                <button type="submit">{td_string!(locale, pages.verify)}</button>
-            </form>
-            <p class="switch-page">
-                <a href="?with=backup-code">{td_string!(locale, pages.use_backup_code)}</a>
-            </p>
+        Way::App => {
+            let error = posted_form_error::<LogInWithCode>();
+            view! {
+                <p>{td_string!(locale, pages.app_code_intro)}</p>
+                <CodeForm action=LogInWithCode::PATH error/>
+            }
+            .into_any()
         }
-        .into_any()
+        Way::Sms => {
+            let to = choice.sms_to.clone().unwrap_or_default();
+            let send_error = posted_form_error::<SendLoginSms>();
+            let error = posted_form_error::<LogInWithSmsCode>();
+            let intro = if choice.sms_code_sent {
+                td_string!(locale, pages.sms_code_sent_intro)
+            } else {
+                td_string!(locale, pages.sms_code_offer)
+            };
+            let send = if choice.sms_code_sent {
+                td_string!(locale, pages.send_again)
+            } else {
+                td_string!(locale, pages.send_code)
+            };
+            view! {
+                <p>{fill(intro, &[("to", &to)])}</p>
+                <CodeForm action=LogInWithSmsCode::PATH error/>
+                <form action=SendLoginSms::PATH method="post">
+                    <FormError error=send_error id="send-code-error"/>
+                    <button type="submit" class="secondary">{send}</button>
+                </form>
+            }
+            .into_any()
+        }
     };
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="code-title">
                 <h1 id="code-title">{td_string!(locale, pages.two_factor_title)}</h1>
                 {form}
+                {other_ways}
                 <form action=LogOut::PATH method="post">
                     <button type="submit" class="secondary">{td_string!(locale, pages.cancel)}</button>
                 </form>
             </section>
         </main>
+    }
+}
+
+/// The 6-digit code's form, for the app's code or a texted one.
+#[component]
+fn CodeForm(action: &'static str, error: Option<String>) -> impl IntoView {
+    let locale = crate::i18n::current();
+    view! {
+        <form action=action method="post">
+            <label for="login-code">{td_string!(locale, pages.code)}</label>
+            <input
+                id="login-code"
+                name="code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="12"
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some("code-error")
+                autofocus
+                required
+            />
+            <RememberBrowser/>
+            <FormError error=error.clone() id="code-error"/>
+            <button type="submit">{td_string!(locale, pages.verify)}</button>
+        </form>
     }
 }
 
@@ -93,5 +150,22 @@ fn RememberBrowser() -> impl IntoView {
             <input type="checkbox" name="remember" value="on"/>
             {format!(" {}", td_string!(locale, pages.remember_browser))}
         </label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Locale;
+    use leptos_i18n::td_string;
+
+    #[test]
+    fn every_placeholder_is_in_both_languages() {
+        for locale in [Locale::en, Locale::nl] {
+            for text in
+                [td_string!(locale, pages.sms_code_sent_intro), td_string!(locale, pages.sms_code_offer)]
+            {
+                assert!(text.contains("{to}"), "{text:?}");
+            }
+        }
     }
 }
