@@ -14,8 +14,9 @@ async function passPasswordAndMethod(page: Page) {
 
   await expect(dialog.getByText("Step 2 of 5")).toBeVisible();
   await expect(dialog.getByRole("radio", { name: "Authenticator App (recommended)" })).toBeChecked();
-  await expect(dialog.getByRole("radio", { name: "SMS" })).toBeDisabled();
-  await expect(dialog.getByText("coming soon")).toBeVisible();
+  // SMS is offered too, told apart as less safe (its steps: sms.spec.ts).
+  await expect(dialog.getByRole("radio", { name: "SMS" })).toBeEnabled();
+  await expect(dialog.getByText("A text message is less safe than an app")).toBeVisible();
   await dialog.getByRole("button", { name: "Next" }).click();
   await expect(dialog.getByText("Step 3 of 5")).toBeVisible();
 }
