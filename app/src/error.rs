@@ -47,6 +47,7 @@ pub enum AppError {
     PhoneCountryNotServed { calling_code: u16 },
     SmsNumberRefused,
     SmsNotSent,
+    OnlySecondFactor,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -79,7 +80,7 @@ impl AppError {
             | AppError::AlreadyLoggedIn
             | AppError::NoPendingSetup => 409,
             AppError::BackupCodesUnavailable | AppError::LinkInvalid => 410,
-            AppError::EmailAlreadyConfirmed => 409,
+            AppError::EmailAlreadyConfirmed | AppError::OnlySecondFactor => 409,
             AppError::EmailNotConfirmed => 403,
             AppError::NotFound => 404,
             AppError::InvalidCredentials | AppError::LoginRequired => 401,
@@ -131,6 +132,7 @@ impl AppError {
             ),
             AppError::SmsNumberRefused => td_string!(locale, errors.sms_number_refused).to_string(),
             AppError::SmsNotSent => td_string!(locale, errors.sms_not_sent).to_string(),
+            AppError::OnlySecondFactor => td_string!(locale, errors.only_second_factor).to_string(),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -275,6 +277,7 @@ mod tests {
             AppError::PhoneCountryNotServed { calling_code: 44 },
             AppError::SmsNumberRefused,
             AppError::SmsNotSent,
+            AppError::OnlySecondFactor,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

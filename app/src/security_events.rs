@@ -27,10 +27,12 @@ pub enum SecurityEventKind {
     OtherSessionsEnded,
     BrowserRemembered,
     BrowserForgotten,
+    PhoneNumberChanged,
+    PhoneNumberRemoved,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 18] = [
+    pub const ALL: [SecurityEventKind; 20] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -49,6 +51,8 @@ impl SecurityEventKind {
         SecurityEventKind::OtherSessionsEnded,
         SecurityEventKind::BrowserRemembered,
         SecurityEventKind::BrowserForgotten,
+        SecurityEventKind::PhoneNumberChanged,
+        SecurityEventKind::PhoneNumberRemoved,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -72,6 +76,8 @@ impl SecurityEventKind {
             SecurityEventKind::OtherSessionsEnded => "other_sessions_ended",
             SecurityEventKind::BrowserRemembered => "browser_remembered",
             SecurityEventKind::BrowserForgotten => "browser_forgotten",
+            SecurityEventKind::PhoneNumberChanged => "phone_number_changed",
+            SecurityEventKind::PhoneNumberRemoved => "phone_number_removed",
         }
     }
 
@@ -106,6 +112,8 @@ impl SecurityEventKind {
             SecurityEventKind::OtherSessionsEnded => td_string!(locale, settings.event_other_sessions_ended),
             SecurityEventKind::BrowserRemembered => td_string!(locale, settings.event_browser_remembered),
             SecurityEventKind::BrowserForgotten => td_string!(locale, settings.event_browser_forgotten),
+            SecurityEventKind::PhoneNumberChanged => td_string!(locale, settings.event_phone_number_changed),
+            SecurityEventKind::PhoneNumberRemoved => td_string!(locale, settings.event_phone_number_removed),
         }
         .to_string()
     }

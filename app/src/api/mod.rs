@@ -176,6 +176,52 @@ pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, AppError> {
     sms::resend_setup_code(&state, &session, &context::caller(&state)).await
 }
 
+/// A new number for texted codes, with 2FA on (a fallback of the app, or in place of the number
+/// before): the password, a current second factor (`code`: the app's code, a backup code, or a
+/// code texted by `two-factor/sms/send`) and the number; a code goes to the new number.
+#[server(prefix = "/api", endpoint = "two-factor/sms/change")]
+pub async fn begin_sms_number_change(
+    password: String,
+    code: String,
+    number: String,
+) -> Result<SmsCodeSent, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::sms;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    sms::begin_number_change(&state, &session, &password, &code, &number, &context::caller(&state)).await
+}
+
+/// The code texted to the new number makes it the account's (every other session ends; mailed).
+#[server(prefix = "/api", endpoint = "two-factor/sms/change/confirm")]
+pub async fn confirm_sms_number_change(code: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::{sms, AppCode};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    sms::confirm_number_change(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await
+}
+
+/// Removes the number, with the password and the app's code or a backup code.
+#[server(prefix = "/api", endpoint = "two-factor/sms/remove")]
+pub async fn remove_sms_number(password: String, code: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::sms;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    sms::remove_number(&state, &session, &password, &code, &context::caller(&state)).await
+}
+
+/// Texts a code to the account's number, to prove SMS as the current second factor of a change.
+#[server(prefix = "/api", endpoint = "two-factor/sms/send")]
+pub async fn send_sms_code() -> Result<SmsCodeSent, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::sms;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    sms::send_login_code(&state, &session, &context::caller(&state)).await
+}
+
 /// SMS setup step 2: the texted code turns 2FA on and returns the ten backup codes, once.
 #[server(prefix = "/api", endpoint = "two-factor/sms/confirm")]
 pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, AppError> {

@@ -388,3 +388,99 @@ async fn wrong_texted_codes_count_in_the_accounts_guessing_limit() {
         .await
         .expect_status_for(StatusCode::TOO_MANY_REQUESTS, "another session");
 }
+
+async fn mails_queued_to(app: &TestApp, recipient: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1")
+        .bind(recipient)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_beside_the_app_is_added_and_removed_only_with_a_current_second_factor() {
+    let app = TestApp::new().await;
+    let enrolled = app.enroll(EMAIL).await;
+    let cookie = enrolled.cookie.clone();
+    let now = unix_now();
+
+    // The attack: a hijacked session with the password, but no second factor, sets its own number.
+    let no_factor = [("password", PASSWORD), ("code", ""), ("number", NUMBER)];
+    let refused = app.call("two-factor/sms/change", &no_factor, Some(&cookie)).await;
+    refused.expect_status_for(StatusCode::BAD_REQUEST, "no second factor");
+    let wrong = common_wrong_code(&enrolled.key, now);
+    let guessed = [("password", PASSWORD), ("code", wrong.as_str()), ("number", NUMBER)];
+    let refused = app.call("two-factor/sms/change", &guessed, Some(&cookie)).await;
+    refused.expect_status_for(StatusCode::UNAUTHORIZED, "a wrong code");
+    assert!(texts_to(&app, "+31612345678").is_empty(), "no text to the thief's number");
+
+    // The owner, with a current code: a text to the new number, whose code makes the change.
+    let other = password_step(&app, EMAIL).await;
+    let other = app
+        .call("login/code", &[("code", &crate::common::app_code(&enrolled.key, now))], Some(&other))
+        .await
+        .session_cookie()
+        .unwrap();
+    let mails_before = mails_queued_to(&app, EMAIL).await;
+    let code = crate::common::app_code(&enrolled.key, now + 30);
+    let asked = [("password", PASSWORD), ("code", code.as_str()), ("number", NUMBER)];
+    let sent = app.call("two-factor/sms/change", &asked, Some(&cookie)).await;
+    sent.expect_status(StatusCode::OK);
+    assert_eq!(sent.json()["to"], "•••• ••• 678");
+    app.call("two-factor/sms/change/confirm", &[("code", &last_code(&app))], Some(&cookie))
+        .await
+        .expect_status(StatusCode::OK);
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await.json();
+    assert_eq!((status["app"].clone(), status["sms_to"].clone()), (true.into(), "•••• ••• 678".into()));
+    app.call("account", &[], Some(&other))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "another session");
+    assert_eq!(mails_queued_to(&app, EMAIL).await, mails_before + 1, "the change is mailed");
+
+    // A login offers both; the app is asked for first, and a text comes only when asked.
+    let half = password_step(&app, EMAIL).await;
+    let choice = app.call("login/methods", &[], Some(&half)).await.json();
+    assert_eq!(choice, serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false}));
+    app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
+    app.call("login/sms", &[("code", &last_code(&app))], Some(&half)).await.expect_status(StatusCode::OK);
+
+    // Removing it needs a factor that remains: a texted code is not one.
+    app.call("two-factor/sms/send", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let texted = [("password", PASSWORD), ("code", &last_code(&app))];
+    app.call("two-factor/sms/remove", &texted, Some(&cookie))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "a texted code to remove the number");
+    // (Every code of the app's window is used by now: a backup code is a factor that remains too.)
+    let backup = enrolled.backup_codes[0].clone();
+    app.call("two-factor/sms/remove", &[("password", PASSWORD), ("code", &backup)], Some(&cookie))
+        .await
+        .expect_status(StatusCode::OK);
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await.json();
+    assert_eq!((status["app"].clone(), status["sms_to"].clone()), (true.into(), serde_json::Value::Null));
+}
+
+fn common_wrong_code(key: &str, now: i64) -> String {
+    crate::common::wrong_code(key, now)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sms_only_account_keeps_its_only_factor_and_moves_it_with_a_texted_code() {
+    let app = TestApp::new().await;
+    let (cookie, _) = enroll_by_sms(&app, EMAIL).await;
+    app.call("two-factor/sms/remove", &[("password", PASSWORD), ("code", "123456")], Some(&cookie))
+        .await
+        .expect_status_for(StatusCode::CONFLICT, "removing the only factor");
+
+    // A code to the number on file proves it; the new number gets a code of its own at once.
+    app.call("two-factor/sms/send", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let proof = last_code(&app);
+    let asked = [("password", PASSWORD), ("code", proof.as_str()), ("number", "06 87654321")];
+    app.call("two-factor/sms/change", &asked, Some(&cookie)).await.expect_status(StatusCode::OK);
+    let code = texts_to(&app, "+31687654321").pop().expect("a text to the new number").1;
+    app.call("two-factor/sms/change/confirm", &[("code", &code)], Some(&cookie))
+        .await
+        .expect_status(StatusCode::OK);
+    let before = texts_to(&app, "+31687654321").len();
+    password_step(&app, EMAIL).await;
+    assert_eq!(texts_to(&app, "+31687654321").len(), before + 1, "logins text the new number");
+}

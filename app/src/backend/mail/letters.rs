@@ -67,6 +67,19 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.another_phone_added_what).to_string(),
             if_not_you: td_string!(locale, mail.another_phone_added_if_not_you).to_string(),
         },
+        Notice::PhoneNumberChanged { ending } => Letter {
+            subject: fill(td_string!(locale, mail.phone_number_changed_subject), site),
+            what: fill(
+                td_string!(locale, mail.phone_number_changed_what),
+                &[("to", &format!("•••• ••• {ending:03}"))],
+            ),
+            if_not_you: td_string!(locale, mail.phone_number_changed_if_not_you).to_string(),
+        },
+        Notice::PhoneNumberRemoved => Letter {
+            subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
+            what: td_string!(locale, mail.phone_number_removed_what).to_string(),
+            if_not_you: td_string!(locale, mail.phone_number_removed_if_not_you).to_string(),
+        },
         Notice::TwoFactorDisabled => Letter {
             subject: fill(td_string!(locale, mail.two_factor_disabled_subject), site),
             what: td_string!(locale, mail.two_factor_disabled_what).to_string(),
@@ -358,6 +371,8 @@ mod tests {
             Notice::PasswordReset,
             Notice::PasswordChanged,
             Notice::AnotherPhoneAdded,
+            Notice::PhoneNumberChanged { ending: 678 },
+            Notice::PhoneNumberRemoved,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

@@ -19,6 +19,13 @@ pub enum Notice {
     TwoFactorDisabled,
     /// The active key was shown again, for another smartphone.
     AnotherPhoneAdded,
+    /// A number for texted codes was set (added, or changed): `ending` is its last three digits,
+    /// all the mail shows of it.
+    PhoneNumberChanged {
+        ending: u16,
+    },
+    /// The number for texted codes was removed; the app remains.
+    PhoneNumberRemoved,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

@@ -87,8 +87,9 @@ async fn send_code(
             if previous.sends >= MAX_SENDS_PER_SESSION {
                 return Err(AppError::TooManyAttempts { retry_after_secs: PENDING_SECRET_SECS });
             }
+            // No wait after a code that was used (its count starts again at 0).
             let next_at = previous.sent_at + wait_after(previous.sends);
-            if now < next_at {
+            if previous.sends > 0 && now < next_at {
                 return Err(AppError::TooManyAttempts { retry_after_secs: next_at - now });
             }
             previous.sends
@@ -242,6 +243,91 @@ pub async fn confirm_setup(
     telemetry::setup_completed();
     tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on, by SMS");
     Ok(fresh.shown(state, now))
+}
+
+/// A new number (added as a fallback of the app, or in place of the one before): with the
+/// password and a current second factor (the app's code, a backup code, or a code texted to the
+/// number on file), the new number is kept for this session and texted a code; the change is
+/// made only once that code comes back (`confirm_number_change`).
+pub async fn begin_number_change(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    proof: &str,
+    typed_number: &str,
+    caller: &Caller,
+) -> Result<SmsCodeSent, AppError> {
+    let (db, now, user_id) = (&state.db, caller.now, session.user_id);
+    if !super::is_on(db, user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    let number = MobileNumber::parse(typed_number, &state.settings.sms_calling_codes)?;
+    let account = check_password(db, session, password, caller).await?;
+    super::consume(state, session, super::Entered::guess(proof)?, caller).await?;
+    let sealed = sealing::seal(&state.settings.data_key, number.e164().as_bytes(), &number_context(user_id))?;
+    store::sms::set_pending_number(db, &session.id, user_id, &sealed, now).await?;
+    send_code(state, &session.id, user_id, &number, account.locale(), caller).await
+}
+
+/// The code texted to the new number makes it the account's; every other session ends, and the
+/// change is recorded and mailed.
+pub async fn confirm_number_change(
+    state: &AppState,
+    session: &Session,
+    code: &AppCode,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let (db, now, user_id) = (&state.db, caller.now, session.user_id);
+    if !super::is_on(db, user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    let pending = store::sms::pending_number(db, &session.id, user_id, now - PENDING_SECRET_SECS)
+        .await?
+        .ok_or(AppError::NoPendingSetup)?;
+    let number = open_number(state, &pending.number, user_id)?;
+    let holder = Holder { user_id, epoch: session.epoch, session: Some(session.id.clone()) };
+    check_code(state, &holder, code, caller).await?;
+    let mut tx = db.begin().await?;
+    sessions::new_epoch(&mut tx, session).await?;
+    store::sms::replace_number(&mut *tx, user_id, &pending.number, now).await?;
+    store::sms::delete_pending_numbers_of_account(&mut *tx, user_id).await?;
+    security_events::record(&mut *tx, user_id, SecurityEventKind::PhoneNumberChanged, caller.ip(), now)
+        .await?;
+    let notice = Notice::PhoneNumberChanged { ending: number.ending() };
+    notices::notify(&mut tx, &state.settings, user_id, notice, caller).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "number for texted codes set");
+    Ok(())
+}
+
+/// Removes the number, with the password and a factor that remains (the app's code or a backup
+/// code): refused while SMS is the only method (turning 2FA off is the way then).
+pub async fn remove_number(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    proof: &str,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let (db, now, user_id) = (&state.db, caller.now, session.user_id);
+    if !is_on(db, user_id).await? {
+        return Err(AppError::NotFound);
+    }
+    if !super::authenticator::is_on(db, user_id).await? {
+        return Err(AppError::OnlySecondFactor);
+    }
+    check_password(db, session, password, caller).await?;
+    // With the app on, six digits are the app's code: a texted code does not prove what remains.
+    super::consume(state, session, super::Entered::guess(proof)?, caller).await?;
+    let mut tx = db.begin().await?;
+    sessions::new_epoch(&mut tx, session).await?;
+    remove(&mut tx, user_id).await?;
+    security_events::record(&mut *tx, user_id, SecurityEventKind::PhoneNumberRemoved, caller.ip(), now)
+        .await?;
+    notices::notify(&mut tx, &state.settings, user_id, Notice::PhoneNumberRemoved, caller).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "number for texted codes removed");
+    Ok(())
 }
 
 /// After a correct password: texts a code to the account's number.

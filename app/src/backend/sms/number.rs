@@ -64,6 +64,12 @@ impl MobileNumber {
         &self.0
     }
 
+    /// The last three digits, as a number (678): what a mail shows of it.
+    pub fn ending(&self) -> u16 {
+        let digits: String = self.0.chars().rev().filter(char::is_ascii_digit).take(3).collect();
+        digits.chars().rev().collect::<String>().parse().unwrap_or_default()
+    }
+
     /// What the person is shown once the number was entered: its last three digits only
     /// (`•••• ••• 678`).
     pub fn masked(&self) -> String {

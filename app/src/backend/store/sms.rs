@@ -39,6 +39,25 @@ pub async fn insert_number<'e>(
     Ok(made.rows_affected() == 1)
 }
 
+/// Sets the account's number, keeping when SMS was first turned on.
+pub async fn replace_number<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+    sealed: &[u8],
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO sms_numbers (user_id, number, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET number = excluded.number",
+    )
+    .bind(user_id)
+    .bind(sealed)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn delete_number<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sms_numbers WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
@@ -194,9 +213,10 @@ pub async fn take_code<'e>(
     now: i64,
     max_wrong: i64,
 ) -> Result<bool, AppError> {
-    // The row stays, dead, for its count of texts: a used code cannot be used again.
+    // The row stays, dead: a used code cannot be used again. Its count of texts starts again, so
+    // that a change proven by one text (a new number) may send the next at once.
     let taken = sqlx::query(
-        "UPDATE sms_codes SET code_hash = '', expires_at = 0
+        "UPDATE sms_codes SET code_hash = '', expires_at = 0, sends = 0
          WHERE session_id = $1 AND user_id = $2 AND code_hash = $3 AND expires_at > $4 AND wrong_tries < $5",
     )
     .bind(session_id)
