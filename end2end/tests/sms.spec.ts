@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, request, test } from "@playwright/test";
 import { nextTextTo, textCount } from "../outbox.mjs";
-import { confirmAddress, logIn, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { confirmAddress, enroll, logIn, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
 import { linkInMail } from "./mail";
 import { WORDS } from "./words";
 
@@ -113,4 +113,32 @@ test("a login by texted code works without JavaScript too, and a backup code sta
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
   await context.close();
+});
+
+test("a person with the app adds a mobile number as a fallback, and removes it again", async ({ page }) => {
+  const { codes } = await enroll(page);
+  const number = uniqueNumber();
+  await page.getByRole("button", { name: "Add a mobile number" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add a mobile number" });
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  // A backup code is a current second factor too (the app's code of this step set 2FA up).
+  await dialog.getByLabel("Code from the app or a backup code").fill(codes[0]);
+  await dialog.getByLabel("Mobile number").fill(number.typed);
+  const seen = textCount(number.e164);
+  await dialog.getByRole("button", { name: "Send code" }).click();
+  await expect(dialog.getByText(`•••• ••• ${number.last3}`)).toBeVisible();
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(codeOf(await nextTextTo(number.e164, seen)));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+
+  // The page comes back with both methods, and the number can be changed or removed.
+  await expect(page.getByText(`SMS (•••• ••• ${number.last3})`)).toBeVisible();
+  await expect(page.getByText("Authenticator app", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change the mobile number" })).toBeVisible();
+  await page.getByRole("button", { name: "Remove the mobile number" }).click();
+  const removal = page.getByRole("dialog", { name: "Remove the mobile number" });
+  await removal.getByLabel("Password").fill(PASSWORD);
+  await removal.getByLabel("Code from the app or a backup code").fill(codes[1]);
+  await removal.getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByRole("button", { name: "Add a mobile number" })).toBeVisible();
+  await expect(page.getByText(`SMS (•••• ••• ${number.last3})`)).toHaveCount(0);
 });

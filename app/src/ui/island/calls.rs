@@ -14,8 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::island_text::{phrase, Phrase};
 use crate::api::{
-    BeginSmsSetup, BeginTwoFactorSetup, ConfirmSmsSetup, ConfirmTwoFactorSetup, DisableTwoFactor,
-    DownloadBackupCodes, RegenerateBackupCodes, ResendSmsSetupCode, ShowKeyForAnotherPhone,
+    BeginSmsNumberChange, BeginSmsSetup, BeginTwoFactorSetup, ConfirmSmsNumberChange, ConfirmSmsSetup,
+    ConfirmTwoFactorSetup, DisableTwoFactor, DownloadBackupCodes, RegenerateBackupCodes, RemoveSmsNumber,
+    ResendSmsSetupCode, SendSmsCode, ShowKeyForAnotherPhone,
 };
 use crate::two_factor::{AuthenticatorKey, BackupCodes, SmsCodeSent};
 
@@ -100,6 +101,27 @@ pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, Refusal> {
 
 pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, Refusal> {
     call(ConfirmSmsSetup::PATH, &[("code", &code)]).await
+}
+
+/// A code texted to the account's number, as the current second factor of a change.
+pub async fn send_sms_code() -> Result<SmsCodeSent, Refusal> {
+    call(SendSmsCode::PATH, &[]).await
+}
+
+pub async fn begin_sms_number_change(
+    password: String,
+    code: String,
+    number: String,
+) -> Result<SmsCodeSent, Refusal> {
+    call(BeginSmsNumberChange::PATH, &[("password", &password), ("code", &code), ("number", &number)]).await
+}
+
+pub async fn confirm_sms_number_change(code: String) -> Result<(), Refusal> {
+    post(ConfirmSmsNumberChange::PATH, &[("code", &code)]).await.map(drop)
+}
+
+pub async fn remove_sms_number(password: String, code: String) -> Result<(), Refusal> {
+    post(RemoveSmsNumber::PATH, &[("password", &password), ("code", &code)]).await.map(drop)
 }
 
 pub async fn regenerate_backup_codes(password: String, code: String) -> Result<BackupCodes, Refusal> {

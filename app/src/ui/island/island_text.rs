@@ -79,12 +79,20 @@ pub enum Phrase {
     SendAgain,
     SendAgainIn,
     CodeSentAgain,
+    TextMeACode,
+    CodeTexted,
+    AddPhoneNumber,
+    ChangePhoneNumber,
+    RemovePhoneNumber,
+    PhoneNumberIntro,
+    RemovePhoneNumberIntro,
+    Remove,
 }
 
 impl Phrase {
     /// Every phrase, in the order of their numbers: the order of `IslandText`'s list.
     #[cfg(any(feature = "ssr", test))]
-    const ALL: [Phrase; 70] = [
+    const ALL: [Phrase; 78] = [
         Phrase::SwitchLabel,
         Phrase::On,
         Phrase::Off,
@@ -155,6 +163,14 @@ impl Phrase {
         Phrase::SendAgain,
         Phrase::SendAgainIn,
         Phrase::CodeSentAgain,
+        Phrase::TextMeACode,
+        Phrase::CodeTexted,
+        Phrase::AddPhoneNumber,
+        Phrase::ChangePhoneNumber,
+        Phrase::RemovePhoneNumber,
+        Phrase::PhoneNumberIntro,
+        Phrase::RemovePhoneNumberIntro,
+        Phrase::Remove,
     ];
 
     #[cfg(feature = "ssr")]
@@ -238,6 +254,16 @@ impl Phrase {
             Phrase::SendAgain => td_string!(locale, island.send_again).to_string(),
             Phrase::SendAgainIn => td_string!(locale, island.send_again_in).to_string(),
             Phrase::CodeSentAgain => td_string!(locale, island.code_sent_again).to_string(),
+            Phrase::TextMeACode => td_string!(locale, island.text_me_a_code).to_string(),
+            Phrase::CodeTexted => td_string!(locale, island.code_texted).to_string(),
+            Phrase::AddPhoneNumber => td_string!(locale, island.add_phone_number).to_string(),
+            Phrase::ChangePhoneNumber => td_string!(locale, island.change_phone_number).to_string(),
+            Phrase::RemovePhoneNumber => td_string!(locale, island.remove_phone_number).to_string(),
+            Phrase::PhoneNumberIntro => td_string!(locale, island.phone_number_intro).to_string(),
+            Phrase::RemovePhoneNumberIntro => {
+                td_string!(locale, island.remove_phone_number_intro).to_string()
+            }
+            Phrase::Remove => td_string!(locale, island.remove).to_string(),
         }
     }
 }

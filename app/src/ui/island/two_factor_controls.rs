@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use super::island_text::{IslandText, Phrase};
-use super::two_factor_manage::{AnotherSmartphone, RegenerateBackupCodes, TurnOffTwoFactor};
+use super::two_factor_manage::{
+    AnotherSmartphone, PhoneNumber, RegenerateBackupCodes, RemovePhoneNumber, TurnOffTwoFactor,
+};
 use super::two_factor_setup::TwoFactorSetup;
 use crate::dates::format_date;
 use crate::two_factor::{TwoFactorStatus, FEW_BACKUP_CODES};
@@ -15,6 +17,8 @@ enum SecurityDialog {
     Setup,
     Regenerate,
     AnotherPhone,
+    PhoneNumber,
+    RemovePhoneNumber,
     TurnOff,
 }
 
@@ -63,12 +67,15 @@ fn on_close(changed: bool) {
 
 /// The modals of an account with 2FA on, in a chunk of their own (cargo leptos build --split),
 /// fetched when one first opens: an account without 2FA, opening the setup, never loads them.
+/// `sms`: whether the account has a number for texted codes.
 #[lazy]
-fn open_managing(dialog: SecurityDialog) {
+fn open_managing(dialog: SecurityDialog, sms: bool) {
     match dialog {
-        SecurityDialog::Regenerate => mount_dialog(|| view! { <RegenerateBackupCodes on_close/> }),
+        SecurityDialog::Regenerate => mount_dialog(move || view! { <RegenerateBackupCodes sms on_close/> }),
         SecurityDialog::AnotherPhone => mount_dialog(|| view! { <AnotherSmartphone on_close/> }),
-        SecurityDialog::TurnOff => mount_dialog(|| view! { <TurnOffTwoFactor on_close/> }),
+        SecurityDialog::PhoneNumber => mount_dialog(move || view! { <PhoneNumber sms on_close/> }),
+        SecurityDialog::RemovePhoneNumber => mount_dialog(|| view! { <RemovePhoneNumber on_close/> }),
+        SecurityDialog::TurnOff => mount_dialog(move || view! { <TurnOffTwoFactor sms on_close/> }),
         SecurityDialog::Setup => {}
     }
 }
@@ -105,15 +112,16 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
             })}
         })}
     };
-    let app = status.app;
-    view! { <TwoFactorIsland on app text>{shown}</TwoFactorIsland> }
+    let (app, sms) = (status.app, status.sms_to.is_some());
+    view! { <TwoFactorIsland on app sms text>{shown}</TwoFactorIsland> }
 }
 
 /// `on`: whether 2FA is on; `app`: whether the authenticator app is one of its methods (its key
-/// can go on another smartphone); `text`: the island's words, in the page's language; `children`:
-/// what the server shows between the switch and the buttons.
+/// can go on another smartphone); `sms`: whether texted codes are (to a number that can be
+/// changed, or removed beside the app); `text`: the island's words, in the page's language;
+/// `children`: what the server shows between the switch and the buttons.
 #[island]
-fn TwoFactorIsland(on: bool, app: bool, text: IslandText, children: Children) -> impl IntoView {
+fn TwoFactorIsland(on: bool, app: bool, sms: bool, text: IslandText, children: Children) -> impl IntoView {
     let awake = RwSignal::new(false);
     // On the server the words are read from the prop; in the browser they are kept for the
     // modals, and read from there as `&'static str` like the rest (see `keep_in_browser`).
@@ -141,7 +149,7 @@ fn TwoFactorIsland(on: bool, app: bool, text: IslandText, children: Children) ->
         HOST.with(|host| *host.borrow_mut() = Some((*element).clone()));
         match dialog {
             SecurityDialog::Setup => mount_dialog(|| view! { <TwoFactorSetup on_close/> }),
-            managing => leptos::task::spawn_local(open_managing(managing)),
+            managing => leptos::task::spawn_local(open_managing(managing, sms)),
         }
     };
     view! {
@@ -180,6 +188,24 @@ fn TwoFactorIsland(on: bool, app: bool, text: IslandText, children: Children) ->
                             on:click=move |_| show(SecurityDialog::AnotherPhone)
                         >
                             {t(Phrase::SetUpAnotherSmartphone)}
+                        </button>
+                    })}
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=asleep
+                        on:click=move |_| show(SecurityDialog::PhoneNumber)
+                    >
+                        {if sms { t(Phrase::ChangePhoneNumber) } else { t(Phrase::AddPhoneNumber) }}
+                    </button>
+                    {(app && sms).then(|| view! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=asleep
+                            on:click=move |_| show(SecurityDialog::RemovePhoneNumber)
+                        >
+                            {t(Phrase::RemovePhoneNumber)}
                         </button>
                     })}
                 </div>
