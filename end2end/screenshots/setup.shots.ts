@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { logIn, openSecurity, PASSWORD, signUp } from "../tests/helpers";
+import { nextTextTo, textCount } from "../outbox.mjs";
 import { linkInMail } from "../tests/mail";
 import { appCode } from "../tests/totp";
 import { WORDS } from "../tests/words";
@@ -51,6 +52,39 @@ for (const [language, { locale, dir, confirmSubject, confirm }] of Object.entrie
       await logIn(page, email, PASSWORD, w);
       await page.getByRole("textbox", { name: w.code, exact: true }).fill(appCode(key, 30));
       await shot("7-login-code");
+    });
+
+    test(`the article's steps with SMS chosen (${language})`, async ({ page }) => {
+      const w = WORDS[language as keyof typeof WORDS];
+      const shot = (name: string) => page.screenshot({ path: `${dir}/${name}.png` });
+      const email = `grace-${Date.now()}@example.org`;
+      await signUp(page, email, PASSWORD, w);
+      await page.goto(await linkInMail(email, confirmSubject));
+      await page.getByRole("button", { name: confirm }).click();
+      await page.goto("/");
+      await openSecurity(page, w);
+      await page.getByRole("switch", { name: w.twoFactorSwitch }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel(w.password).fill(PASSWORD);
+      await dialog.getByRole("button", { name: w.next }).click();
+      await dialog.getByRole("radio", { name: w.sms, exact: true }).check();
+      await shot("sms-1-method");
+      await dialog.getByRole("button", { name: w.next }).click();
+      await dialog.getByLabel(w.mobileNumber).fill("06 12345678");
+      await shot("sms-2-number");
+      const seen = textCount("+31612345678");
+      await dialog.getByRole("button", { name: w.sendCode }).click();
+      const text = await nextTextTo("+31612345678", seen);
+      await dialog.getByRole("textbox", { name: w.code, exact: true }).fill(text.slice(-6));
+      await shot("sms-3-code");
+      await dialog.getByRole("button", { name: w.verify }).click();
+      await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
+      await dialog.getByRole("button", { name: w.done }).click();
+      await page.getByRole("button", { name: w.logOut }).click();
+      const beforeLogin = textCount("+31612345678");
+      await logIn(page, email, PASSWORD, w);
+      await page.getByRole("textbox", { name: w.code, exact: true }).fill((await nextTextTo("+31612345678", beforeLogin)).slice(-6));
+      await shot("sms-4-login-code");
     });
   });
 }

@@ -121,8 +121,8 @@ test("a person with the app adds a mobile number as a fallback, and removes it a
   await page.getByRole("button", { name: "Add a mobile number" }).click();
   const dialog = page.getByRole("dialog", { name: "Add a mobile number" });
   await dialog.getByLabel("Password").fill(PASSWORD);
-  // A backup code is a current second factor too (the app's code of this step set 2FA up).
-  await dialog.getByLabel("Code from the app or a backup code").fill(codes[0]);
+  // A backup code is a current second factor too (the app's code of this time step set 2FA up).
+  await dialog.getByLabel("Code or backup code").fill(codes[0]);
   await dialog.getByLabel("Mobile number").fill(number.typed);
   const seen = textCount(number.e164);
   await dialog.getByRole("button", { name: "Send code" }).click();
@@ -137,7 +137,7 @@ test("a person with the app adds a mobile number as a fallback, and removes it a
   await page.getByRole("button", { name: "Remove the mobile number" }).click();
   const removal = page.getByRole("dialog", { name: "Remove the mobile number" });
   await removal.getByLabel("Password").fill(PASSWORD);
-  await removal.getByLabel("Code from the app or a backup code").fill(codes[1]);
+  await removal.getByLabel("Code or backup code").fill(codes[1]);
   await removal.getByRole("button", { name: "Remove" }).click();
   await expect(page.getByRole("button", { name: "Add a mobile number" })).toBeVisible();
   await expect(page.getByText(`SMS (•••• ••• ${number.last3})`)).toHaveCount(0);
