@@ -29,10 +29,11 @@ pub enum SecurityEventKind {
     BrowserForgotten,
     PhoneNumberChanged,
     PhoneNumberRemoved,
+    AuthenticatorAdded,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 20] = [
+    pub const ALL: [SecurityEventKind; 21] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -53,6 +54,7 @@ impl SecurityEventKind {
         SecurityEventKind::BrowserForgotten,
         SecurityEventKind::PhoneNumberChanged,
         SecurityEventKind::PhoneNumberRemoved,
+        SecurityEventKind::AuthenticatorAdded,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -78,6 +80,7 @@ impl SecurityEventKind {
             SecurityEventKind::BrowserForgotten => "browser_forgotten",
             SecurityEventKind::PhoneNumberChanged => "phone_number_changed",
             SecurityEventKind::PhoneNumberRemoved => "phone_number_removed",
+            SecurityEventKind::AuthenticatorAdded => "authenticator_added",
         }
     }
 
@@ -114,6 +117,7 @@ impl SecurityEventKind {
             SecurityEventKind::BrowserForgotten => td_string!(locale, settings.event_browser_forgotten),
             SecurityEventKind::PhoneNumberChanged => td_string!(locale, settings.event_phone_number_changed),
             SecurityEventKind::PhoneNumberRemoved => td_string!(locale, settings.event_phone_number_removed),
+            SecurityEventKind::AuthenticatorAdded => td_string!(locale, settings.event_authenticator_added),
         }
         .to_string()
     }

@@ -1,7 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, request, test } from "@playwright/test";
 import { nextTextTo, textCount } from "../outbox.mjs";
-import { confirmAddress, enroll, logIn, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { confirmAddress, enroll, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { appCode } from "./totp";
 import { linkInMail } from "./mail";
 import { WORDS } from "./words";
 
@@ -86,11 +87,12 @@ for (const language of ["en", "nl"] as const) {
   });
 }
 
-test("a login by texted code works without JavaScript too, and a backup code stays the way back", async ({ browser, baseURL }) => {
-  // An account with SMS on, made over the API as a script would.
-  const byte = () => Math.floor(Math.random() * 254) + 1;
+const byte = () => Math.floor(Math.random() * 254) + 1;
+
+/** An account with SMS on, made over the API as a script would. */
+async function smsAccount(baseURL: string | undefined, prefix: string) {
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { "X-Forwarded-For": `10.${byte()}.${byte()}.${byte()}` } });
-  const email = uniqueEmail("sms-nojs");
+  const email = uniqueEmail(prefix);
   const number = uniqueNumber();
   expect((await api.post("/api/signup", { form: { email, password: PASSWORD } })).ok()).toBe(true);
   const token = new URL(await linkInMail(email, "Confirm your email address for WebApp")).searchParams.get("token");
@@ -101,6 +103,11 @@ test("a login by texted code works without JavaScript too, and a backup code sta
   const confirmed = await api.post("/api/two-factor/sms/confirm", { form: { code: setupCode } });
   expect(confirmed.ok()).toBe(true);
   await api.dispose();
+  return { email, number };
+}
+
+test("a login by texted code works without JavaScript too", async ({ browser, baseURL }) => {
+  const { email, number } = await smsAccount(baseURL, "sms-nojs");
 
   const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { "X-Forwarded-For": `10.${byte()}.${byte()}.${byte()}` } });
   const page = await context.newPage();
@@ -141,4 +148,30 @@ test("a person with the app adds a mobile number as a fallback, and removes it a
   await removal.getByRole("button", { name: "Remove" }).click();
   await expect(page.getByRole("button", { name: "Add a mobile number" })).toBeVisible();
   await expect(page.getByText(`SMS (•••• ••• ${number.last3})`)).toHaveCount(0);
+});
+
+test("a person with texted codes adds the authenticator app, proving it with a text", async ({ page, baseURL }) => {
+  const { email, number } = await smsAccount(baseURL, "sms-add-app");
+  await page.setExtraHTTPHeaders({ "X-Forwarded-For": `10.${byte()}.${byte()}.${byte()}` });
+  await open(page, "/settings/security");
+  const beforeLogin = textCount(number.e164);
+  await logIn(page, email);
+  await page.getByLabel("Code", { exact: true }).fill(codeOf(await nextTextTo(number.e164, beforeLogin)));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await islandsAwake(page);
+
+  await page.getByRole("button", { name: "Add the authenticator app" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add the authenticator app" });
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  const seen = textCount(number.e164);
+  await dialog.getByRole("button", { name: "Text me a code" }).click();
+  await expect(dialog.getByText(`We texted a code to •••• ••• ${number.last3}`)).toBeVisible();
+  await dialog.getByLabel("Code or backup code").fill(codeOf(await nextTextTo(number.e164, seen)));
+  await dialog.getByRole("button", { name: "Next" }).click();
+  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText("Authenticator app", { exact: true })).toBeVisible();
+  await expect(page.getByText(`SMS (•••• ••• ${number.last3})`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Remove the mobile number" })).toBeVisible();
 });

@@ -107,6 +107,20 @@ const FUNCTIONS: &[Function] = &[
     ),
     f("/api/two-factor/backup-codes", "The backup codes just made, as a file", &[], Text, FullyAuthenticated),
     f(
+        "/api/two-factor/app/add",
+        "The authenticator app beside texted codes: the key",
+        &[("password", true), ("code", true)],
+        Type("AuthenticatorKey"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/two-factor/app/add/confirm",
+        "A first code from the app adds it",
+        &[("code", true)],
+        Null,
+        FullyAuthenticated,
+    ),
+    f(
         "/api/two-factor/sms/begin",
         "SMS setup step 1: the number, and a code texted to it",
         &[("password", true), ("number", true)],

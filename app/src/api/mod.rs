@@ -147,6 +147,28 @@ pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppEr
     Ok(codes)
 }
 
+/// The authenticator app beside texted codes: the password and a current second factor (`code`: a
+/// texted code or a backup code); answers this session's pending key, as setup step 1 does.
+#[server(prefix = "/api", endpoint = "two-factor/app/add")]
+pub async fn begin_adding_app(password: String, code: String) -> Result<AuthenticatorKey, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::authenticator;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    authenticator::begin_adding(&state, &session, &password, &code, &context::caller(&state)).await
+}
+
+/// A first code from the app adds it (every other session ends; mailed). The backup codes stay.
+#[server(prefix = "/api", endpoint = "two-factor/app/add/confirm")]
+pub async fn confirm_adding_app(code: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::{authenticator, AppCode};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    authenticator::confirm_adding(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await
+}
+
 /// SMS setup step 1: re-checks the password, keeps the mobile number for this session and texts
 /// a code to it. Fully authenticated; refused while 2FA is on.
 #[server(prefix = "/api", endpoint = "two-factor/sms/begin")]

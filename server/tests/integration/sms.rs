@@ -484,3 +484,44 @@ async fn an_sms_only_account_keeps_its_only_factor_and_moves_it_with_a_texted_co
     password_step(&app, EMAIL).await;
     assert_eq!(texts_to(&app, "+31687654321").len(), before + 1, "logins text the new number");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_is_added_beside_texted_codes_only_with_a_current_second_factor() {
+    let app = TestApp::new().await;
+    let (cookie, _) = enroll_by_sms(&app, EMAIL).await;
+    let refused =
+        app.call("two-factor/app/add", &[("password", PASSWORD), ("code", "")], Some(&cookie)).await;
+    refused.expect_status_for(StatusCode::BAD_REQUEST, "no second factor");
+    let other = password_step(&app, EMAIL).await;
+    let other = app.call("login/sms", &[("code", &last_code(&app))], Some(&other)).await;
+    other.expect_status(StatusCode::OK);
+    let other = other.session_cookie().expect("a fully authenticated session elsewhere");
+
+    app.call("two-factor/sms/send", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let asked = app
+        .call("two-factor/app/add", &[("password", PASSWORD), ("code", &last_code(&app))], Some(&cookie))
+        .await;
+    asked.expect_status(StatusCode::OK);
+    let key = asked.json()["key"].as_str().unwrap().replace(' ', "");
+    let mails_before = mails_queued_to(&app, EMAIL).await;
+    app.call(
+        "two-factor/app/add/confirm",
+        &[("code", &crate::common::app_code(&key, unix_now()))],
+        Some(&cookie),
+    )
+    .await
+    .expect_status(StatusCode::OK);
+    let status = app.call("two-factor/status", &[], Some(&cookie)).await.json();
+    assert_eq!((status["app"].clone(), status["sms_to"].clone()), (true.into(), "•••• ••• 678".into()));
+    assert_eq!(status["backup_codes_left"], 10, "the backup codes stay");
+    assert_eq!(mails_queued_to(&app, EMAIL).await, mails_before + 1, "the change is mailed");
+    app.call("account", &[], Some(&other))
+        .await
+        .expect_status_for(StatusCode::UNAUTHORIZED, "another session");
+    // From now on the app is asked for first, and no text goes out by itself.
+    let before = texts_to(&app, "+31612345678").len();
+    let half = password_step(&app, EMAIL).await;
+    assert_eq!(texts_to(&app, "+31612345678").len(), before, "no text when the app is there");
+    let choice = app.call("login/methods", &[], Some(&half)).await.json();
+    assert_eq!(choice, serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false}));
+}

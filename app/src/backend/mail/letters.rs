@@ -75,6 +75,11 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             ),
             if_not_you: td_string!(locale, mail.phone_number_changed_if_not_you).to_string(),
         },
+        Notice::AuthenticatorAdded => Letter {
+            subject: fill(td_string!(locale, mail.authenticator_added_subject), site),
+            what: td_string!(locale, mail.authenticator_added_what).to_string(),
+            if_not_you: td_string!(locale, mail.authenticator_added_if_not_you).to_string(),
+        },
         Notice::PhoneNumberRemoved => Letter {
             subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
             what: td_string!(locale, mail.phone_number_removed_what).to_string(),
@@ -373,6 +378,7 @@ mod tests {
             Notice::AnotherPhoneAdded,
             Notice::PhoneNumberChanged { ending: 678 },
             Notice::PhoneNumberRemoved,
+            Notice::AuthenticatorAdded,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

@@ -26,6 +26,8 @@ pub enum Notice {
     },
     /// The number for texted codes was removed; the app remains.
     PhoneNumberRemoved,
+    /// The authenticator app was added beside texted codes.
+    AuthenticatorAdded,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

@@ -61,12 +61,21 @@ pub async fn begin_setup(
     password: &str,
     caller: &Caller,
 ) -> Result<AuthenticatorKey, AppError> {
-    let (db, now) = (&state.db, caller.now);
-    if is_on(db, session.user_id).await? {
+    if super::is_on(&state.db, session.user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
-    let account = check_password(db, session, password, caller).await?;
+    let account = check_password(&state.db, session, password, caller).await?;
+    pending_key(state, session, account.email, caller).await
+}
 
+/// The session's pending key, made now unless it has one.
+async fn pending_key(
+    state: &AppState,
+    session: &Session,
+    email: String,
+    caller: &Caller,
+) -> Result<AuthenticatorKey, AppError> {
+    let (db, now) = (&state.db, caller.now);
     let expired_at = now - PENDING_SECRET_SECS;
     let mut tx = db.begin().await?;
     store::totp::delete_expired_pending_of_session(&mut *tx, &session.id, expired_at).await?;
@@ -85,7 +94,69 @@ pub async fn begin_setup(
         .await?
         .ok_or_else(|| AppError::internal("begin setup", "pending secret vanished"))?;
     let secret = sealing::open(&state.settings.data_key, &pending.secret, &secret_context(session.user_id))?;
-    authenticator_key(state, account.email, &secret, Some(pending.created_at + PENDING_SECRET_SECS))
+    authenticator_key(state, email, &secret, Some(pending.created_at + PENDING_SECRET_SECS))
+}
+
+/// The app beside texted codes: with the password and a current second factor (a texted code or
+/// a backup code), a pending key for this session, as in a first setup.
+pub async fn begin_adding(
+    state: &AppState,
+    session: &Session,
+    password: &str,
+    proof: &str,
+    caller: &Caller,
+) -> Result<AuthenticatorKey, AppError> {
+    let db = &state.db;
+    if is_on(db, session.user_id).await? {
+        return Err(AppError::TwoFactorAlreadyOn);
+    }
+    if !super::is_on(db, session.user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    let account = check_password(db, session, password, caller).await?;
+    super::consume(state, session, super::Entered::guess(proof)?, caller).await?;
+    pending_key(state, session, account.email, caller).await
+}
+
+/// A first code from the app adds it beside texted codes: the backup codes stay, every other
+/// session ends, and the change is recorded and mailed.
+pub async fn confirm_adding(
+    state: &AppState,
+    session: &Session,
+    code: &AppCode,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let (db, now, user_id) = (&state.db, caller.now, session.user_id);
+    if is_on(db, user_id).await? {
+        return Err(AppError::TwoFactorAlreadyOn);
+    }
+    if !super::is_on(db, user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
+    let pending = store::totp::pending_of_session(db, &session.id, user_id, now - PENDING_SECRET_SECS)
+        .await?
+        .ok_or(AppError::NoPendingSetup)?;
+    let secret = sealing::open(&state.settings.data_key, &pending.secret, &secret_context(user_id))?;
+    let scopes = throttle::second_factor_scopes(user_id, session.epoch, caller);
+    throttle::begin_attempt(db, &scopes, now).await?;
+    let Verdict::Accepted { step } = TotpCredential::fresh(secret).verify(code.as_str(), UnixTime(now))?
+    else {
+        security_events::record(db, user_id, SecurityEventKind::WrongCode, caller.ip(), now).await?;
+        return Err(AppError::WrongCode);
+    };
+    throttle::succeeded(db, &scopes, now).await?;
+    let mut tx = db.begin().await?;
+    sessions::new_epoch(&mut tx, session).await?;
+    if !store::totp::insert_credential(&mut *tx, user_id, &pending.secret, now, step).await? {
+        return Err(AppError::TwoFactorAlreadyOn);
+    }
+    store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
+    let kind = SecurityEventKind::AuthenticatorAdded;
+    security_events::record(&mut *tx, user_id, kind, caller.ip(), now).await?;
+    notices::notify(&mut tx, &state.settings, user_id, Notice::AuthenticatorAdded, caller).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "authenticator app added beside texted codes");
+    Ok(())
 }
 
 /// Step 2 of setup: a code from the app turns 2FA on. The session's pending secret, exactly the
@@ -100,7 +171,7 @@ pub async fn confirm_setup(
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
-    if is_on(db, user_id).await? {
+    if super::is_on(db, user_id).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let pending = store::totp::pending_of_session(db, &session.id, user_id, now - PENDING_SECRET_SECS)

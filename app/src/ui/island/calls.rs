@@ -14,9 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::island_text::{phrase, Phrase};
 use crate::api::{
-    BeginSmsNumberChange, BeginSmsSetup, BeginTwoFactorSetup, ConfirmSmsNumberChange, ConfirmSmsSetup,
-    ConfirmTwoFactorSetup, DisableTwoFactor, DownloadBackupCodes, RegenerateBackupCodes, RemoveSmsNumber,
-    ResendSmsSetupCode, SendSmsCode, ShowKeyForAnotherPhone,
+    BeginAddingApp, BeginSmsNumberChange, BeginSmsSetup, BeginTwoFactorSetup, ConfirmAddingApp,
+    ConfirmSmsNumberChange, ConfirmSmsSetup, ConfirmTwoFactorSetup, DisableTwoFactor, DownloadBackupCodes,
+    RegenerateBackupCodes, RemoveSmsNumber, ResendSmsSetupCode, SendSmsCode, ShowKeyForAnotherPhone,
 };
 use crate::two_factor::{AuthenticatorKey, BackupCodes, SmsCodeSent};
 
@@ -101,6 +101,14 @@ pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, Refusal> {
 
 pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, Refusal> {
     call(ConfirmSmsSetup::PATH, &[("code", &code)]).await
+}
+
+pub async fn begin_adding_app(password: String, code: String) -> Result<AuthenticatorKey, Refusal> {
+    call(BeginAddingApp::PATH, &[("password", &password), ("code", &code)]).await
+}
+
+pub async fn confirm_adding_app(code: String) -> Result<(), Refusal> {
+    post(ConfirmAddingApp::PATH, &[("code", &code)]).await.map(drop)
 }
 
 /// A code texted to the account's number, as the current second factor of a change.

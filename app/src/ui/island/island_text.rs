@@ -87,12 +87,14 @@ pub enum Phrase {
     PhoneNumberIntro,
     RemovePhoneNumberIntro,
     Remove,
+    AddAuthenticator,
+    AddAuthenticatorIntro,
 }
 
 impl Phrase {
     /// Every phrase, in the order of their numbers: the order of `IslandText`'s list.
     #[cfg(any(feature = "ssr", test))]
-    const ALL: [Phrase; 78] = [
+    const ALL: [Phrase; 80] = [
         Phrase::SwitchLabel,
         Phrase::On,
         Phrase::Off,
@@ -171,6 +173,8 @@ impl Phrase {
         Phrase::PhoneNumberIntro,
         Phrase::RemovePhoneNumberIntro,
         Phrase::Remove,
+        Phrase::AddAuthenticator,
+        Phrase::AddAuthenticatorIntro,
     ];
 
     #[cfg(feature = "ssr")]
@@ -264,6 +268,8 @@ impl Phrase {
                 td_string!(locale, island.remove_phone_number_intro).to_string()
             }
             Phrase::Remove => td_string!(locale, island.remove).to_string(),
+            Phrase::AddAuthenticator => td_string!(locale, island.add_authenticator).to_string(),
+            Phrase::AddAuthenticatorIntro => td_string!(locale, island.add_authenticator_intro).to_string(),
         }
     }
 }

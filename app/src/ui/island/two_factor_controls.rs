@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::island_text::{IslandText, Phrase};
 use super::two_factor_manage::{
-    AnotherSmartphone, PhoneNumber, RegenerateBackupCodes, RemovePhoneNumber, TurnOffTwoFactor,
+    AddAuthenticator, AnotherSmartphone, PhoneNumber, RegenerateBackupCodes, RemovePhoneNumber,
+    TurnOffTwoFactor,
 };
 use super::two_factor_setup::TwoFactorSetup;
 use crate::dates::format_date;
@@ -19,6 +20,7 @@ enum SecurityDialog {
     AnotherPhone,
     PhoneNumber,
     RemovePhoneNumber,
+    AddAuthenticator,
     TurnOff,
 }
 
@@ -75,6 +77,7 @@ fn open_managing(dialog: SecurityDialog, sms: bool) {
         SecurityDialog::AnotherPhone => mount_dialog(|| view! { <AnotherSmartphone on_close/> }),
         SecurityDialog::PhoneNumber => mount_dialog(move || view! { <PhoneNumber sms on_close/> }),
         SecurityDialog::RemovePhoneNumber => mount_dialog(|| view! { <RemovePhoneNumber on_close/> }),
+        SecurityDialog::AddAuthenticator => mount_dialog(|| view! { <AddAuthenticator on_close/> }),
         SecurityDialog::TurnOff => mount_dialog(move || view! { <TurnOffTwoFactor sms on_close/> }),
         SecurityDialog::Setup => {}
     }
@@ -198,6 +201,16 @@ fn TwoFactorIsland(on: bool, app: bool, sms: bool, text: IslandText, children: C
                     >
                         {if sms { t(Phrase::ChangePhoneNumber) } else { t(Phrase::AddPhoneNumber) }}
                     </button>
+                    {(!app).then(|| view! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=asleep
+                            on:click=move |_| show(SecurityDialog::AddAuthenticator)
+                        >
+                            {t(Phrase::AddAuthenticator)}
+                        </button>
+                    })}
                     {(app && sms).then(|| view! {
                         <button
                             type="button"

@@ -8,8 +8,9 @@ use web_sys::SubmitEvent;
 
 use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{
-    begin_sms_number_change, confirm_sms_number_change, disable_two_factor, regenerate_backup_codes,
-    remove_sms_number, send_sms_code, show_key_for_another_phone,
+    begin_adding_app, begin_sms_number_change, confirm_adding_app, confirm_sms_number_change,
+    disable_two_factor, regenerate_backup_codes, remove_sms_number, send_sms_code,
+    show_key_for_another_phone,
 };
 use super::island_text::{phrase, Phrase};
 use super::key_panel::KeyPanel;
@@ -305,6 +306,69 @@ pub fn RemovePhoneNumber(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
                     <button type="submit" class="danger" disabled=move || form.busy.get()>{phrase(Phrase::Remove)}</button>
                 </div>
             </form>
+            {form.messages()}
+        </Modal>
+    }
+}
+
+/// The authenticator app beside texted codes: the password and a current second factor, then the
+/// key (QR code and text) and the app's first code.
+#[component]
+pub fn AddAuthenticator(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
+    let form = FormState::new();
+    let (password, code, first) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let key = RwSignal::new(None::<AuthenticatorKey>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submit(begin_adding_app(password.get_untracked(), code.get_untracked()), move |shown| {
+            key.set(Some(shown))
+        });
+    };
+    let confirm = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form.submit(confirm_adding_app(first.get_untracked()), move |()| on_close.run(true));
+    };
+    view! {
+        <Modal
+            title=phrase(Phrase::AddAuthenticator)
+            subtitle=Signal::derive(|| None::<String>)
+            focus_on=Signal::derive(move || format!("{}:{:?}", key.with(Option::is_some), form.error.get()))
+            on_close=move || on_close.run(false)
+        >
+            {move || match key.get() {
+                None => Either::Left(view! {
+                    <form on:submit=submit>
+                        <p>{phrase(Phrase::AddAuthenticatorIntro)}</p>
+                        {password_field("add-app-password", password)}
+                        {code_or_backup_code_field("add-app-code", code, true, form)}
+                        <div class="actions">
+                            <button type="button" class="secondary" on:click=move |_| on_close.run(false)>{phrase(Phrase::Cancel)}</button>
+                            <button type="submit" disabled=move || form.busy.get()>{phrase(Phrase::Next)}</button>
+                        </div>
+                    </form>
+                }),
+                Some(setup) => Either::Right(view! {
+                    <form on:submit=confirm>
+                        <KeyPanel setup notice=form.notice/>
+                        <p>{phrase(Phrase::EnterSixDigitCode)}</p>
+                        <label for="add-app-first-code">{phrase(Phrase::Code)}</label>
+                        <input
+                            id="add-app-first-code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            maxlength="12"
+                            required
+                            bind:value=first
+                        />
+                        <div class="actions">
+                            <button type="button" class="secondary" on:click=move |_| on_close.run(false)>{phrase(Phrase::Cancel)}</button>
+                            <button type="submit" disabled=move || form.busy.get()>{phrase(Phrase::Verify)}</button>
+                        </div>
+                    </form>
+                }),
+            }}
             {form.messages()}
         </Modal>
     }
