@@ -212,3 +212,70 @@ async fn without_a_provider_each_text_is_a_private_json_file() {
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!((mode(&config.sms_outbox_dir), mode(&files[0])), (0o700, 0o600));
 }
+
+/// The code of the last text a fake provider received for `to` (E.164), from its body's last
+/// line (`@host #123456`).
+fn last_code_received(received: &Received, body_of: impl Fn(&Value) -> Option<String>) -> String {
+    let bodies: Vec<String> = received.lock().unwrap().iter().filter_map(&body_of).collect();
+    bodies.last().expect("a text reached the provider").rsplit('#').next().unwrap().to_owned()
+}
+
+/// The article's SMS setup and a login by texted code, with the WebApp sending through `sms_url`.
+async fn setup_and_login_through(
+    sms_url: String,
+    received: &Received,
+    body_of: impl Fn(&Value) -> Option<String> + Copy,
+) {
+    use crate::common::{TestApp, PASSWORD};
+    let app = TestApp::with_config(|c| c.sms_url = Some(sms_url)).await;
+    let email = "through@example.org";
+    let cookie = app.sign_up_confirmed(email).await;
+    let form = [("password", PASSWORD), ("number", "06 12345678")];
+    app.call("two-factor/sms/begin", &form, Some(&cookie)).await.expect_status(StatusCode::OK);
+    let code = last_code_received(received, body_of);
+    app.call("two-factor/sms/confirm", &[("code", &code)], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let half =
+        app.call("login", &[("email", email), ("password", PASSWORD)], None).await.session_cookie().unwrap();
+    let code = last_code_received(received, body_of);
+    let done = app.call("login/sms", &[("code", &code)], Some(&half)).await;
+    done.expect_status(StatusCode::OK);
+    assert_eq!(done.json()["level"], "fully_authenticated");
+    // A text asked for in the logged-in session, to prove SMS for a change.
+    let cookie = done.session_cookie().unwrap();
+    app.call("two-factor/sms/send", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_setup_and_a_login_work_through_twilio() {
+    let (address, received) = twilio().await;
+    let url = format!("twilio+http://{SID}:{TOKEN}@{address}?from=%2B3197010000000");
+    setup_and_login_through(url, &received, |sent| sent["Body"].as_str().map(str::to_owned)).await;
+    assert_eq!(received.lock().unwrap().len(), 3, "the setup's, the login's and one more");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_setup_and_a_login_work_through_cm() {
+    let (address, received) = cm().await;
+    let url = format!("cm+http://{PRODUCT_TOKEN}@{address}?from=WebApp");
+    let body_of = |sent: &Value| sent["messages"]["msg"][0]["body"]["content"].as_str().map(str::to_owned);
+    setup_and_login_through(url, &received, body_of).await;
+    assert_eq!(received.lock().unwrap().len(), 3, "the setup's, the login's and one more");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_the_provider_refuses_is_told_to_the_person() {
+    use crate::common::{TestApp, PASSWORD};
+    let (address, _) = twilio().await;
+    let url = format!("twilio+http://{SID}:{TOKEN}@{address}?from=%2B3197010000000");
+    let app = TestApp::with_config(|c| c.sms_url = Some(url)).await;
+    let cookie = app.sign_up_confirmed("refused@example.org").await;
+    let refused =
+        app.call("two-factor/sms/begin", &[("password", PASSWORD), ("number", REFUSED)], Some(&cookie)).await;
+    refused.expect_status(StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["error"], "sms_number_refused");
+    let limited = app
+        .call("two-factor/sms/begin", &[("password", PASSWORD), ("number", RATE_LIMITED)], Some(&cookie))
+        .await;
+    limited.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(limited.json()["error"], "sms_not_sent");
+}
