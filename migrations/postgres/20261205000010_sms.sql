@@ -19,12 +19,14 @@ CREATE TABLE sms_pending_numbers (
 CREATE INDEX sms_pending_numbers_by_user ON sms_pending_numbers (user_id);
 
 -- The live texted code of a session: one at a time (a new one replaces it), kept only as a
--- keyed hash, dead after its lifetime or its last wrong try. `sends` counts the texts this
--- session asked for, for the growing wait between them.
+-- keyed hash, dead after its lifetime or its last wrong try, and good only for the number it
+-- was sent to (`number_hash`, keyed). `sends` counts the texts this session asked for, for the
+-- growing wait between them.
 CREATE TABLE sms_codes (
     session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     code_hash TEXT NOT NULL,
+    number_hash TEXT NOT NULL,
     sent_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
     wrong_tries BIGINT NOT NULL,

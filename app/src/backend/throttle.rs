@@ -106,6 +106,14 @@ pub fn counted_address(ip: &str) -> String {
     counted_network(ip, 64)
 }
 
+/// The IPv6 /48 around `ip` (a site: one customer of a provider), or `None` for IPv4, which
+/// `counted_address` already counts whole.
+pub fn counted_site(ip: &str) -> Option<String> {
+    let parsed = ip.parse::<IpAddr>().ok()?;
+    let v6 = matches!(parsed, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none());
+    v6.then(|| counted_network(ip, 48))
+}
+
 /// The IPv4 address, or the IPv6 network of `prefix` bits (64 or 48) around the address.
 fn counted_network(ip: &str, prefix: u8) -> String {
     match ip.parse::<IpAddr>() {
@@ -326,6 +334,14 @@ async fn update(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_site_is_an_ipv6_slash_48_and_ipv4_has_none() {
+        assert_eq!(counted_site("2001:db8:1:2:3:4:5:6").as_deref(), Some("2001:db8:1::/48"));
+        assert_eq!(counted_site("198.51.100.7"), None);
+        assert_eq!(counted_site("::ffff:198.51.100.7"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -203,6 +203,8 @@ pub async fn confirm_setup(
         return Err(AppError::TwoFactorAlreadyOn);
     }
     store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
+    // A number being set up meanwhile would turn SMS on later without a current factor.
+    store::sms::delete_pending_numbers_of_account(&mut *tx, user_id).await?;
     fresh.store(&mut tx, session, now).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorEnabled, caller).await?;

@@ -35,10 +35,22 @@ pub const MAX_WRONG_TRIES: i64 = 5;
 pub const MAX_SENDS_PER_SESSION: i64 = 5;
 /// The wait after a session's first text before the next; it doubles with each.
 pub const FIRST_RESEND_WAIT_SECS: i64 = 30;
-/// Texts a day, per account, per number (whatever the account) and per client address.
+/// Texts a day, per account, per number (whatever the account) and per client address (and ten
+/// times that per IPv6 /48).
 pub const SENDS_PER_ACCOUNT_A_DAY: i64 = 10;
 pub const SENDS_PER_NUMBER_A_DAY: i64 = 10;
 pub const SENDS_PER_CLIENT_A_DAY: i64 = 20;
+/// Texts a day to a number typed in a setup or a change, not yet proven: counted apart, so that
+/// whoever types someone else's number can neither flood it nor use up the texts its owner logs
+/// in with.
+pub const SENDS_TO_A_NEW_NUMBER_A_DAY: i64 = 3;
+
+/// Where a text goes: the account's number (a login, a proof), or one typed and not yet proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recipient {
+    OnFile,
+    New,
+}
 
 /// The associated data a number of `user_id` is sealed with: a number copied onto another
 /// account's row does not open.
@@ -72,12 +84,12 @@ pub fn wait_after(sends: i64) -> i64 {
 
 /// Texts a fresh code for `session_id` to `number`, within every limit; the code replaces the
 /// session's previous one only once the provider took the text, so a failure leaves no code
-/// that was never sent.
+/// that was never sent. The code is good only for that number.
 async fn send_code(
     state: &AppState,
     session_id: &SessionId,
     user_id: UserId,
-    number: &MobileNumber,
+    (number, recipient): (&MobileNumber, Recipient),
     locale: Locale,
     caller: &Caller,
 ) -> Result<SmsCodeSent, AppError> {
@@ -96,7 +108,7 @@ async fn send_code(
         }
         None => 0,
     };
-    count_within_daily_limits(state, user_id, number, caller).await?;
+    count_within_daily_limits(state, user_id, (number, recipient), caller).await?;
 
     let code = sms_codes::generate();
     let body = code_text(&code, &settings.issuer, &settings.public_url, locale)
@@ -116,8 +128,10 @@ async fn send_code(
         });
     }
     telemetry::sms("sent");
-    let hash = sms_codes::code_hash(&settings.data_key, session_id.as_str(), &code);
-    store::sms::put_code(db, session_id, user_id, &hash, now, now + CODE_LIFETIME_SECS, sends + 1).await?;
+    let code_hash = sms_codes::code_hash(&settings.data_key, session_id.as_str(), &code);
+    let number_hash = sms_codes::number_hash(&settings.data_key, number.e164());
+    let stored = store::sms::StoredCode { code_hash: &code_hash, number_hash: &number_hash };
+    store::sms::put_code(db, session_id, user_id, stored, now, now + CODE_LIFETIME_SECS, sends + 1).await?;
     Ok(SmsCodeSent {
         to: number.masked(),
         resend_after_secs: wait_after(sends + 1),
@@ -126,32 +140,40 @@ async fn send_code(
 }
 
 /// Counts one text against the day's limits of the account, the number, the client's address
-/// and the whole server; refuses, counting nothing, when one is reached.
+/// and the whole server; refuses, counting nothing, when one is reached. Texts to new numbers
+/// have limits of their own, and at most half of the server's budget, so that no flood of
+/// setups can take the texts people log in with.
 async fn count_within_daily_limits(
     state: &AppState,
     user_id: UserId,
-    number: &MobileNumber,
+    (number, recipient): (&MobileNumber, Recipient),
     caller: &Caller,
 ) -> Result<(), AppError> {
     let (db, now, settings) = (&state.db, caller.now, &state.settings);
     let day = now.div_euclid(DAY_SECS);
     let tomorrow = (day + 1) * DAY_SECS - now;
-    let mut limits = vec![
-        (format!("account:{user_id}"), SENDS_PER_ACCOUNT_A_DAY),
-        (
-            format!("number:{}", sms_codes::number_hash(&settings.data_key, number.e164())),
-            SENDS_PER_NUMBER_A_DAY,
-        ),
-    ];
+    let number_hash = sms_codes::number_hash(&settings.data_key, number.e164());
+    let budget = i64::from(settings.sms_daily_limit);
+    let mut limits = vec![(format!("account:{user_id}"), SENDS_PER_ACCOUNT_A_DAY)];
+    match recipient {
+        Recipient::OnFile => limits.push((format!("number:{number_hash}"), SENDS_PER_NUMBER_A_DAY)),
+        Recipient::New => {
+            limits.push((format!("new-number:{number_hash}"), SENDS_TO_A_NEW_NUMBER_A_DAY));
+            limits.push(("server-new-numbers".to_owned(), budget / 2));
+        }
+    }
     if let Some(ip) = caller.ip() {
         limits.push((format!("client:{}", throttle::counted_address(ip)), SENDS_PER_CLIENT_A_DAY));
+        if let Some(site) = throttle::counted_site(ip) {
+            limits.push((format!("client-site:{site}"), 10 * SENDS_PER_CLIENT_A_DAY));
+        }
     }
-    limits.push(("server".to_owned(), i64::from(settings.sms_daily_limit)));
+    limits.push(("server".to_owned(), budget));
     let mut tx = db.begin().await?;
     for (scope, limit) in &limits {
         if store::sms::count_send(&mut *tx, scope, day).await? > *limit {
             drop(tx);
-            if scope == "server" {
+            if scope.starts_with("server") {
                 tracing::error!(
                     limit,
                     "the server's daily SMS budget is spent: no texts until midnight UTC (--sms-daily-limit)"
@@ -188,7 +210,7 @@ pub async fn begin_setup(
     security_events::record(&mut *tx, user_id, kind, caller.ip(), now).await?;
     tx.commit().await?;
     telemetry::setup_started();
-    send_code(state, &session.id, user_id, &number, account.locale(), caller).await
+    send_code(state, &session.id, user_id, (&number, Recipient::New), account.locale(), caller).await
 }
 
 /// "Send again" during setup: a new code to the session's pending number.
@@ -203,7 +225,7 @@ pub async fn resend_setup_code(
         .ok_or(AppError::NoPendingSetup)?;
     let number = open_number(state, &pending.number, user_id)?;
     let account = store::users::find_by_id(db, user_id).await?;
-    send_code(state, &session.id, user_id, &number, account.locale(), caller).await
+    send_code(state, &session.id, user_id, (&number, Recipient::New), account.locale(), caller).await
 }
 
 /// Step 2 of setup: the texted code turns SMS on, with ten backup codes, and every other
@@ -221,8 +243,9 @@ pub async fn confirm_setup(
     let pending = store::sms::pending_number(db, &session.id, user_id, now - PENDING_SECRET_SECS)
         .await?
         .ok_or(AppError::NoPendingSetup)?;
+    let number = open_number(state, &pending.number, user_id)?;
     let holder = Holder { user_id, epoch: session.epoch, session: Some(session.id.clone()) };
-    check_code(state, &holder, code, caller).await?;
+    check_code(state, &holder, code, &number, caller).await?;
 
     let fresh = FreshBackupCodes::make(state, session).await?;
     let mut tx = db.begin().await?;
@@ -236,6 +259,8 @@ pub async fn confirm_setup(
         return Err(AppError::TwoFactorAlreadyOn);
     }
     store::sms::delete_pending_numbers_of_account(&mut *tx, user_id).await?;
+    // An app setup begun meanwhile would turn the app on later without a current factor.
+    store::totp::delete_pending_of_account(&mut *tx, user_id).await?;
     fresh.store(&mut tx, session, now).await?;
     security_events::record(&mut *tx, user_id, SecurityEventKind::TwoFactorEnabled, ip, now).await?;
     notices::notify(&mut tx, &state.settings, user_id, Notice::TwoFactorEnabled, caller).await?;
@@ -266,7 +291,7 @@ pub async fn begin_number_change(
     super::consume(state, session, super::Entered::guess(proof)?, caller).await?;
     let sealed = sealing::seal(&state.settings.data_key, number.e164().as_bytes(), &number_context(user_id))?;
     store::sms::set_pending_number(db, &session.id, user_id, &sealed, now).await?;
-    send_code(state, &session.id, user_id, &number, account.locale(), caller).await
+    send_code(state, &session.id, user_id, (&number, Recipient::New), account.locale(), caller).await
 }
 
 /// The code texted to the new number makes it the account's; every other session ends, and the
@@ -286,7 +311,7 @@ pub async fn confirm_number_change(
         .ok_or(AppError::NoPendingSetup)?;
     let number = open_number(state, &pending.number, user_id)?;
     let holder = Holder { user_id, epoch: session.epoch, session: Some(session.id.clone()) };
-    check_code(state, &holder, code, caller).await?;
+    check_code(state, &holder, code, &number, caller).await?;
     let mut tx = db.begin().await?;
     sessions::new_epoch(&mut tx, session).await?;
     store::sms::replace_number(&mut *tx, user_id, &pending.number, now).await?;
@@ -340,7 +365,7 @@ pub async fn send_login_code(
     let stored = store::sms::number(db, user_id).await?.ok_or(AppError::TwoFactorOff)?;
     let number = open_number(state, &stored.number, user_id)?;
     let account = store::users::find_by_id(db, user_id).await?;
-    send_code(state, &session.id, user_id, &number, account.locale(), caller).await
+    send_code(state, &session.id, user_id, (&number, Recipient::OnFile), account.locale(), caller).await
 }
 
 /// The text a login sends by itself, right after the correct password, to an account whose only
@@ -373,22 +398,33 @@ pub async fn has_live_code(db: &AnyPool, session: &Session, now: i64) -> Result<
     Ok(code.is_some_and(|code| code.expires_at > now && code.wrong_tries < MAX_WRONG_TRIES))
 }
 
-/// Accepts `code` when it is the live code texted to the holder's session.
+/// Accepts `code` when it is the live code texted to the holder's session at the account's
+/// number: a code sent to a number typed in a setup or a change proves nothing until that
+/// number is the account's.
 pub(super) async fn consume_sms_code(
     state: &AppState,
     holder: &Holder,
     code: &AppCode,
     caller: &Caller,
 ) -> Result<(), AppError> {
-    let outcome = check_code(state, holder, code, caller).await;
+    let outcome = match store::sms::number(&state.db, holder.user_id).await? {
+        Some(stored) => {
+            let on_file = open_number(state, &stored.number, holder.user_id)?;
+            check_code(state, holder, code, &on_file, caller).await
+        }
+        None => Err(AppError::TwoFactorOff),
+    };
     telemetry::second_factor("sms_code", &outcome);
     outcome
 }
 
+/// Uses up `code` when it is the live code texted to the holder's session at `sent_to`; every
+/// try counts in the account's guessing limits.
 async fn check_code(
     state: &AppState,
     holder: &Holder,
     code: &AppCode,
+    sent_to: &MobileNumber,
     caller: &Caller,
 ) -> Result<(), AppError> {
     let (db, now, user_id) = (&state.db, caller.now, holder.user_id);
@@ -397,8 +433,11 @@ async fn check_code(
     // A code belongs to the session it was sent to: without one (a reset link), none matches.
     let taken = match &holder.session {
         Some(session_id) => {
-            let hash = sms_codes::code_hash(&state.settings.data_key, session_id.as_str(), code.as_str());
-            store::sms::take_code(db, session_id, user_id, &hash, now, MAX_WRONG_TRIES).await?
+            let key = &state.settings.data_key;
+            let code_hash = sms_codes::code_hash(key, session_id.as_str(), code.as_str());
+            let number_hash = sms_codes::number_hash(key, sent_to.e164());
+            let stored = store::sms::StoredCode { code_hash: &code_hash, number_hash: &number_hash };
+            store::sms::take_code(db, session_id, user_id, stored, now, MAX_WRONG_TRIES).await?
         }
         None => false,
     };

@@ -175,26 +175,33 @@ pub async fn code<'e>(
     .await?)
 }
 
-/// Makes `code_hash` the session's one live code, replacing any before it; `sends` is the
-/// number of texts the session has now had.
+/// A texted code as stored: its keyed hash, and that of the number it went to.
+pub struct StoredCode<'a> {
+    pub code_hash: &'a str,
+    pub number_hash: &'a str,
+}
+
+/// Makes `code` the session's one live code, replacing any before it; `sends` is the number of
+/// texts the session has now had.
 pub async fn put_code<'e>(
     db: impl Db<'e>,
     session_id: &SessionId,
     user_id: UserId,
-    code_hash: &str,
+    code: StoredCode<'_>,
     now: i64,
     expires_at: i64,
     sends: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO sms_codes (session_id, user_id, code_hash, sent_at, expires_at, wrong_tries, sends)
-         VALUES ($1, $2, $3, $4, $5, 0, $6)
-         ON CONFLICT (session_id) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at,
-             expires_at = excluded.expires_at, wrong_tries = 0, sends = excluded.sends",
+        "INSERT INTO sms_codes (session_id, user_id, code_hash, number_hash, sent_at, expires_at, wrong_tries, sends)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7)
+         ON CONFLICT (session_id) DO UPDATE SET code_hash = excluded.code_hash, number_hash = excluded.number_hash,
+             sent_at = excluded.sent_at, expires_at = excluded.expires_at, wrong_tries = 0, sends = excluded.sends",
     )
     .bind(session_id)
     .bind(user_id)
-    .bind(code_hash)
+    .bind(code.code_hash)
+    .bind(code.number_hash)
     .bind(now)
     .bind(expires_at)
     .bind(sends)
@@ -203,13 +210,14 @@ pub async fn put_code<'e>(
     Ok(())
 }
 
-/// Uses up the session's code when `code_hash` is it, still live at `now` and with fewer than
-/// `max_wrong` wrong tries; answers whether it was. Of two submissions of one code, one wins.
+/// Uses up the session's code when `code` is it (sent to that number), still live at `now` and
+/// with fewer than `max_wrong` wrong tries; answers whether it was. Of two submissions of one
+/// code, one wins.
 pub async fn take_code<'e>(
     db: impl Db<'e>,
     session_id: &SessionId,
     user_id: UserId,
-    code_hash: &str,
+    code: StoredCode<'_>,
     now: i64,
     max_wrong: i64,
 ) -> Result<bool, AppError> {
@@ -217,11 +225,13 @@ pub async fn take_code<'e>(
     // that a change proven by one text (a new number) may send the next at once.
     let taken = sqlx::query(
         "UPDATE sms_codes SET code_hash = '', expires_at = 0, sends = 0
-         WHERE session_id = $1 AND user_id = $2 AND code_hash = $3 AND expires_at > $4 AND wrong_tries < $5",
+         WHERE session_id = $1 AND user_id = $2 AND code_hash = $3 AND number_hash = $4 AND expires_at > $5
+             AND wrong_tries < $6",
     )
     .bind(session_id)
     .bind(user_id)
-    .bind(code_hash)
+    .bind(code.code_hash)
+    .bind(code.number_hash)
     .bind(now)
     .bind(max_wrong)
     .execute(db)
