@@ -592,3 +592,21 @@ async fn a_code_texted_to_an_unproven_number_proves_nothing() {
         .await
         .expect_status_for(StatusCode::UNAUTHORIZED, "the first number's code for the second number");
 }
+
+/// From a review: "Set up another smartphone" on an account with texted codes only used up the
+/// texted code, then answered that there was no key. Now it refuses first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_smartphone_without_the_app_uses_up_no_code() {
+    let app = TestApp::new().await;
+    let (cookie, _) = enroll_by_sms(&app, EMAIL).await;
+    app.call("two-factor/sms/send", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let code = last_code(&app);
+    let refused =
+        app.call("two-factor/another-phone", &[("password", PASSWORD), ("code", &code)], Some(&cookie)).await;
+    refused.expect_status(StatusCode::CONFLICT);
+    assert_eq!(refused.json()["error"], "two_factor_off");
+    // The code is still good for what it was asked for.
+    app.call("two-factor/backup-codes/regenerate", &[("password", PASSWORD), ("code", &code)], Some(&cookie))
+        .await
+        .expect_status_for(StatusCode::OK, "the texted code, not used up");
+}

@@ -54,6 +54,10 @@ pub async fn show_key_again(
     caller: &Caller,
 ) -> Result<AuthenticatorKey, AppError> {
     let db = &state.db;
+    // Without the app there is no key to show: refused before a proof is used up for nothing.
+    if !authenticator::is_on(db, session.user_id).await? {
+        return Err(AppError::TwoFactorOff);
+    }
     let account = check_password(db, session, password, caller).await?;
     consume(state, session, Entered::AppCode(code), caller).await?;
     let key = authenticator::active_key(state, session.user_id, account.email).await?;
