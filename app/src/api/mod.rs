@@ -166,7 +166,8 @@ pub async fn confirm_adding_app(code: String) -> Result<(), AppError> {
     use crate::backend::second_factor::{authenticator, AppCode};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    authenticator::confirm_adding(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await
+    authenticator::confirm_adding(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await
 }
 
 /// SMS setup step 1: re-checks the password, keeps the mobile number for this session and texts
@@ -221,7 +222,8 @@ pub async fn confirm_sms_number_change(code: String) -> Result<(), AppError> {
     use crate::backend::second_factor::{sms, AppCode};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    sms::confirm_number_change(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await
+    sms::confirm_number_change(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await
 }
 
 /// Removes the number, with the password and the app's code or a backup code.
@@ -231,7 +233,8 @@ pub async fn remove_sms_number(password: String, code: String) -> Result<(), App
     use crate::backend::second_factor::sms;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    sms::remove_number(&state, &session, &password, &code, &context::caller(&state)).await
+    sms::remove_number(&state, &session, &password, &code, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await
 }
 
 /// Texts a code to the account's number, to prove SMS as the current second factor of a change.

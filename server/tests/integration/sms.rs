@@ -610,3 +610,58 @@ async fn another_smartphone_without_the_app_uses_up_no_code() {
         .await
         .expect_status_for(StatusCode::OK, "the texted code, not used up");
 }
+
+/// As after every other change to how the account logs in (issue 24, finding 2): the browser
+/// that changes the number, removes it or adds the app gets its device cookie anew, so that a
+/// stranger's wrong passwords cannot lock the owner out of it afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_that_changes_the_factors_stays_trusted() {
+    let app = TestApp::new().await;
+    let signup = app.call("signup", &[("email", EMAIL), ("password", PASSWORD)], None).await;
+    let device = signup.cookie("device").expect("a device cookie at sign-up");
+    let session = signup.session_cookie().unwrap();
+    app.confirm_address(&session).await;
+    let browser = |session: &str, device: &str| format!("{session}; {device}");
+    let begun = [("password", PASSWORD), ("number", NUMBER)];
+    app.call("two-factor/sms/begin", &begun, Some(&browser(&session, &device)))
+        .await
+        .expect_status(StatusCode::OK);
+    let on = app
+        .call("two-factor/sms/confirm", &[("code", &last_code(&app))], Some(&browser(&session, &device)))
+        .await;
+    on.expect_status(StatusCode::OK);
+    let backup_codes: Vec<String> = serde_json::from_value(on.json()["codes"].clone()).unwrap();
+    let mut device = on.cookie("device").expect("renewed when SMS is turned on");
+
+    // Add the app (proven by a text), change the number, remove it: each renews the cookie.
+    app.call("two-factor/sms/send", &[], Some(&browser(&session, &device)))
+        .await
+        .expect_status(StatusCode::OK);
+    let asked = [("password", PASSWORD), ("code", &last_code(&app))];
+    let key = app.call("two-factor/app/add", &asked, Some(&browser(&session, &device))).await.json()["key"]
+        .as_str()
+        .unwrap()
+        .replace(' ', "");
+    let now = unix_now();
+    let first = crate::common::app_code(&key, now);
+    let added =
+        app.call("two-factor/app/add/confirm", &[("code", &first)], Some(&browser(&session, &device))).await;
+    added.expect_status(StatusCode::OK);
+    device = added.cookie("device").expect("renewed when the app is added");
+
+    let asked = [("password", PASSWORD), ("code", backup_codes[0].as_str()), ("number", "06 87654321")];
+    app.call("two-factor/sms/change", &asked, Some(&browser(&session, &device)))
+        .await
+        .expect_status(StatusCode::OK);
+    let code = texts_to(&app, "+31687654321").pop().unwrap().1;
+    let changed = app
+        .call("two-factor/sms/change/confirm", &[("code", &code)], Some(&browser(&session, &device)))
+        .await;
+    changed.expect_status(StatusCode::OK);
+    device = changed.cookie("device").expect("renewed when the number changes");
+
+    let removal = [("password", PASSWORD), ("code", backup_codes[1].as_str())];
+    let removed = app.call("two-factor/sms/remove", &removal, Some(&browser(&session, &device))).await;
+    removed.expect_status(StatusCode::OK);
+    removed.cookie("device").expect("renewed when the number is removed");
+}
