@@ -166,7 +166,8 @@ pub async fn confirm_adding_app(code: String) -> Result<(), AppError> {
     use crate::backend::second_factor::{authenticator, AppCode};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated(&state).await?;
-    authenticator::confirm_adding(&state, &session, &AppCode::parse(&code)?, &context::caller(&state)).await?;
+    authenticator::confirm_adding(&state, &session, &AppCode::parse(&code)?, &context::caller(&state))
+        .await?;
     context::renew_device_cookie(&state).await
 }
 

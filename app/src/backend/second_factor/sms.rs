@@ -223,9 +223,20 @@ pub async fn resend_setup_code(
     let pending = store::sms::pending_number(db, &session.id, user_id, caller.now - PENDING_SECRET_SECS)
         .await?
         .ok_or(AppError::NoPendingSetup)?;
-    let number = open_number(state, &pending.number, user_id)?;
-    let account = store::users::find_by_id(db, user_id).await?;
-    send_code(state, &session.id, user_id, (&number, Recipient::New), account.locale(), caller).await
+    send_to_stored(state, session, &pending.number, Recipient::New, caller).await
+}
+
+/// Texts a fresh code for `session` to a number as stored (sealed), in the account's language.
+async fn send_to_stored(
+    state: &AppState,
+    session: &Session,
+    sealed: &[u8],
+    recipient: Recipient,
+    caller: &Caller,
+) -> Result<SmsCodeSent, AppError> {
+    let number = open_number(state, sealed, session.user_id)?;
+    let account = store::users::find_by_id(&state.db, session.user_id).await?;
+    send_code(state, &session.id, session.user_id, (&number, recipient), account.locale(), caller).await
 }
 
 /// Step 2 of setup: the texted code turns SMS on, with ten backup codes, and every other
@@ -363,9 +374,7 @@ pub async fn send_login_code(
 ) -> Result<SmsCodeSent, AppError> {
     let (db, user_id) = (&state.db, session.user_id);
     let stored = store::sms::number(db, user_id).await?.ok_or(AppError::TwoFactorOff)?;
-    let number = open_number(state, &stored.number, user_id)?;
-    let account = store::users::find_by_id(db, user_id).await?;
-    send_code(state, &session.id, user_id, (&number, Recipient::OnFile), account.locale(), caller).await
+    send_to_stored(state, session, &stored.number, Recipient::OnFile, caller).await
 }
 
 /// The text a login sends by itself, right after the correct password, to an account whose only

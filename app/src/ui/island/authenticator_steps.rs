@@ -34,6 +34,23 @@ impl SetupProgress {
         self.title.set(phrase(title));
         self.number.set(number);
     }
+
+    /// "Cancel", which closes the setup.
+    pub fn cancel_button(self) -> impl IntoView {
+        view! {
+            <button type="button" class="secondary" on:click=move |_| self.close.run(())>
+                {phrase(Phrase::Cancel)}
+            </button>
+        }
+    }
+
+    /// The last step of every method: 2FA is on, and the backup codes to save.
+    pub fn backup_codes_step(self, codes: BackupCodes) -> impl IntoView {
+        view! {
+            <p>{phrase(Phrase::TwoFactorIsOn)}</p>
+            <BackupCodesPanel codes notice=self.form.notice error=self.form.error on_done=move || self.close.run(())/>
+        }
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -67,19 +84,11 @@ fn AuthenticatorSteps(setup: AuthenticatorKey, progress: SetupProgress) -> impl 
             step.set(Step::Backup(codes));
         });
     };
-    let cancel_button = move || {
-        view! {
-            <button type="button" class="secondary" on:click=move |_| progress.close.run(())>
-                {phrase(Phrase::Cancel)}
-            </button>
-        }
-    };
-
     move || match step.get() {
         Step::Scan => EitherOf3::A(view! {
             <KeyPanel setup=setup.clone() notice/>
             <div class="actions">
-                {cancel_button()}
+                {progress.cancel_button()}
                 <button
                     type="button"
                     data-autofocus
@@ -106,14 +115,11 @@ fn AuthenticatorSteps(setup: AuthenticatorKey, progress: SetupProgress) -> impl 
                     bind:value=code
                 />
                 <div class="actions">
-                    {cancel_button()}
+                    {progress.cancel_button()}
                     <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Verify)}</button>
                 </div>
             </form>
         }),
-        Step::Backup(codes) => EitherOf3::C(view! {
-            <p>{phrase(Phrase::TwoFactorIsOn)}</p>
-            <BackupCodesPanel codes notice error=form.error on_done=move || progress.close.run(())/>
-        }),
+        Step::Backup(codes) => EitherOf3::C(progress.backup_codes_step(codes)),
     }
 }

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
 use super::authenticator_steps::SetupProgress;
-use super::backup_codes_panel::BackupCodesPanel;
 use super::calls::{begin_sms_setup, confirm_sms_setup, resend_sms_setup_code};
 use super::island_text::{phrase, Phrase};
 use crate::two_factor::{BackupCodes, SmsCodeSent};
@@ -69,13 +68,6 @@ fn SmsSteps(password: String, progress: SetupProgress) -> impl IntoView {
             step.set(Step::Backup(codes));
         });
     };
-    let cancel_button = move || {
-        view! {
-            <button type="button" class="secondary" on:click=move |_| progress.close.run(())>
-                {phrase(Phrase::Cancel)}
-            </button>
-        }
-    };
 
     move || match step.get() {
         Step::Number => EitherOf3::A(view! {
@@ -94,7 +86,7 @@ fn SmsSteps(password: String, progress: SetupProgress) -> impl IntoView {
                 />
                 <p id="setup-number-hint" class="hint">{phrase(Phrase::MobileNumberHint)}</p>
                 <div class="actions">
-                    {cancel_button()}
+                    {progress.cancel_button()}
                     <button type="submit" disabled=move || busy.get()>{phrase(Phrase::SendCode)}</button>
                 </div>
             </form>
@@ -126,14 +118,11 @@ fn SmsSteps(password: String, progress: SetupProgress) -> impl IntoView {
                     </button>
                 </p>
                 <div class="actions">
-                    {cancel_button()}
+                    {progress.cancel_button()}
                     <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Verify)}</button>
                 </div>
             </form>
         }),
-        Step::Backup(codes) => EitherOf3::C(view! {
-            <p>{phrase(Phrase::TwoFactorIsOn)}</p>
-            <BackupCodesPanel codes notice error=form.error on_done=move || progress.close.run(())/>
-        }),
+        Step::Backup(codes) => EitherOf3::C(progress.backup_codes_step(codes)),
     }
 }
