@@ -48,6 +48,12 @@ pub enum AppError {
     SmsNumberRefused,
     SmsNotSent,
     OnlySecondFactor,
+    PasskeysUnavailable,
+    PasskeyRefused,
+    PasskeyChallengeInvalid,
+    PasskeyAlreadyRegistered,
+    PasskeyPossiblyCloned,
+    PasskeyNameInvalid,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -73,7 +79,13 @@ impl AppError {
             | AppError::PhoneNumberNotMobile
             | AppError::PhoneCountryNotServed { .. }
             | AppError::SmsNumberRefused
+            | AppError::PasskeyRefused
+            | AppError::PasskeyNameInvalid
             | AppError::BadRequest { .. } => 400,
+            AppError::PasskeyChallengeInvalid => 410,
+            AppError::PasskeyAlreadyRegistered => 409,
+            AppError::PasskeyPossiblyCloned => 403,
+            AppError::PasskeysUnavailable => 503,
             AppError::WrongCode | AppError::WrongPassword | AppError::WrongBackupCode => 401,
             AppError::TwoFactorAlreadyOn
             | AppError::TwoFactorOff
@@ -133,6 +145,16 @@ impl AppError {
             AppError::SmsNumberRefused => td_string!(locale, errors.sms_number_refused).to_string(),
             AppError::SmsNotSent => td_string!(locale, errors.sms_not_sent).to_string(),
             AppError::OnlySecondFactor => td_string!(locale, errors.only_second_factor).to_string(),
+            AppError::PasskeysUnavailable => td_string!(locale, errors.passkeys_unavailable).to_string(),
+            AppError::PasskeyRefused => td_string!(locale, errors.passkey_refused).to_string(),
+            AppError::PasskeyChallengeInvalid => {
+                td_string!(locale, errors.passkey_challenge_invalid).to_string()
+            }
+            AppError::PasskeyAlreadyRegistered => {
+                td_string!(locale, errors.passkey_already_registered).to_string()
+            }
+            AppError::PasskeyPossiblyCloned => td_string!(locale, errors.passkey_possibly_cloned).to_string(),
+            AppError::PasskeyNameInvalid => td_string!(locale, errors.passkey_name_invalid).to_string(),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -278,6 +300,12 @@ mod tests {
             AppError::SmsNumberRefused,
             AppError::SmsNotSent,
             AppError::OnlySecondFactor,
+            AppError::PasskeysUnavailable,
+            AppError::PasskeyRefused,
+            AppError::PasskeyChallengeInvalid,
+            AppError::PasskeyAlreadyRegistered,
+            AppError::PasskeyPossiblyCloned,
+            AppError::PasskeyNameInvalid,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

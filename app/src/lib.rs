@@ -8,6 +8,7 @@ pub mod cookie_header;
 pub mod dates;
 pub mod error;
 pub mod i18n;
+pub mod passkeys;
 pub mod security_events;
 pub mod text_codec;
 pub mod two_factor;

@@ -30,10 +30,14 @@ pub enum SecurityEventKind {
     PhoneNumberChanged,
     PhoneNumberRemoved,
     AuthenticatorAdded,
+    PasskeyAdded,
+    PasskeyRemoved,
+    PasskeyPossiblyCloned,
+    PasskeyRefused,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 21] = [
+    pub const ALL: [SecurityEventKind; 25] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -55,6 +59,10 @@ impl SecurityEventKind {
         SecurityEventKind::PhoneNumberChanged,
         SecurityEventKind::PhoneNumberRemoved,
         SecurityEventKind::AuthenticatorAdded,
+        SecurityEventKind::PasskeyAdded,
+        SecurityEventKind::PasskeyRemoved,
+        SecurityEventKind::PasskeyPossiblyCloned,
+        SecurityEventKind::PasskeyRefused,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -81,6 +89,10 @@ impl SecurityEventKind {
             SecurityEventKind::PhoneNumberChanged => "phone_number_changed",
             SecurityEventKind::PhoneNumberRemoved => "phone_number_removed",
             SecurityEventKind::AuthenticatorAdded => "authenticator_added",
+            SecurityEventKind::PasskeyAdded => "passkey_added",
+            SecurityEventKind::PasskeyRemoved => "passkey_removed",
+            SecurityEventKind::PasskeyPossiblyCloned => "passkey_possibly_cloned",
+            SecurityEventKind::PasskeyRefused => "passkey_refused",
         }
     }
 
@@ -118,6 +130,12 @@ impl SecurityEventKind {
             SecurityEventKind::PhoneNumberChanged => td_string!(locale, settings.event_phone_number_changed),
             SecurityEventKind::PhoneNumberRemoved => td_string!(locale, settings.event_phone_number_removed),
             SecurityEventKind::AuthenticatorAdded => td_string!(locale, settings.event_authenticator_added),
+            SecurityEventKind::PasskeyAdded => td_string!(locale, settings.event_passkey_added),
+            SecurityEventKind::PasskeyRemoved => td_string!(locale, settings.event_passkey_removed),
+            SecurityEventKind::PasskeyPossiblyCloned => {
+                td_string!(locale, settings.event_passkey_possibly_cloned)
+            }
+            SecurityEventKind::PasskeyRefused => td_string!(locale, settings.event_passkey_refused),
         }
         .to_string()
     }

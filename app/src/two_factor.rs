@@ -70,6 +70,9 @@ pub struct SecondFactorChoice {
     pub sms_to: Option<String>,
     /// Whether a texted code for this session is live now (sent, not yet used or expired).
     pub sms_code_sent: bool,
+    /// A passkey: offered first.
+    #[serde(default)]
+    pub passkey: bool,
 }
 
 /// Backup codes, in plain text: only ever in the response that made them.
@@ -107,6 +110,9 @@ pub struct TwoFactorStatus {
     /// The number texted codes go to, masked (`•••• ••• 678`), when SMS is a method.
     #[serde(default)]
     pub sms_to: Option<String>,
+    /// How many passkeys the account has (Settings lists them).
+    #[serde(default)]
+    pub passkeys: u32,
 }
 
 /// `ISSUER-backup-codes-YYYY-MM-DD.txt`, with anything unsafe in a file name replaced.

@@ -18,6 +18,7 @@ use utoipa::openapi::{
 use app::account::{
     AccountOverview, ActiveSession, AuthLevel, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
 };
+use app::passkeys::{PasskeyChallenge, PasskeyInfo};
 use app::security_events::{SecurityEvent, SecurityEventKind};
 use app::two_factor::{
     AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus,
@@ -184,6 +185,57 @@ const FUNCTIONS: &[Function] = &[
         Type("Viewer"),
         HalfLoggedIn,
     ),
+    f("/api/passkeys", "The account's passkeys", &[], ListOf("PasskeyInfo"), FullyAuthenticated),
+    f(
+        "/api/passkeys/add",
+        "Add a passkey, step 1: options for navigator.credentials.create",
+        &[("password", true), ("code", false)],
+        Type("PasskeyChallenge"),
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/passkeys/add/finish",
+        "Add a passkey, step 2: the browser's answer and a name (the first one answers the backup codes)",
+        &[("challenge", true), ("name", true), ("credential", true)],
+        Optional("BackupCodes"),
+        FullyAuthenticated,
+    ),
+    f("/api/passkeys/rename", "Rename a passkey", &[("id", true), ("name", true)], Null, FullyAuthenticated),
+    f(
+        "/api/passkeys/remove",
+        "Remove a passkey (with the password and a factor that remains)",
+        &[("id", true), ("password", true), ("code", true)],
+        Null,
+        FullyAuthenticated,
+    ),
+    f(
+        "/api/login/passkey/begin",
+        "Login step 2 with a passkey: options for navigator.credentials.get",
+        &[],
+        Type("PasskeyChallenge"),
+        HalfLoggedIn,
+    ),
+    f(
+        "/api/login/passkey",
+        "Login step 2 with a passkey: the browser's answer",
+        &[("challenge", true), ("credential", true), ("remember", false)],
+        Type("Viewer"),
+        HalfLoggedIn,
+    ),
+    f(
+        "/api/sign-in/passkey/begin",
+        "Sign in with a passkey alone: options for navigator.credentials.get",
+        &[],
+        Type("PasskeyChallenge"),
+        Anyone,
+    ),
+    f(
+        "/api/sign-in/passkey",
+        "Sign in with a passkey alone: the browser's answer (no password, no code)",
+        &[("challenge", true), ("credential", true)],
+        Type("Viewer"),
+        Anyone,
+    ),
     f(
         "/api/login/code",
         "Login step 2 with a code from the app",
@@ -264,12 +316,12 @@ const FUNCTIONS: &[Function] = &[
 const ERROR_STATUSES: [(&str, &str); 8] = [
     ("400", "Missing or malformed fields, or a value the rules refuse"),
     ("401", "Not logged in, or a wrong password or code"),
-    ("403", "The second factor is pending, or the call came from another site"),
+    ("403", "The second factor is pending, the call came from another site, or a passkey's counter went backwards"),
     ("404", "The session or browser named is not the account's"),
     ("409", "The call does not fit the account's state"),
-    ("410", "The link or download is no longer available"),
+    ("410", "The link, download or passkey challenge is no longer available"),
     ("429", "A guessing or sending limit; Retry-After says when to try again"),
-    ("503", "Every core is hashing passwords; Retry-After says when to try again"),
+    ("503", "Every core is hashing passwords (Retry-After says when to try again), a text could not be sent, or passkeys are unavailable on this server"),
 ];
 
 fn of_type(kind: Type) -> RefOr<Schema> {
@@ -356,6 +408,8 @@ pub fn document() -> &'static OpenApi {
             .schema_from::<SecondFactorChoice>()
             .schema_from::<BackupCodes>()
             .schema_from::<BackupCodeLogin>()
+            .schema_from::<PasskeyChallenge>()
+            .schema_from::<PasskeyInfo>()
             .schema_from::<SecurityEvent>()
             .schema_from::<SecurityEventKind>()
             .build();

@@ -10,6 +10,7 @@ use crate::account::{
     AccountOverview, ActiveSession, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
 };
 use crate::error::AppError;
+use crate::passkeys::{PasskeyChallenge, PasskeyInfo};
 use crate::security_events::SecurityEvent;
 use crate::text_codec::PlainText;
 use crate::two_factor::{
@@ -128,7 +129,7 @@ pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey
     let enrolment = second_factor::Enrolment::Authenticator;
     match second_factor::begin_enrolment(&state, &session, enrolment, &password, &caller).await? {
         second_factor::EnrolmentStarted::Authenticator(key) => Ok(key),
-        second_factor::EnrolmentStarted::Sms(_) => Err(AppError::internal("app setup", "an SMS setup began")),
+        _ => Err(AppError::internal("app setup", "another method's setup began")),
     }
 }
 
@@ -184,9 +185,7 @@ pub async fn begin_sms_setup(password: String, number: String) -> Result<SmsCode
     let enrolment = second_factor::Enrolment::Sms { number: &number };
     match second_factor::begin_enrolment(&state, &session, enrolment, &password, &caller).await? {
         second_factor::EnrolmentStarted::Sms(sent) => Ok(sent),
-        second_factor::EnrolmentStarted::Authenticator(_) => {
-            Err(AppError::internal("SMS setup", "an app setup began"))
-        }
+        _ => Err(AppError::internal("SMS setup", "another method's setup began")),
     }
 }
 
@@ -263,6 +262,81 @@ pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, AppError> {
     Ok(codes)
 }
 
+/// The account's passkeys: name, when added and last used. Fully authenticated.
+#[server(prefix = "/api", endpoint = "passkeys")]
+pub async fn list_passkeys() -> Result<Vec<PasskeyInfo>, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    passkeys::list(&state.db, session.user_id).await
+}
+
+/// Adding a passkey, step 1: the password (and with 2FA on, a current second factor in `code`:
+/// the app's code, a texted code or a backup code); answers the options for
+/// `navigator.credentials.create` and the challenge token to send back within five minutes.
+#[server(prefix = "/api", endpoint = "passkeys/add")]
+pub async fn begin_adding_passkey(
+    password: String,
+    code: Option<String>,
+) -> Result<PasskeyChallenge, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    let caller = context::caller(&state);
+    let enrolment = second_factor::Enrolment::Passkey { proof: code.as_deref().unwrap_or_default() };
+    match second_factor::begin_enrolment(&state, &session, enrolment, &password, &caller).await? {
+        second_factor::EnrolmentStarted::Passkey(challenge) => Ok(challenge),
+        _ => Err(AppError::internal("adding a passkey", "another method's enrolment")),
+    }
+}
+
+/// Adding a passkey, step 2: `credential` is `JSON.stringify` of what
+/// `navigator.credentials.create` gave, `name` what the person calls it. The first passkey of
+/// an account without 2FA turns 2FA on and answers the ten backup codes (once); otherwise
+/// `null`. Every other session ends; the change is mailed.
+#[server(prefix = "/api", endpoint = "passkeys/add/finish")]
+pub async fn finish_adding_passkey(
+    challenge: String,
+    name: String,
+    credential: String,
+) -> Result<Option<BackupCodes>, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    context::forbid_caching();
+    let caller = context::caller(&state);
+    let codes = passkeys::finish_adding(&state, &session, &challenge, &name, &credential, &caller).await?;
+    context::renew_device_cookie(&state).await?;
+    Ok(codes)
+}
+
+/// Renames one of the account's passkeys (`id` from `passkeys`). Fully authenticated.
+#[server(prefix = "/api", endpoint = "passkeys/rename")]
+pub async fn rename_passkey(id: i64, name: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    passkeys::rename(&state.db, &session, id, &name).await
+}
+
+/// Removes one of the account's passkeys, with the password and a factor that remains (`code`:
+/// the app's code, a texted code or a backup code). The account's only second factor cannot be
+/// removed: 2FA is turned off instead. Every other session ends; the change is mailed.
+#[server(prefix = "/api", endpoint = "passkeys/remove")]
+pub async fn remove_passkey(id: i64, password: String, code: String) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated(&state).await?;
+    passkeys::remove(&state, &session, id, &password, &code, &context::caller(&state)).await?;
+    context::renew_device_cookie(&state).await
+}
+
 /// The backup codes just made, as a text file: for the same session, within 10 minutes.
 #[server(prefix = "/api", endpoint = "two-factor/backup-codes", output = PlainText)]
 pub async fn download_backup_codes() -> Result<String, AppError> {
@@ -331,6 +405,69 @@ pub async fn log_in_with_sms_code(code: String, remember: Option<String>) -> Res
     context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
     context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
     Ok(done.started.viewer)
+}
+
+/// Login step 2 with a passkey: the options for `navigator.credentials.get` (this account's
+/// passkeys) and the challenge token. Password-verified sessions only.
+#[server(prefix = "/api", endpoint = "login/passkey/begin")]
+pub async fn begin_passkey_login_step() -> Result<PasskeyChallenge, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    context::forbid_caching();
+    passkeys::begin_proof(&state, &session, &context::caller(&state)).await
+}
+
+/// Login step 2 with a passkey: `credential` is `JSON.stringify` of what
+/// `navigator.credentials.get` gave for `challenge`. Success starts a fully authenticated
+/// session, as a code does.
+#[server(prefix = "/api", endpoint = "login/passkey")]
+pub async fn log_in_with_passkey_step(
+    challenge: String,
+    credential: String,
+    remember: Option<String>,
+) -> Result<Viewer, AppError> {
+    use crate::api::context;
+    use crate::backend::{account::login, second_factor::Entered};
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    let caller = context::caller(&state);
+    let entered = Entered::Passkey { challenge: &challenge, credential: &credential };
+    let done = login::complete_login(&state, &session, entered, remember.is_some(), &caller).await?;
+    context::set_session_cookie(&state.settings, &done.started.token);
+    context::set_device_cookie(&state.settings, done.started.device_cookie.as_deref());
+    context::set_remember_cookie(&state.settings, done.started.remember_token.as_ref());
+    Ok(done.started.viewer)
+}
+
+/// Signing in with a passkey alone, step 1: options for `navigator.credentials.get` that let
+/// the browser offer any passkey of this site (no email asked) and the challenge token. Open to
+/// every caller.
+#[server(prefix = "/api", endpoint = "sign-in/passkey/begin")]
+pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
+    use crate::api::context;
+    use crate::backend::second_factor::passkeys;
+    let state = context::app_state()?;
+    context::forbid_caching();
+    passkeys::begin_sign_in(&state, &context::caller(&state)).await
+}
+
+/// Signing in with a passkey alone, step 2: a passkey that verified its user (PIN, biometrics)
+/// is two factors in one, so the session it starts is fully authenticated, with no password and
+/// no code. Every refusal is the same `passkey_refused`.
+#[server(prefix = "/api", endpoint = "sign-in/passkey")]
+pub async fn sign_in_with_passkey(challenge: String, credential: String) -> Result<Viewer, AppError> {
+    use crate::api::context;
+    use crate::backend::account::login;
+    let state = context::app_state()?;
+    let previous = context::session_token(&state.settings);
+    let caller = context::caller(&state);
+    let started =
+        login::sign_in_with_passkey(&state, &challenge, &credential, previous.as_ref(), &caller).await?;
+    context::set_session_cookie(&state.settings, &started.token);
+    context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
+    Ok(started.viewer)
 }
 
 /// Login step 2 with a backup code instead; answers how many codes are left.

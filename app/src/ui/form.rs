@@ -71,11 +71,12 @@ pub fn posted_notice() -> Option<String> {
 /// The field of a plain form for a current code from the app or a backup code (with 2FA on),
 /// with an optional hint below it (`{id}-hint`), already in the page's language
 /// (`td_string!` of a key without placeholders is a `&'static str`).
-pub fn second_factor_field(id: &'static str, hint: Option<&'static str>) -> impl IntoView {
+pub fn second_factor_field(id: impl Into<String>, hint: Option<&'static str>) -> impl IntoView {
     let locale = crate::i18n::current();
+    let id: String = id.into();
     let hint_id = hint.map(|_| format!("{id}-hint"));
     view! {
-        <label for=id>{td_string!(locale, pages.second_factor_label)}</label>
+        <label for=id.clone()>{td_string!(locale, pages.second_factor_label)}</label>
         <input
             id=id
             name="code"

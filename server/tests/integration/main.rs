@@ -22,6 +22,7 @@ mod logs;
 mod mail;
 mod operations;
 mod page_rendering;
+mod passkeys;
 mod plain_forms;
 mod security_proofs;
 mod sms;

@@ -25,6 +25,10 @@ fn protected_endpoints() -> Vec<String> {
         "/api/login/methods",
         "/api/login/sms/send",
         "/api/login/sms",
+        "/api/login/passkey/begin",
+        "/api/login/passkey",
+        "/api/sign-in/passkey/begin",
+        "/api/sign-in/passkey",
     ];
     let mut all: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
@@ -46,13 +50,16 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         .session_cookie()
         .unwrap();
     let endpoints = protected_endpoints();
-    assert_eq!(endpoints.len(), 26, "{endpoints:?}");
+    assert_eq!(endpoints.len(), 31, "{endpoints:?}");
     let form = [
         ("password", PASSWORD),
         ("code", "123456"),
         ("current_password", PASSWORD),
-        ("id", "x"),
+        ("id", "1"),
         ("number", "0612345678"),
+        ("name", "MacBook"),
+        ("challenge", "x"),
+        ("credential", "{}"),
     ];
     for path in &endpoints {
         let endpoint = path.trim_start_matches("/api/");
@@ -65,7 +72,15 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
     }
     // The login's second step is the one thing a half-logged-in session reaches; a logged-out
     // caller reaches neither step two.
-    for endpoint in ["login/code", "login/backup-code", "login/methods", "login/sms/send", "login/sms"] {
+    for endpoint in [
+        "login/code",
+        "login/backup-code",
+        "login/methods",
+        "login/sms/send",
+        "login/sms",
+        "login/passkey/begin",
+        "login/passkey",
+    ] {
         let anonymous = app.call(endpoint, &form, None).await;
         anonymous.expect_status_for(StatusCode::UNAUTHORIZED, endpoint);
     }

@@ -49,6 +49,10 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
         "login/methods",
         "login/sms/send",
         "login/sms",
+        "login/passkey/begin",
+        "login/passkey",
+        "sign-in/passkey/begin",
+        "sign-in/passkey",
     ]
     .into();
     // A mailed link's token is its own proof, with or without a session.
@@ -67,8 +71,11 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
                     ("password", PASSWORD),
                     ("code", "123456"),
                     ("current_password", PASSWORD),
-                    ("id", "x"),
+                    ("id", "1"),
                     ("number", "0612345678"),
+                    ("name", "MacBook"),
+                    ("challenge", "x"),
+                    ("credential", "{}"),
                 ],
                 Some(&half),
             )

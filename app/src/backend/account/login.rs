@@ -206,6 +206,40 @@ pub async fn complete_login(
     })
 }
 
+/// Signs in with a passkey alone: a passkey that verified its user is the device and its PIN or
+/// biometrics, two factors in one, so the new session is fully authenticated with no password
+/// and no code. The previous session, if any, ends.
+pub async fn sign_in_with_passkey(
+    state: &AppState,
+    challenge: &str,
+    credential: &str,
+    previous_token: Option<&SessionToken>,
+    caller: &Caller,
+) -> Result<StartedSession, AppError> {
+    let user_id = second_factor::passkeys::sign_in(state, challenge, credential, caller).await?;
+    let (db, now) = (&state.db, caller.now);
+    let account = store::users::find_by_id(db, user_id).await?;
+    if let Some(previous) = previous_token {
+        sessions::end(db, previous).await?;
+    }
+    let level = AuthLevel::FullyAuthenticated;
+    let mut tx = db.begin().await?;
+    let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
+    security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
+    tell_if_new_browser(&mut tx, state, (account.id, account.created_at), caller).await?;
+    tx.commit().await?;
+    telemetry::login(&Ok(level));
+    tracing::info!(user_id = %account.id, "signed in with a passkey");
+    let device_cookie =
+        Some(caller.device_cookie_after_login(&state.settings.data_key, account.id, account.auth_epoch));
+    Ok(StartedSession {
+        token,
+        viewer: Viewer { email: account.email, level, email_confirmed: account.email_confirmed_at.is_some() },
+        device_cookie,
+        remember_token: None,
+    })
+}
+
 /// A completed login from a browser that holds no device cookie of the account (see `devices`)
 /// is mailed to its holder.
 async fn tell_if_new_browser(

@@ -80,6 +80,21 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.authenticator_added_what).to_string(),
             if_not_you: td_string!(locale, mail.authenticator_added_if_not_you).to_string(),
         },
+        Notice::PasskeyAdded => Letter {
+            subject: fill(td_string!(locale, mail.passkey_added_subject), site),
+            what: td_string!(locale, mail.passkey_added_what).to_string(),
+            if_not_you: td_string!(locale, mail.passkey_added_if_not_you).to_string(),
+        },
+        Notice::PasskeyRemoved => Letter {
+            subject: fill(td_string!(locale, mail.passkey_removed_subject), site),
+            what: td_string!(locale, mail.passkey_removed_what).to_string(),
+            if_not_you: td_string!(locale, mail.passkey_removed_if_not_you).to_string(),
+        },
+        Notice::PasskeyPossiblyCloned => Letter {
+            subject: fill(td_string!(locale, mail.passkey_possibly_cloned_subject), site),
+            what: td_string!(locale, mail.passkey_possibly_cloned_what).to_string(),
+            if_not_you: td_string!(locale, mail.passkey_possibly_cloned_if_not_you).to_string(),
+        },
         Notice::PhoneNumberRemoved => Letter {
             subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
             what: td_string!(locale, mail.phone_number_removed_what).to_string(),
@@ -379,6 +394,9 @@ mod tests {
             Notice::PhoneNumberChanged { ending: 678 },
             Notice::PhoneNumberRemoved,
             Notice::AuthenticatorAdded,
+            Notice::PasskeyAdded,
+            Notice::PasskeyRemoved,
+            Notice::PasskeyPossiblyCloned,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

@@ -28,6 +28,12 @@ pub enum Notice {
     PhoneNumberRemoved,
     /// The authenticator app was added beside texted codes.
     AuthenticatorAdded,
+    /// A passkey was added (the first one turns 2FA on).
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
+    /// A passkey's signature counter went backwards: it may have been copied.
+    PasskeyPossiblyCloned,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

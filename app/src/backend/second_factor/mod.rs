@@ -3,6 +3,7 @@
 //!
 //! - `authenticator`: a code from an authenticator app (RFC 6238 TOTP).
 //! - `sms`: a code texted to the account's mobile number.
+//! - `passkeys`: WebAuthn passkeys, unphishable; also a login of their own.
 //! - `backup_codes`: ten single-use codes, made with the first method; the fallback of every
 //!   method, not a method of its own.
 //! - `changes`: new backup codes, the key again for another smartphone, turning 2FA off.
@@ -15,6 +16,7 @@
 pub mod authenticator;
 pub mod backup_codes;
 pub mod changes;
+pub mod passkeys;
 mod proof;
 pub mod remembered;
 pub mod sms;
@@ -29,6 +31,7 @@ use crate::backend::sessions::Session;
 use crate::backend::store;
 use crate::backend::{telemetry, AppState};
 use crate::error::AppError;
+use crate::passkeys::PasskeyChallenge;
 use crate::two_factor::{AuthenticatorKey, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus};
 
 /// A second factor an account can turn on. Backup codes come with each.
@@ -36,10 +39,11 @@ use crate::two_factor::{AuthenticatorKey, BackupCodes, SecondFactorChoice, SmsCo
 pub enum Method {
     Authenticator,
     Sms,
+    Passkey,
 }
 
 impl Method {
-    pub const ALL: [Method; 2] = [Method::Authenticator, Method::Sms];
+    pub const ALL: [Method; 3] = [Method::Authenticator, Method::Sms, Method::Passkey];
 }
 
 /// The methods the account has turned on.
@@ -49,6 +53,7 @@ pub async fn methods(db: &AnyPool, user_id: UserId) -> Result<Vec<Method>, AppEr
         let is_on = match method {
             Method::Authenticator => authenticator::is_on(db, user_id).await?,
             Method::Sms => sms::is_on(db, user_id).await?,
+            Method::Passkey => passkeys::is_on(db, user_id).await?,
         };
         if is_on {
             on.push(method);
@@ -68,14 +73,17 @@ pub async fn status(state: &AppState, user_id: UserId) -> Result<TwoFactorStatus
     let db = &state.db;
     let (app_since, backup_codes_left) = store::totp::status(db, user_id).await?;
     let sms_since = store::sms::number(db, user_id).await?.map(|number| number.created_at);
-    // The first method turned on; the other, when added, is a fallback.
-    let enabled_since = app_since.into_iter().chain(sms_since).min();
+    let passkeys = passkeys::list(db, user_id).await?;
+    let passkey_since = passkeys.iter().map(|passkey| passkey.created_at).min();
+    // The first method turned on; the others, when added, are fallbacks.
+    let enabled_since = app_since.into_iter().chain(sms_since).chain(passkey_since).min();
     Ok(TwoFactorStatus {
         enabled: enabled_since.is_some(),
         enabled_since,
         backup_codes_left: u32::try_from(backup_codes_left).unwrap_or_default(),
         app: app_since.is_some(),
         sms_to: sms::masked_number(state, user_id).await?,
+        passkeys: u32::try_from(passkeys.len()).unwrap_or_default(),
     })
 }
 
@@ -87,6 +95,7 @@ pub async fn choice(state: &AppState, session: &Session, now: i64) -> Result<Sec
         app: authenticator::is_on(&state.db, session.user_id).await?,
         sms_to,
         sms_code_sent,
+        passkey: passkeys::is_on(&state.db, session.user_id).await?,
     })
 }
 
@@ -97,6 +106,7 @@ pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), A
         match method {
             Method::Authenticator => authenticator::remove(tx, user_id).await?,
             Method::Sms => sms::remove(tx, user_id).await?,
+            Method::Passkey => passkeys::remove_all(tx, user_id).await?,
         }
     }
     backup_codes::remove_all(tx, user_id).await
@@ -106,13 +116,20 @@ pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), A
 pub enum EnrolmentStarted {
     Authenticator(AuthenticatorKey),
     Sms(SmsCodeSent),
+    Passkey(PasskeyChallenge),
 }
 
 /// What a setup starts from: the method, with what it needs typed (a number for SMS).
 #[derive(Debug, Clone, Copy)]
 pub enum Enrolment<'a> {
     Authenticator,
-    Sms { number: &'a str },
+    Sms {
+        number: &'a str,
+    },
+    /// A passkey, first or further: with 2FA on, `proof` is a current second factor.
+    Passkey {
+        proof: &'a str,
+    },
 }
 
 /// Only an account that proved its address may put a second factor in front of it: otherwise
@@ -143,6 +160,9 @@ pub async fn begin_enrolment(
         Enrolment::Sms { number } => {
             sms::begin_setup(state, session, password, number, caller).await.map(EnrolmentStarted::Sms)
         }
+        Enrolment::Passkey { proof } => passkeys::begin_adding(state, session, password, proof, caller)
+            .await
+            .map(EnrolmentStarted::Passkey),
     }
 }
 
@@ -160,6 +180,8 @@ pub async fn finish_enrolment(
             authenticator::confirm_setup(state, session, &AppCode::parse(code)?, caller).await
         }
         Method::Sms => sms::confirm_setup(state, session, &AppCode::parse(code)?, caller).await,
+        // The browser's answer, not a code, finishes it: `passkeys::finish_adding`.
+        Method::Passkey => Err(AppError::bad_request("a passkey is added with passkeys/add/finish")),
     }
 }
 
@@ -178,6 +200,7 @@ pub async fn consume(
             Entered::AppCode(_) => "app_code",
             Entered::SmsCode(_) => "sms_code",
             Entered::BackupCode(_) => "backup_code",
+            Entered::Passkey { .. } => "passkey",
         };
         telemetry::second_factor::<()>(method, &Err(error.clone()));
     })?;
@@ -196,6 +219,9 @@ pub async fn consume(
         Proof::SmsCode(code) => sms::consume_sms_code(state, &holder, &code, caller).await.map(|_| None),
         Proof::BackupCode(code) => {
             backup_codes::consume_backup_code(state, holder, &code, caller).await.map(Some)
+        }
+        Proof::Passkey { challenge, credential } => {
+            passkeys::consume_assertion(state, &holder, &challenge, &credential, caller).await.map(|_| None)
         }
     }
 }

@@ -30,6 +30,12 @@ pub enum Entered<'a> {
     /// A code texted to the session (for an account with both the app and SMS).
     SmsCode(&'a str),
     BackupCode(&'a str),
+    /// A passkey's answer (`JSON.stringify` of the browser's credential) to the session's
+    /// challenge (the token `begin` gave).
+    Passkey {
+        challenge: &'a str,
+        credential: &'a str,
+    },
 }
 
 impl<'a> Entered<'a> {
@@ -51,6 +57,7 @@ pub enum Proof {
     AppCode(AppCode),
     SmsCode(AppCode),
     BackupCode(BackupCode),
+    Passkey { challenge: String, credential: Box<webauthn_rs::prelude::PublicKeyCredential> },
 }
 
 impl Proof {
@@ -61,6 +68,10 @@ impl Proof {
             Entered::BackupCode(typed) => backup_codes::normalize(typed)
                 .map(|canonical| Proof::BackupCode(BackupCode(canonical)))
                 .ok_or(AppError::BackupCodeMalformed),
+            Entered::Passkey { challenge, credential } => Ok(Proof::Passkey {
+                challenge: challenge.to_owned(),
+                credential: Box::new(super::passkeys::parse_assertion(credential)?),
+            }),
         }
     }
 }

@@ -25,8 +25,11 @@ pub async fn mark<'e>(
 }
 
 /// The tables holding rows of an account by its `user_id`, children before parents.
-pub const TABLES_BY_USER: [&str; 12] = [
+pub const TABLES_BY_USER: [&str; 15] = [
     "backup_code_downloads",
+    "passkey_challenges",
+    "passkeys",
+    "passkey_handles",
     "totp_pending",
     "sms_codes",
     "sms_pending_numbers",

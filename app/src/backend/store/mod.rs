@@ -10,6 +10,7 @@ pub mod backup_codes;
 pub mod closing;
 pub mod email_links;
 pub mod outbox;
+pub mod passkeys;
 pub mod remembered_browsers;
 pub mod security_events;
 pub mod sessions;

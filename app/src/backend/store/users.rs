@@ -46,7 +46,8 @@ fn stored_locale(code: &str) -> Locale {
 const SELECT_ACCOUNT: &str =
     "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.created_at, u.language,
     (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id)
-        + (SELECT COUNT(*) FROM sms_numbers s WHERE s.user_id = u.id) AS credentials FROM users u";
+        + (SELECT COUNT(*) FROM sms_numbers s WHERE s.user_id = u.id)
+        + (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS credentials FROM users u";
 
 /// Inserts an account whose mails are in `language`; an email already present is `EmailTaken`,
 /// decided by the database's unique index so that two simultaneous sign-ups cannot both succeed.

@@ -1,5 +1,5 @@
-//! Login step 2 of an account with 2FA: the 6-digit code from the app, a code texted to the
-//! account's number, or a backup code. A password-verified session sees this page and nothing
+//! Login step 2 of an account with 2FA: a passkey (offered first), the 6-digit code from the
+//! app, a code texted to the account's number, or a backup code. A password-verified session sees this page and nothing
 //! else. Plain forms: it works without JavaScript.
 
 use leptos::prelude::*;
@@ -10,10 +10,12 @@ use crate::api::{LogInWithBackupCode, LogInWithCode, LogInWithSmsCode, LogOut, S
 use crate::i18n::fill;
 use crate::two_factor::SecondFactorChoice;
 use crate::ui::form::{posted_form_error, FormError};
+use crate::ui::pages::passkeys::{passkeys_offered, PasskeyScript};
 
 /// Which way of giving the second factor the page shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Way {
+    Passkey,
     App,
     Sms,
     BackupCode,
@@ -30,6 +32,9 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
         Some("backup-code") => Way::BackupCode,
         Some("sms") if choice.sms_to.is_some() => Way::Sms,
         Some("app-code") => Way::App,
+        Some("passkey") if choice.passkey => Way::Passkey,
+        // A passkey first: it cannot be phished.
+        _ if choice.passkey && passkeys_offered() => Way::Passkey,
         _ if !choice.app && choice.sms_to.is_some() => Way::Sms,
         _ => Way::App,
     };
@@ -37,11 +42,31 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
         view! { <p class="switch-page"><a href=href>{text}</a></p> }
     };
     let other_ways = view! {
+        {(way != Way::Passkey && choice.passkey && passkeys_offered()).then(|| link("?with=passkey", td_string!(locale, pages.use_passkey)))}
         {(way != Way::App && choice.app).then(|| link("?with=app-code", td_string!(locale, pages.use_app_code)))}
         {(way != Way::Sms && choice.sms_to.is_some()).then(|| link("?with=sms", td_string!(locale, pages.use_sms_code)))}
         {(way != Way::BackupCode).then(|| link("?with=backup-code", td_string!(locale, pages.use_backup_code)))}
     };
     let form = match way {
+        Way::Passkey => view! {
+            <p>{td_string!(locale, pages.passkey_intro)}</p>
+            <div
+                class="passkey-step"
+                data-passkey="second-factor"
+                data-unsupported-notice="passkey-unsupported"
+                data-cancelled=td_string!(locale, pages.passkey_cancelled)
+                data-failed=td_string!(locale, pages.passkey_failed)
+                hidden
+            >
+                <button type="button" autofocus>{td_string!(locale, pages.use_passkey)}</button>
+                <RememberBrowser/>
+                <p class="form-error" role="alert" hidden></p>
+            </div>
+            <p id="passkey-unsupported" class="notice" hidden>{td_string!(locale, pages.passkey_unsupported)}</p>
+            <noscript><p class="notice">{td_string!(locale, pages.passkey_needs_script)}</p></noscript>
+            <PasskeyScript/>
+        }
+        .into_any(),
         Way::BackupCode => {
             let error = posted_form_error::<LogInWithBackupCode>();
             view! {

@@ -4,6 +4,7 @@ use leptos_i18n::td_string;
 
 use crate::api::LogIn;
 use crate::ui::form::{posted_form_error, posted_notice, typed_email, FormError};
+use crate::ui::pages::passkeys::{passkeys_offered, PasskeyScript};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -15,6 +16,9 @@ pub fn LoginPage() -> impl IntoView {
     let error = posted_form_error::<LogIn>();
     let invalid = error.is_some().then_some("true");
     let described = error.is_some().then_some("login-error");
+    let passkeys = passkeys_offered();
+    // With passkeys, the email field's autofill offers them too (conditional mediation).
+    let email_autocomplete = if passkeys { "username webauthn" } else { "username" };
     view! {
         <main class="auth-page">
             <section class="card" aria-labelledby="login-title">
@@ -31,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                         id="login-email"
                         name="email"
                         type="email"
-                        autocomplete="username"
+                        autocomplete=email_autocomplete
                         value=typed_email()
                         aria-invalid=invalid
                         aria-describedby=described
@@ -50,6 +54,22 @@ pub fn LoginPage() -> impl IntoView {
                     <FormError error=error id="login-error"/>
                     <button type="submit">{td_string!(locale, pages.log_in)}</button>
                 </form>
+                {passkeys.then(|| view! {
+                    <div
+                        class="passkey-sign-in"
+                        data-passkey="sign-in"
+                        data-email-field="login-email"
+                        data-cancelled=td_string!(locale, pages.passkey_cancelled)
+                        data-failed=td_string!(locale, pages.passkey_failed)
+                        hidden
+                    >
+                        <p class="divider">{td_string!(locale, pages.or)}</p>
+                        <button type="button" class="secondary">{td_string!(locale, pages.sign_in_with_passkey)}</button>
+                        <p class="form-error" role="alert" hidden></p>
+                    </div>
+                    <noscript><p class="notice">{td_string!(locale, pages.passkey_sign_in_needs_script)}</p></noscript>
+                    <PasskeyScript/>
+                })}
                 <p class="switch-page"><a href="/forgot-password">{td_string!(locale, pages.forgot_password)}</a></p>
                 <p class="switch-page">
                     {format!("{} ", td_string!(locale, pages.new_here))}

@@ -9,5 +9,6 @@ pub mod inbox;
 pub mod language_menu;
 pub mod login;
 pub mod not_found;
+pub mod passkeys;
 pub mod settings;
 pub mod signup;

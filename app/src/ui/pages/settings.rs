@@ -6,8 +6,10 @@ use leptos_i18n::td_string;
 
 use super::account_settings::{ActiveSessions, ChangePasswordForm, CloseAccountForm, RememberedBrowsers};
 use super::app_shell::NavLink;
+use super::passkeys::PasskeysSection;
 use crate::api::{
-    get_account, get_security_events, get_two_factor_status, list_remembered_browsers, list_sessions,
+    get_account, get_security_events, get_two_factor_status, list_passkeys, list_remembered_browsers,
+    list_sessions,
 };
 use crate::dates::{format_date, format_date_time};
 use crate::i18n::{self, Locale};
@@ -68,6 +70,7 @@ pub fn SecurityPage() -> impl IntoView {
                 let events = get_security_events().await;
                 let sessions = list_sessions().await;
                 let remembered = list_remembered_browsers().await;
+                let passkeys = list_passkeys().await;
                 let two_factor = status.as_ref().is_ok_and(|s| s.enabled);
                 let password_changed = posted_notice().as_deref() == Some("password-changed");
                 view! {
@@ -78,6 +81,10 @@ pub fn SecurityPage() -> impl IntoView {
                             Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
                         }}
                     </section>
+                    {match passkeys {
+                        Ok(passkeys) => view! { <PasskeysSection passkeys two_factor/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message(locale)}</p> }.into_any(),
+                    }}
                     <section class="card" aria-labelledby="activity-title">
                         <h2 id="activity-title">{td_string!(locale, settings.recent_activity).to_string()}</h2>
                         {match events {
