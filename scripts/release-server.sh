@@ -6,8 +6,11 @@
 
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
+# Browsers refuse an IP address as a passkey's relying party: the server is reached, and names
+# itself in links, as localhost (which resolves to loopback).
+BASE="http://localhost:$PORT"
 LEPTOS_SITE_ROOT=target/site \
+WEBAPP_PUBLIC_URL="$BASE" \
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
 DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}" \
 WEBAPP_KEY_FILE="$WORK/secret.key" \

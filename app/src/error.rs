@@ -85,7 +85,8 @@ impl AppError {
             AppError::PasskeyChallengeInvalid => 410,
             AppError::PasskeyAlreadyRegistered => 409,
             AppError::PasskeyPossiblyCloned => 403,
-            AppError::PasskeysUnavailable => 503,
+            // The server's configuration, not the request: like a state that does not fit.
+            AppError::PasskeysUnavailable => 409,
             AppError::WrongCode | AppError::WrongPassword | AppError::WrongBackupCode => 401,
             AppError::TwoFactorAlreadyOn
             | AppError::TwoFactorOff

@@ -318,10 +318,10 @@ const ERROR_STATUSES: [(&str, &str); 8] = [
     ("401", "Not logged in, or a wrong password or code"),
     ("403", "The second factor is pending, the call came from another site, or a passkey's counter went backwards"),
     ("404", "The session or browser named is not the account's"),
-    ("409", "The call does not fit the account's state"),
+    ("409", "The call does not fit the account's state (or the server's: no passkeys under an IP address)"),
     ("410", "The link, download or passkey challenge is no longer available"),
     ("429", "A guessing or sending limit; Retry-After says when to try again"),
-    ("503", "Every core is hashing passwords (Retry-After says when to try again), a text could not be sent, or passkeys are unavailable on this server"),
+    ("503", "Every core is hashing passwords (Retry-After says when to try again), or a text could not be sent"),
 ];
 
 fn of_type(kind: Type) -> RefOr<Schema> {

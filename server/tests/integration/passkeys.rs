@@ -468,8 +468,8 @@ async fn a_webapp_served_under_an_ip_address_says_passkeys_are_unavailable() {
     let app = TestApp::new().await;
     let cookie = app.sign_up_confirmed("ann@example.org").await;
     let refused = app.call("passkeys/add", &[("password", PASSWORD)], Some(&cookie)).await;
-    refused.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    refused.expect_status(StatusCode::CONFLICT);
     assert_eq!(refused.json()["error"], "passkeys_unavailable");
     let refused = app.call("sign-in/passkey/begin", &[], None).await;
-    refused.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    refused.expect_status(StatusCode::CONFLICT);
 }

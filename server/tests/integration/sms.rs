@@ -104,7 +104,7 @@ async fn the_article_with_sms_chosen_then_a_login_by_texted_code() {
     let choice = app.call("login/methods", &[], Some(&half)).await;
     assert_eq!(
         choice.json(),
-        serde_json::json!({"app": false, "sms_to": "•••• ••• 678", "sms_code_sent": true})
+        serde_json::json!({"app": false, "sms_to": "•••• ••• 678", "sms_code_sent": true, "passkey": false})
     );
     let too_soon = app.call("login/sms/send", &[], Some(&half)).await;
     too_soon.expect_status_for(StatusCode::TOO_MANY_REQUESTS, "send again at once");
@@ -181,7 +181,10 @@ async fn no_anonymous_or_half_set_up_request_sends_a_text() {
     let half = password_step(&app, "app-only@example.org").await;
     app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::CONFLICT);
     let choice = app.call("login/methods", &[], Some(&half)).await;
-    assert_eq!(choice.json(), serde_json::json!({"app": true, "sms_to": null, "sms_code_sent": false}));
+    assert_eq!(
+        choice.json(),
+        serde_json::json!({"app": true, "sms_to": null, "sms_code_sent": false, "passkey": false})
+    );
     // Setup re-checks the password before any text.
     let cookie = app.sign_up_confirmed(EMAIL).await;
     app.call("two-factor/sms/begin", &[("password", "not the password"), ("number", NUMBER)], Some(&cookie))
@@ -472,7 +475,10 @@ async fn a_number_beside_the_app_is_added_and_removed_only_with_a_current_second
     // A login offers both; the app is asked for first, and a text comes only when asked.
     let half = password_step(&app, EMAIL).await;
     let choice = app.call("login/methods", &[], Some(&half)).await.json();
-    assert_eq!(choice, serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false}));
+    assert_eq!(
+        choice,
+        serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false, "passkey": false})
+    );
     app.call("login/sms/send", &[], Some(&half)).await.expect_status(StatusCode::OK);
     app.call("login/sms", &[("code", &last_code(&app))], Some(&half)).await.expect_status(StatusCode::OK);
 
@@ -555,7 +561,10 @@ async fn the_app_is_added_beside_texted_codes_only_with_a_current_second_factor(
     let half = password_step(&app, EMAIL).await;
     assert_eq!(texts_to(&app, "+31612345678").len(), before, "no text when the app is there");
     let choice = app.call("login/methods", &[], Some(&half)).await.json();
-    assert_eq!(choice, serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false}));
+    assert_eq!(
+        choice,
+        serde_json::json!({"app": true, "sms_to": "•••• ••• 678", "sms_code_sent": false, "passkey": false})
+    );
 }
 
 /// From a review: a code texted to a number that was never proven (a change begun and not
