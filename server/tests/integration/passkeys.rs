@@ -58,7 +58,7 @@ impl Device {
         options.mediation = None;
         let mut credential: PublicKeyCredential =
             self.authenticator.do_authentication(origin.clone(), options).unwrap();
-        credential.response.user_handle = user_handle.map(|handle| handle.as_bytes().to_vec().into());
+        credential.response.user_handle = user_handle.map(|handle| handle.as_bytes().to_vec());
         serde_json::to_string(&credential).unwrap()
     }
 }
