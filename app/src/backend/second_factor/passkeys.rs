@@ -100,7 +100,7 @@ fn parse_registration(credential: &str) -> Result<RegisterPublicKeyCredential, A
 }
 
 /// The browser's answer to an authentication, as `JSON.stringify` of the credential gives it.
-pub(super) fn parse_assertion(credential: &str) -> Result<PublicKeyCredential, AppError> {
+fn parse_assertion(credential: &str) -> Result<PublicKeyCredential, AppError> {
     serde_json::from_str(credential).map_err(|e| AppError::bad_request(format!("credential: {e}")))
 }
 

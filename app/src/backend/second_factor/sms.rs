@@ -349,7 +349,7 @@ pub async fn remove_number(
     if !is_on(db, user_id).await? {
         return Err(AppError::NotFound);
     }
-    if !super::authenticator::is_on(db, user_id).await? && !super::passkeys::is_on(db, user_id).await? {
+    if super::methods(db, user_id).await? == [super::Method::Sms] {
         return Err(AppError::OnlySecondFactor);
     }
     check_password(db, session, password, caller).await?;
@@ -387,10 +387,7 @@ pub async fn send_after_password(
     caller: &Caller,
 ) -> Result<(), AppError> {
     // With the app or a passkey too, the prompt offers them first; a text is sent when asked for.
-    if !is_on(&state.db, session.user_id).await?
-        || super::authenticator::is_on(&state.db, session.user_id).await?
-        || super::passkeys::is_on(&state.db, session.user_id).await?
-    {
+    if super::methods(&state.db, session.user_id).await? != [super::Method::Sms] {
         return Ok(());
     }
     match send_login_code(state, session, caller).await {
