@@ -56,7 +56,7 @@ export async function confirmAddress(page: Page, email: string, w: Words = WORDS
 export async function logIn(page: Page, email: string, password = PASSWORD, w: Words = WORDS.en): Promise<void> {
   await page.getByLabel(w.email).fill(email);
   await page.getByLabel(w.password).fill(password);
-  await page.getByRole("button", { name: w.logIn }).click();
+  await page.getByRole("button", { name: w.logIn, exact: true }).click();
 }
 
 /** Goes to Settings > Security as the article says. */

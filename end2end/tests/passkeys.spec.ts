@@ -52,7 +52,6 @@ for (const language of ["en", "nl"] as const) {
       await dialog.getByLabel(w.password).fill(PASSWORD);
       await dialog.getByRole("button", { name: w.continueStep }).click();
       await expect(dialog.getByLabel(w.passkeyName)).toBeVisible();
-      expect(await authenticator.credentials()).toHaveLength(1);
       await expectAccessible(page, "Add a passkey, name");
       await dialog.getByLabel(w.passkeyName).fill("Laptop");
       await dialog.getByRole("button", { name: w.save }).click();
@@ -66,7 +65,7 @@ for (const language of ["en", "nl"] as const) {
 
       // Log out; sign in with the passkey alone: no password, no code.
       await page.getByRole("button", { name: w.logOut }).click();
-      await page.goto("/login");
+      await page.goto("/");
       await expectAccessible(page, "Login with passkeys");
       await page.getByRole("button", { name: w.signInWithPasskey }).click();
       await expect(page.getByRole("heading", { name: w.inbox })).toBeVisible();
@@ -74,10 +73,10 @@ for (const language of ["en", "nl"] as const) {
       // And the password first, then the passkey as the second step, offered first. The email
       // is set without focusing its field, where the autofill would offer the passkey at once.
       await page.getByRole("button", { name: w.logOut }).click();
-      await page.goto("/login");
+      await page.goto("/");
       await page.getByLabel(w.email).evaluate((field, value) => ((field as HTMLInputElement).value = value), email);
       await page.getByLabel(w.password).fill(PASSWORD);
-      await page.getByRole("button", { name: w.logIn }).click();
+      await page.getByRole("button", { name: w.logIn, exact: true }).click();
       await expect(page.getByRole("button", { name: w.usePasskey })).toBeVisible();
       await expectAccessible(page, "Code prompt with a passkey");
       await page.getByRole("button", { name: w.usePasskey }).click();
