@@ -86,5 +86,38 @@ for (const [language, { locale, dir, confirmSubject, confirm }] of Object.entrie
       await page.getByRole("textbox", { name: w.code, exact: true }).fill((await nextTextTo("+31612345678", beforeLogin)).slice(-6));
       await shot("sms-4-login-code");
     });
+
+    test(`passkeys (${language})`, async ({ page }) => {
+      const w = WORDS[language as keyof typeof WORDS];
+      const shot = (name: string) => page.screenshot({ path: `${dir}/${name}.png` });
+      // Chromium's virtual authenticator stands in for the laptop's fingerprint reader.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("WebAuthn.enable");
+      await cdp.send("WebAuthn.addVirtualAuthenticator", {
+        options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      const email = `linus-${Date.now()}@example.org`;
+      await signUp(page, email, PASSWORD, w);
+      await page.goto(await linkInMail(email, confirmSubject));
+      await page.getByRole("button", { name: confirm }).click();
+      await page.goto("/");
+      await openSecurity(page, w);
+      await page.getByRole("button", { name: w.addPasskey }).click();
+      const dialog = page.getByRole("dialog", { name: w.addPasskey });
+      await dialog.getByLabel(w.password).fill(PASSWORD);
+      await shot("passkey-1-password");
+      await dialog.getByRole("button", { name: w.continueStep }).click();
+      await dialog.getByLabel(w.passkeyName).fill("MacBook");
+      await shot("passkey-2-name");
+      await dialog.getByRole("button", { name: w.save }).click();
+      await expect(dialog.getByRole("list", { name: w.passkeyCodesTitle }).getByRole("listitem")).toHaveCount(10);
+      await dialog.getByRole("button", { name: w.done }).click();
+      await expect(page.getByRole("list", { name: w.yourPasskeys })).toContainText("MacBook");
+      await page.getByRole("list", { name: w.yourPasskeys }).scrollIntoViewIfNeeded();
+      await shot("passkey-3-settings");
+      await page.getByRole("button", { name: w.logOut }).click();
+      await page.goto("/");
+      await shot("passkey-4-login");
+    });
   });
 }

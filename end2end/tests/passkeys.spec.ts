@@ -52,6 +52,7 @@ for (const language of ["en", "nl"] as const) {
       await dialog.getByLabel(w.password).fill(PASSWORD);
       await dialog.getByRole("button", { name: w.continueStep }).click();
       await expect(dialog.getByLabel(w.passkeyName)).toBeVisible();
+      await expect(dialog.getByLabel(w.password)).toBeHidden();
       await expectAccessible(page, "Add a passkey, name");
       await dialog.getByLabel(w.passkeyName).fill("Laptop");
       await dialog.getByRole("button", { name: w.save }).click();

@@ -105,6 +105,8 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
                 <dt>{t(Phrase::Method)}</dt>
                 {status.app.then(|| view! { <dd>{t(Phrase::AuthenticatorApp)}</dd> })}
                 {status.sms_to.clone().map(|to| view! { <dd>{format!("{} ({to})", t(Phrase::Sms))}</dd> })}
+                // The same word in English and Dutch.
+                {(status.passkeys > 0).then(|| view! { <dd>{format!("Passkeys ({})", status.passkeys)}</dd> })}
                 <dt>{t(Phrase::OnSince)}</dt>
                 <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
                 <dt>{t(Phrase::BackupCodesLeft)}</dt>
