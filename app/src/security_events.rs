@@ -34,10 +34,12 @@ pub enum SecurityEventKind {
     PasskeyRemoved,
     PasskeyPossiblyCloned,
     PasskeyRefused,
+    AdministratorGranted,
+    AdministratorRevoked,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 25] = [
+    pub const ALL: [SecurityEventKind; 27] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -63,6 +65,8 @@ impl SecurityEventKind {
         SecurityEventKind::PasskeyRemoved,
         SecurityEventKind::PasskeyPossiblyCloned,
         SecurityEventKind::PasskeyRefused,
+        SecurityEventKind::AdministratorGranted,
+        SecurityEventKind::AdministratorRevoked,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -93,6 +97,8 @@ impl SecurityEventKind {
             SecurityEventKind::PasskeyRemoved => "passkey_removed",
             SecurityEventKind::PasskeyPossiblyCloned => "passkey_possibly_cloned",
             SecurityEventKind::PasskeyRefused => "passkey_refused",
+            SecurityEventKind::AdministratorGranted => "administrator_granted",
+            SecurityEventKind::AdministratorRevoked => "administrator_revoked",
         }
     }
 
@@ -136,6 +142,12 @@ impl SecurityEventKind {
                 td_string!(locale, settings.event_passkey_possibly_cloned)
             }
             SecurityEventKind::PasskeyRefused => td_string!(locale, settings.event_passkey_refused),
+            SecurityEventKind::AdministratorGranted => {
+                td_string!(locale, settings.event_administrator_granted)
+            }
+            SecurityEventKind::AdministratorRevoked => {
+                td_string!(locale, settings.event_administrator_revoked)
+            }
         }
         .to_string()
     }

@@ -25,6 +25,22 @@ pub enum Command {
     /// Delete expired sessions, setup keys, backup-code copies and attempt counters, then exit
     /// (the server also does this every few minutes while it runs).
     Cleanup,
+    /// Administrators: `grant EMAIL`, `revoke EMAIL`, `list`. Only here, on the server, can an
+    /// account become one.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Make the account of EMAIL an administrator (recorded and mailed to it).
+    Grant { email: String },
+    /// Take the administrator role from the account of EMAIL (recorded and mailed to it).
+    Revoke { email: String },
+    /// Every administrator: email, since when, and whether its 2FA is on.
+    List,
 }
 
 #[derive(Args, Debug, Clone)]

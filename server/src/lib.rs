@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! The WebApp server: configuration, storage and routing around the `app` crate.
 
+pub mod admin;
 pub mod api_errors;
 pub mod caching;
 pub mod config;

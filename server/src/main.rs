@@ -83,6 +83,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(deleted, "expired rows deleted");
             return Ok(());
         }
+        Some(Command::Admin { action }) => {
+            let state = server::app_state(&config).await?;
+            let now = app::backend::unix_now();
+            println!("{}", server::admin::run(&state, action, now).await?);
+            return Ok(());
+        }
         Some(Command::Serve) | None => {}
     }
     if let Some(refusal) = config.refusal() {

@@ -8,6 +8,7 @@ mod common;
 
 mod account_management;
 mod accounts;
+mod administrators;
 mod attacks;
 mod attacks_round3;
 mod bad_input;

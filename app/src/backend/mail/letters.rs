@@ -95,6 +95,16 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.passkey_possibly_cloned_what).to_string(),
             if_not_you: td_string!(locale, mail.passkey_possibly_cloned_if_not_you).to_string(),
         },
+        Notice::AdministratorGranted => Letter {
+            subject: fill(td_string!(locale, mail.administrator_granted_subject), site),
+            what: td_string!(locale, mail.administrator_granted_what).to_string(),
+            if_not_you: td_string!(locale, mail.administrator_granted_if_not_you).to_string(),
+        },
+        Notice::AdministratorRevoked => Letter {
+            subject: fill(td_string!(locale, mail.administrator_revoked_subject), site),
+            what: td_string!(locale, mail.administrator_revoked_what).to_string(),
+            if_not_you: td_string!(locale, mail.administrator_revoked_if_not_you).to_string(),
+        },
         Notice::PhoneNumberRemoved => Letter {
             subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
             what: td_string!(locale, mail.phone_number_removed_what).to_string(),
@@ -397,6 +407,8 @@ mod tests {
             Notice::PasskeyAdded,
             Notice::PasskeyRemoved,
             Notice::PasskeyPossiblyCloned,
+            Notice::AdministratorGranted,
+            Notice::AdministratorRevoked,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

@@ -34,6 +34,10 @@ pub enum Notice {
     PasskeyRemoved,
     /// A passkey's signature counter went backwards: it may have been copied.
     PasskeyPossiblyCloned,
+    /// The account was made an administrator, on the server's command line.
+    AdministratorGranted,
+    /// The account's administrator role was taken away.
+    AdministratorRevoked,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

@@ -25,7 +25,8 @@ pub async fn mark<'e>(
 }
 
 /// The tables holding rows of an account by its `user_id`, children before parents.
-pub const TABLES_BY_USER: [&str; 15] = [
+pub const TABLES_BY_USER: [&str; 16] = [
+    "administrators",
     "backup_code_downloads",
     "passkey_challenges",
     "passkeys",

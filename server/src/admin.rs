@@ -1,0 +1,36 @@
+//! `server admin …`: the only way an account becomes an administrator.
+
+use app::backend::account::administrators::{self, RoleChange};
+use app::backend::AppState;
+use app::AppError;
+
+use crate::config::AdminCommand;
+
+/// Runs the command; answers what to print.
+pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<String, AppError> {
+    let named = |email: &str| email.trim().to_owned();
+    match action {
+        AdminCommand::Grant { email } => Ok(match administrators::grant(state, &email, now).await? {
+            RoleChange::Changed => format!("{} is now an administrator", named(&email)),
+            RoleChange::Unchanged => format!("{} was an administrator already", named(&email)),
+        }),
+        AdminCommand::Revoke { email } => Ok(match administrators::revoke(state, &email, now).await? {
+            RoleChange::Changed => format!("{} is no longer an administrator", named(&email)),
+            RoleChange::Unchanged => format!("{} was not an administrator", named(&email)),
+        }),
+        AdminCommand::List => {
+            let rows = administrators::list(state).await?;
+            if rows.is_empty() {
+                return Ok("no administrators".into());
+            }
+            Ok(rows
+                .iter()
+                .map(|row| {
+                    let two_factor = if row.methods > 0 { "2FA on" } else { "2FA off" };
+                    format!("{}\tsince {}\t{two_factor}", row.email, app::dates::format_date(row.granted_at))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
+    }
+}
