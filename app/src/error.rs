@@ -54,6 +54,8 @@ pub enum AppError {
     PasskeyAlreadyRegistered,
     PasskeyPossiblyCloned,
     PasskeyNameInvalid,
+    TwoFactorSetupRequired,
+    TwoFactorRequiredByPolicy,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -83,6 +85,8 @@ impl AppError {
             | AppError::PasskeyNameInvalid
             | AppError::BadRequest { .. } => 400,
             AppError::PasskeyChallengeInvalid => 410,
+            AppError::TwoFactorSetupRequired => 403,
+            AppError::TwoFactorRequiredByPolicy => 409,
             AppError::PasskeyAlreadyRegistered => 409,
             AppError::PasskeyPossiblyCloned => 403,
             // The server's configuration, not the request: like a state that does not fit.
@@ -156,6 +160,12 @@ impl AppError {
             }
             AppError::PasskeyPossiblyCloned => td_string!(locale, errors.passkey_possibly_cloned).to_string(),
             AppError::PasskeyNameInvalid => td_string!(locale, errors.passkey_name_invalid).to_string(),
+            AppError::TwoFactorSetupRequired => {
+                td_string!(locale, errors.two_factor_setup_required).to_string()
+            }
+            AppError::TwoFactorRequiredByPolicy => {
+                td_string!(locale, errors.two_factor_required_by_policy).to_string()
+            }
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -307,6 +317,8 @@ mod tests {
             AppError::PasskeyAlreadyRegistered,
             AppError::PasskeyPossiblyCloned,
             AppError::PasskeyNameInvalid,
+            AppError::TwoFactorSetupRequired,
+            AppError::TwoFactorRequiredByPolicy,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

@@ -78,6 +78,14 @@ pub fn minutes(count: i64, locale: Locale) -> String {
     }
 }
 
+/// "1 day", "14 days", in `locale`.
+pub fn days(count: i64, locale: Locale) -> String {
+    match count {
+        1 => leptos_i18n::td_string!(locale, common.one_day).to_string(),
+        _ => fill(leptos_i18n::td_string!(locale, common.days), &[("count", &count.to_string())]),
+    }
+}
+
 /// "1 hour", "24 hours", in `locale`.
 pub fn hours(count: i64, locale: Locale) -> String {
     match count {

@@ -75,6 +75,19 @@ pub struct SecondFactorChoice {
     pub passkey: bool,
 }
 
+/// Where an account stands with `--require-two-factor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "standing", rename_all = "snake_case")]
+pub enum TwoFactorStanding {
+    /// 2FA is on, or not required.
+    Free,
+    /// 2FA is required and not yet on: this many days (rounded up) to set it up.
+    Grace { days_left: i64 },
+    /// The grace period is over: nothing but the setup until 2FA is on.
+    SetupRequired,
+}
+
 /// Backup codes, in plain text: only ever in the response that made them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

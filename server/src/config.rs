@@ -118,6 +118,15 @@ pub struct Config {
     #[arg(long, env = "WEBAPP_SMS_DAILY_LIMIT", default_value_t = 1000)]
     pub sms_daily_limit: u32,
 
+    /// Require 2FA of every account: without it, a banner counts down the grace period, after
+    /// which the account reaches nothing but the setup; 2FA cannot be turned off.
+    #[arg(long, env = "WEBAPP_REQUIRE_TWO_FACTOR")]
+    pub require_two_factor: bool,
+
+    /// Days an account without 2FA has to set it up once it is required.
+    #[arg(long, env = "WEBAPP_TWO_FACTOR_GRACE_DAYS", default_value_t = 14)]
+    pub two_factor_grace_days: u32,
+
     /// The calling codes texts may go to, comma-separated (`31,32,49`); all when not given.
     #[arg(long, env = "WEBAPP_SMS_COUNTRIES", value_delimiter = ',')]
     pub sms_countries: Vec<u16>,

@@ -47,6 +47,8 @@ pub enum StartError {
     Storage(#[from] storage::StorageError),
     #[error(transparent)]
     Sms(#[from] sms::SmsConfigError),
+    #[error("the 2FA policy could not be read or written in the database")]
+    Policy,
 }
 
 /// Opens storage, reads the key and readies the way out for texts: everything a request needs.
@@ -54,6 +56,15 @@ pub async fn app_state(config: &Config) -> Result<AppState, StartError> {
     let data_key = storage::load_or_create_key(&config.key_file)?;
     let texts = sms::sender_from_config(config)?;
     let db = storage::connect(&config.database_url, MAX_DB_CONNECTIONS).await?;
+    let now = app::backend::unix_now();
+    let two_factor_policy = app::backend::account::two_factor_policy::at_start(
+        &db,
+        config.require_two_factor,
+        config.two_factor_grace_days,
+        now,
+    )
+    .await
+    .map_err(|_| StartError::Policy)?;
     Ok(AppState {
         db,
         texts,
@@ -65,6 +76,7 @@ pub async fn app_state(config: &Config) -> Result<AppState, StartError> {
             public_url: config.public_url(),
             sms_daily_limit: config.sms_daily_limit,
             sms_calling_codes: config.sms_countries.clone(),
+            two_factor_policy,
         }),
     })
 }

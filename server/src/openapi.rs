@@ -21,7 +21,8 @@ use app::account::{
 use app::passkeys::{PasskeyChallenge, PasskeyInfo};
 use app::security_events::{SecurityEvent, SecurityEventKind};
 use app::two_factor::{
-    AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus,
+    AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStanding,
+    TwoFactorStatus,
 };
 use app::AppError;
 
@@ -185,6 +186,13 @@ const FUNCTIONS: &[Function] = &[
         Type("Viewer"),
         HalfLoggedIn,
     ),
+    f(
+        "/api/two-factor/standing",
+        "Where the account stands with --require-two-factor",
+        &[],
+        Type("TwoFactorStanding"),
+        FullyAuthenticated,
+    ),
     f("/api/passkeys", "The account's passkeys", &[], ListOf("PasskeyInfo"), FullyAuthenticated),
     f(
         "/api/passkeys/add",
@@ -316,7 +324,7 @@ const FUNCTIONS: &[Function] = &[
 const ERROR_STATUSES: [(&str, &str); 8] = [
     ("400", "Missing or malformed fields, or a value the rules refuse"),
     ("401", "Not logged in, or a wrong password or code"),
-    ("403", "The second factor is pending, the call came from another site, or a passkey's counter went backwards"),
+    ("403", "The second factor is pending, the call came from another site, a passkey's counter went backwards, or 2FA must be set up first (--require-two-factor)"),
     ("404", "The session or browser named is not the account's"),
     ("409", "The call does not fit the account's state (or the server's: no passkeys under an IP address)"),
     ("410", "The link, download or passkey challenge is no longer available"),
@@ -408,6 +416,7 @@ pub fn document() -> &'static OpenApi {
             .schema_from::<SecondFactorChoice>()
             .schema_from::<BackupCodes>()
             .schema_from::<BackupCodeLogin>()
+            .schema_from::<TwoFactorStanding>()
             .schema_from::<PasskeyChallenge>()
             .schema_from::<PasskeyInfo>()
             .schema_from::<SecurityEvent>()

@@ -166,6 +166,24 @@ fn plain(address: IpAddr) -> IpAddr {
 
 /// The caller's session when it may use the WebApp: fully authenticated, not half logged in.
 pub async fn require_fully_authenticated(state: &AppState) -> Result<Session, AppError> {
+    let session = require_fully_authenticated_for_setup(state).await?;
+    let standing = crate::backend::account::two_factor_policy::standing(
+        &state.db,
+        &state.settings,
+        session.user_id,
+        session.account_created_at,
+        crate::backend::unix_now(),
+    )
+    .await?;
+    match standing {
+        crate::two_factor::TwoFactorStanding::SetupRequired => Err(AppError::TwoFactorSetupRequired),
+        _ => Ok(session),
+    }
+}
+
+/// A fully authenticated session, even one that `--require-two-factor` holds to the setup: for
+/// the server functions of the setup itself.
+pub async fn require_fully_authenticated_for_setup(state: &AppState) -> Result<Session, AppError> {
     match current_session(state).await? {
         Some(s) if s.level == AuthLevel::FullyAuthenticated => Ok(s),
         Some(_) => Err(AppError::SecondFactorRequired),

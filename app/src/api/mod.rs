@@ -111,7 +111,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     second_factor::status(&state, session.user_id).await
 }
 
@@ -123,7 +123,7 @@ pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let caller = context::caller(&state);
     let enrolment = second_factor::Enrolment::Authenticator;
@@ -133,13 +133,32 @@ pub async fn begin_two_factor_setup(password: String) -> Result<AuthenticatorKey
     }
 }
 
+/// Where the account stands with `--require-two-factor`: `free`, `grace` (with `days_left`), or
+/// `setup_required` (every other function answers `403 two_factor_setup_required` until 2FA is
+/// on). Fully authenticated.
+#[server(prefix = "/api", endpoint = "two-factor/standing")]
+pub async fn two_factor_standing() -> Result<crate::two_factor::TwoFactorStanding, AppError> {
+    use crate::api::context;
+    use crate::backend::{account::two_factor_policy, unix_now};
+    let state = context::app_state()?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
+    two_factor_policy::standing(
+        &state.db,
+        &state.settings,
+        session.user_id,
+        session.account_created_at,
+        unix_now(),
+    )
+    .await
+}
+
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
 #[server(prefix = "/api", endpoint = "two-factor/confirm")]
 pub async fn confirm_two_factor_setup(code: String) -> Result<BackupCodes, AppError> {
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let method = second_factor::Method::Authenticator;
     let codes =
@@ -179,7 +198,7 @@ pub async fn begin_sms_setup(password: String, number: String) -> Result<SmsCode
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let caller = context::caller(&state);
     let enrolment = second_factor::Enrolment::Sms { number: &number };
@@ -195,7 +214,7 @@ pub async fn resend_sms_setup_code() -> Result<SmsCodeSent, AppError> {
     use crate::api::context;
     use crate::backend::second_factor::sms;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     sms::resend_setup_code(&state, &session, &context::caller(&state)).await
 }
 
@@ -253,7 +272,7 @@ pub async fn confirm_sms_setup(code: String) -> Result<BackupCodes, AppError> {
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let method = second_factor::Method::Sms;
     let codes =
@@ -268,7 +287,7 @@ pub async fn list_passkeys() -> Result<Vec<PasskeyInfo>, AppError> {
     use crate::api::context;
     use crate::backend::second_factor::passkeys;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     passkeys::list(&state.db, session.user_id).await
 }
 
@@ -283,7 +302,7 @@ pub async fn begin_adding_passkey(
     use crate::api::context;
     use crate::backend::second_factor;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let caller = context::caller(&state);
     let enrolment = second_factor::Enrolment::Passkey { proof: code.as_deref().unwrap_or_default() };
@@ -306,7 +325,7 @@ pub async fn finish_adding_passkey(
     use crate::api::context;
     use crate::backend::second_factor::passkeys;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let caller = context::caller(&state);
     let codes = passkeys::finish_adding(&state, &session, &challenge, &name, &credential, &caller).await?;
@@ -343,7 +362,7 @@ pub async fn download_backup_codes() -> Result<String, AppError> {
     use crate::api::context;
     use crate::backend::{second_factor::backup_codes, unix_now};
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     context::forbid_caching();
     let file = backup_codes::backup_code_file(&state, &session, unix_now(), crate::i18n::current()).await?;
     context::attach_as(&file.file_name);
@@ -569,7 +588,7 @@ pub async fn resend_email_confirmation() -> Result<(), AppError> {
     use crate::api::context;
     use crate::backend::account::address;
     let state = context::app_state()?;
-    let session = context::require_fully_authenticated(&state).await?;
+    let session = context::require_fully_authenticated_for_setup(&state).await?;
     address::resend_confirmation(&state, &session, &context::caller(&state)).await?;
     context::redirect_plain_form_noting("/", "confirmation-sent");
     Ok(())

@@ -29,6 +29,16 @@ pub struct Settings {
     pub sms_daily_limit: u32,
     /// The calling codes texts may go to (31 for the Netherlands); every one when empty.
     pub sms_calling_codes: Vec<u16>,
+    /// `--require-two-factor`, when given.
+    pub two_factor_policy: Option<TwoFactorPolicy>,
+}
+
+/// Every account must have 2FA: within `grace_secs` of its sign-up or of `since` (when the
+/// policy began), whichever is later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TwoFactorPolicy {
+    pub since: i64,
+    pub grace_secs: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -42,6 +52,7 @@ impl std::fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("sms_daily_limit", &self.sms_daily_limit)
             .field("sms_calling_codes", &self.sms_calling_codes)
+            .field("two_factor_policy", &self.two_factor_policy)
             .finish()
     }
 }

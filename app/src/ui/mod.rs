@@ -18,6 +18,7 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, SsrMode};
 
 use crate::account::AuthLevel;
+use crate::two_factor::TwoFactorStanding;
 
 /// The page's Content-Security-Policy: the WebApp's own origin, the nonce of the inline
 /// hydration script, and WASM compilation; no framing.
@@ -120,7 +121,17 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                     // login page's instructions (callgrind).
                     match crate::api::current_viewer().await {
                         Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
-                            view! { <pages::app_shell::AppShell viewer>{children()}</pages::app_shell::AppShell> }.into_any()
+                            // `--require-two-factor`: a countdown, or nothing but the setup.
+                            match crate::api::two_factor_standing().await {
+                                Ok(TwoFactorStanding::SetupRequired) => {
+                                    view! { <pages::setup_required::SetupRequiredPage viewer/> }.into_any()
+                                }
+                                Ok(TwoFactorStanding::Grace { days_left }) => view! {
+                                    <pages::app_shell::AppShell viewer two_factor_days_left=days_left>{children()}</pages::app_shell::AppShell>
+                                }
+                                .into_any(),
+                                _ => view! { <pages::app_shell::AppShell viewer>{children()}</pages::app_shell::AppShell> }.into_any(),
+                            }
                         }
                         Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {
                             let choice = crate::api::login_methods().await.unwrap_or_default();

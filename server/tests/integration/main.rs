@@ -30,4 +30,5 @@ mod sms;
 mod sms_providers;
 mod throttling;
 mod two_factor_login;
+mod two_factor_policy;
 mod two_factor_setup;

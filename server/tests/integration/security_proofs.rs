@@ -50,7 +50,7 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         .session_cookie()
         .unwrap();
     let endpoints = protected_endpoints();
-    assert_eq!(endpoints.len(), 31, "{endpoints:?}");
+    assert_eq!(endpoints.len(), 32, "{endpoints:?}");
     let form = [
         ("password", PASSWORD),
         ("code", "123456"),

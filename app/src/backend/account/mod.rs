@@ -10,3 +10,4 @@ pub mod changes;
 pub mod login;
 pub mod password_reset;
 pub mod session_list;
+pub mod two_factor_policy;

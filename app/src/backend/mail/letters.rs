@@ -299,6 +299,7 @@ mod tests {
             data_key: DataKey::generate(1),
             public_url: "https://webapp.example".into(),
             sms_daily_limit: 1000,
+            two_factor_policy: None,
             sms_calling_codes: Vec::new(),
         }
     }

@@ -84,6 +84,10 @@ pub async fn disable(
     if !is_on(db, user_id).await? {
         return Err(AppError::TwoFactorOff);
     }
+    // `--require-two-factor`: checked before the proof is used up.
+    if state.settings.two_factor_policy.is_some() {
+        return Err(AppError::TwoFactorRequiredByPolicy);
+    }
     check_password(db, session, password, caller).await?;
     consume(state, session, proof, caller).await?;
     let mut tx = db.begin().await?;

@@ -12,6 +12,7 @@ pub mod closing;
 pub mod email_links;
 pub mod outbox;
 pub mod passkeys;
+pub mod policies;
 pub mod remembered_browsers;
 pub mod security_events;
 pub mod sessions;

@@ -11,7 +11,13 @@ use crate::two_factor::FEW_BACKUP_CODES;
 use crate::ui::form::{posted_form_error, posted_notice, FormError};
 
 #[component]
-pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
+pub fn AppShell(
+    viewer: Viewer,
+    children: Children,
+    /// Days left to set up 2FA under `--require-two-factor`, when it is not yet on.
+    #[prop(optional)]
+    two_factor_days_left: Option<i64>,
+) -> impl IntoView {
     // After a login with a backup code, its form is sent here with how many are left.
     let notice = posted_notice();
     let notice = notice.as_deref();
@@ -49,6 +55,15 @@ pub fn AppShell(viewer: Viewer, children: Children) -> impl IntoView {
                             <button type="submit" class="secondary">{td_string!(locale, pages.send_link_again)}</button>
                         </form>
                         <FormError error={posted_form_error::<ResendEmailConfirmation>()}/>
+                    </div>
+                })}
+                {two_factor_days_left.map(|days| view! {
+                    <div class="banner" role="status">
+                        <p>
+                            {i18n::fill(td_string!(locale, pages.two_factor_grace_banner), &[("days", &i18n::days(days, locale))])}
+                            " "
+                            <a href="/settings/security">{td_string!(locale, pages.set_up_now)}</a>
+                        </p>
                     </div>
                 })}
                 {backup_codes_left.map(|left| view! {

@@ -11,4 +11,5 @@ pub mod login;
 pub mod not_found;
 pub mod passkeys;
 pub mod settings;
+pub mod setup_required;
 pub mod signup;

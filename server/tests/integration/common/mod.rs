@@ -79,6 +79,8 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         sms_url: None,
         sms_outbox_dir: dir.join("sms-outbox"),
         sms_daily_limit: 1000,
+        require_two_factor: false,
+        two_factor_grace_days: 14,
         sms_countries: Vec::new(),
         shutdown_grace_secs: 20,
         log_format: server::config::LogFormat::Text,
@@ -99,6 +101,16 @@ impl TestApp {
         let state = server::app_state(&config).await.unwrap();
         let router = server::routing::router(state.clone(), server::leptos_options(&config));
         TestApp { router, state, config, _dir: dir }
+    }
+
+    /// Another instance on the same database and key, started now with `change` applied: a
+    /// restart with another configuration. It must not outlive `self` (whose folder it uses).
+    pub async fn restarted(&self, change: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        change(&mut config);
+        let state = server::app_state(&config).await.unwrap();
+        let router = server::routing::router(state.clone(), server::leptos_options(&config));
+        TestApp { router, state, config, _dir: tempfile::tempdir().unwrap() }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
