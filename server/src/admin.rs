@@ -18,6 +18,21 @@ pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<Str
             RoleChange::Changed => format!("{} is no longer an administrator", named(&email)),
             RoleChange::Unchanged => format!("{} was not an administrator", named(&email)),
         }),
+        AdminCommand::WithoutTwoFactor => {
+            let rows = administrators::without_two_factor(state, now).await?;
+            if rows.is_empty() {
+                return Ok("every account has 2FA".into());
+            }
+            Ok(rows
+                .iter()
+                .map(|(email, left)| match left {
+                    None => email.clone(),
+                    Some(0) => format!("{email}\tgrace period over: held to the setup"),
+                    Some(secs) => format!("{email}\t{} days left", (secs + 86_399) / 86_400),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
         AdminCommand::List => {
             let rows = administrators::list(state).await?;
             if rows.is_empty() {

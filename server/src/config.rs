@@ -41,6 +41,8 @@ pub enum AdminCommand {
     Revoke { email: String },
     /// Every administrator: email, since when, and whether its 2FA is on.
     List,
+    /// Every account that has not set up 2FA, and with --require-two-factor the time it has left.
+    WithoutTwoFactor,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -84,4 +84,12 @@ async fn an_existing_account_counts_its_grace_from_the_day_the_policy_began() {
     let policies: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM policies").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(policies, 0);
+
+    // Who has not set it up yet, for the people who run the server.
+    let without = server::config::AdminCommand::WithoutTwoFactor;
+    let listed = server::admin::run(&now_required.state, without, app::backend::unix_now()).await.unwrap();
+    assert_eq!(listed, "old@example.org\t14 days left");
+    let without = server::config::AdminCommand::WithoutTwoFactor;
+    let listed = server::admin::run(&dropped.state, without, app::backend::unix_now()).await.unwrap();
+    assert_eq!(listed, "old@example.org");
 }

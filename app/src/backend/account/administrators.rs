@@ -53,6 +53,22 @@ async fn change(state: &AppState, email: &str, now: i64, make: bool) -> Result<R
     Ok(RoleChange::Changed)
 }
 
+/// The accounts that have not set up 2FA, with their standing under `--require-two-factor`
+/// (the days left, or none when the grace period is over or there is no policy).
+pub async fn without_two_factor(state: &AppState, now: i64) -> Result<Vec<(String, Option<i64>)>, AppError> {
+    let accounts = store::administrators::accounts_without_two_factor(&state.db).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|(email, created_at)| {
+            let left = state.settings.two_factor_policy.map(|policy| {
+                let deadline = policy.since.max(created_at) + policy.grace_secs;
+                (deadline - now).max(0)
+            });
+            (email, left)
+        })
+        .collect())
+}
+
 /// Every administrator, by email.
 pub async fn list(state: &AppState) -> Result<Vec<AdministratorRow>, AppError> {
     store::administrators::all(&state.db).await

@@ -31,6 +31,19 @@ pub async fn is_administrator<'e>(db: impl Db<'e>, user_id: UserId) -> Result<bo
     Ok(found.is_some())
 }
 
+/// Accounts without any second factor, oldest first: email and when made.
+pub async fn accounts_without_two_factor<'e>(db: impl Db<'e>) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.email, u.created_at FROM users u
+         WHERE NOT EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = u.id)
+           AND NOT EXISTS (SELECT 1 FROM sms_numbers s WHERE s.user_id = u.id)
+           AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)
+         ORDER BY u.created_at, u.email",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// An administrator as `server admin list` prints it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdministratorRow {
