@@ -56,6 +56,7 @@ pub enum AppError {
     PasskeyNameInvalid,
     TwoFactorSetupRequired,
     TwoFactorRequiredByPolicy,
+    AccessCodeInvalid,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -87,6 +88,7 @@ impl AppError {
             AppError::PasskeyChallengeInvalid => 410,
             AppError::TwoFactorSetupRequired => 403,
             AppError::TwoFactorRequiredByPolicy => 409,
+            AppError::AccessCodeInvalid => 401,
             AppError::PasskeyAlreadyRegistered => 409,
             AppError::PasskeyPossiblyCloned => 403,
             // The server's configuration, not the request: like a state that does not fit.
@@ -166,6 +168,7 @@ impl AppError {
             AppError::TwoFactorRequiredByPolicy => {
                 td_string!(locale, errors.two_factor_required_by_policy).to_string()
             }
+            AppError::AccessCodeInvalid => td_string!(locale, errors.access_code_invalid).to_string(),
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -319,6 +322,7 @@ mod tests {
             AppError::PasskeyNameInvalid,
             AppError::TwoFactorSetupRequired,
             AppError::TwoFactorRequiredByPolicy,
+            AppError::AccessCodeInvalid,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

@@ -36,10 +36,12 @@ pub enum SecurityEventKind {
     PasskeyRefused,
     AdministratorGranted,
     AdministratorRevoked,
+    AccessCodeGiven,
+    AccessCodeUsed,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 27] = [
+    pub const ALL: [SecurityEventKind; 29] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -67,6 +69,8 @@ impl SecurityEventKind {
         SecurityEventKind::PasskeyRefused,
         SecurityEventKind::AdministratorGranted,
         SecurityEventKind::AdministratorRevoked,
+        SecurityEventKind::AccessCodeGiven,
+        SecurityEventKind::AccessCodeUsed,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -99,6 +103,8 @@ impl SecurityEventKind {
             SecurityEventKind::PasskeyRefused => "passkey_refused",
             SecurityEventKind::AdministratorGranted => "administrator_granted",
             SecurityEventKind::AdministratorRevoked => "administrator_revoked",
+            SecurityEventKind::AccessCodeGiven => "access_code_given",
+            SecurityEventKind::AccessCodeUsed => "access_code_used",
         }
     }
 
@@ -148,6 +154,8 @@ impl SecurityEventKind {
             SecurityEventKind::AdministratorRevoked => {
                 td_string!(locale, settings.event_administrator_revoked)
             }
+            SecurityEventKind::AccessCodeGiven => td_string!(locale, settings.event_access_code_given),
+            SecurityEventKind::AccessCodeUsed => td_string!(locale, settings.event_access_code_used),
         }
         .to_string()
     }

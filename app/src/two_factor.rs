@@ -86,6 +86,9 @@ pub enum TwoFactorStanding {
     Grace { days_left: i64 },
     /// The grace period is over: nothing but the setup until 2FA is on.
     SetupRequired,
+    /// Logged in with a temporary access code: nothing but a new setup, which replaces every
+    /// old factor.
+    SetupAgain,
 }
 
 /// Backup codes, in plain text: only ever in the response that made them.

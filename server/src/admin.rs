@@ -1,5 +1,6 @@
 //! `server admin …`: the only way an account becomes an administrator.
 
+use app::backend::account::access_codes;
 use app::backend::account::administrators::{self, RoleChange};
 use app::backend::AppState;
 use app::AppError;
@@ -18,6 +19,15 @@ pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<Str
             RoleChange::Changed => format!("{} is no longer an administrator", named(&email)),
             RoleChange::Unchanged => format!("{} was not an administrator", named(&email)),
         }),
+        AdminCommand::AccessCode { email, reason, hours } => {
+            let given = access_codes::give(state, &email, &reason, hours, "the command line", now).await?;
+            Ok(format!(
+                "temporary access code for {}: {}\nvalid once, until {}; give it to the person by a way you trust (not the account's mail)",
+                named(&email),
+                given.code,
+                app::dates::format_date_time(given.expires_at),
+            ))
+        }
         AdminCommand::WithoutTwoFactor => {
             let rows = administrators::without_two_factor(state, now).await?;
             if rows.is_empty() {

@@ -41,6 +41,18 @@ pub enum AdminCommand {
     Revoke { email: String },
     /// Every administrator: email, since when, and whether its 2FA is on.
     List,
+    /// Give the account of EMAIL a temporary access code, for a person who lost every second
+    /// factor: with the password it logs in once, to set up 2FA again (the old factors stop
+    /// working then). Printed once; recorded with the reason and mailed to the account.
+    AccessCode {
+        email: String,
+        /// Why (kept with the code, for the record): how the person's identity was checked.
+        #[arg(long)]
+        reason: String,
+        /// How long the code is valid, 1 to 24.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+    },
     /// Every account that has not set up 2FA, and with --require-two-factor the time it has left.
     WithoutTwoFactor,
 }

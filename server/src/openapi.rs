@@ -252,6 +252,13 @@ const FUNCTIONS: &[Function] = &[
         HalfLoggedIn,
     ),
     f(
+        "/api/login/access-code",
+        "Login step 2 with a temporary access code from an administrator (then nothing but a new setup)",
+        &[("code", true)],
+        Type("Viewer"),
+        HalfLoggedIn,
+    ),
+    f(
         "/api/login/backup-code",
         "Login step 2 with a backup code",
         &[("code", true), ("remember", false)],

@@ -167,16 +167,13 @@ fn plain(address: IpAddr) -> IpAddr {
 /// The caller's session when it may use the WebApp: fully authenticated, not half logged in.
 pub async fn require_fully_authenticated(state: &AppState) -> Result<Session, AppError> {
     let session = require_fully_authenticated_for_setup(state).await?;
-    let standing = crate::backend::account::two_factor_policy::standing(
-        &state.db,
-        &state.settings,
-        session.user_id,
-        session.account_created_at,
-        crate::backend::unix_now(),
-    )
-    .await?;
+    let now = crate::backend::unix_now();
+    let standing =
+        crate::backend::account::two_factor_policy::standing_of(&state.db, &state.settings, &session, now)
+            .await?;
     match standing {
-        crate::two_factor::TwoFactorStanding::SetupRequired => Err(AppError::TwoFactorSetupRequired),
+        crate::two_factor::TwoFactorStanding::SetupRequired
+        | crate::two_factor::TwoFactorStanding::SetupAgain => Err(AppError::TwoFactorSetupRequired),
         _ => Ok(session),
     }
 }

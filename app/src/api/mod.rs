@@ -112,7 +112,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::backend::second_factor;
     let state = context::app_state()?;
     let session = context::require_fully_authenticated_for_setup(&state).await?;
-    second_factor::status(&state, session.user_id).await
+    second_factor::status(&state, &session).await
 }
 
 /// Setup step 1: re-checks the password and issues this session's pending secret (the same one
@@ -142,14 +142,7 @@ pub async fn two_factor_standing() -> Result<crate::two_factor::TwoFactorStandin
     use crate::backend::{account::two_factor_policy, unix_now};
     let state = context::app_state()?;
     let session = context::require_fully_authenticated_for_setup(&state).await?;
-    two_factor_policy::standing(
-        &state.db,
-        &state.settings,
-        session.user_id,
-        session.account_created_at,
-        unix_now(),
-    )
-    .await
+    two_factor_policy::standing_of(&state.db, &state.settings, &session, unix_now()).await
 }
 
 /// Setup step 2: a code from the app turns 2FA on and returns the ten backup codes, once.
@@ -486,6 +479,22 @@ pub async fn sign_in_with_passkey(challenge: String, credential: String) -> Resu
         login::sign_in_with_passkey(&state, &challenge, &credential, previous.as_ref(), &caller).await?;
     context::set_session_cookie(&state.settings, &started.token);
     context::set_device_cookie(&state.settings, started.device_cookie.as_deref());
+    Ok(started.viewer)
+}
+
+/// Login step 2 for a person who lost every second factor: a temporary access code an
+/// administrator gave (`code`). Password-verified sessions only. The new session reaches nothing
+/// but a new 2FA setup (`two-factor/standing` says `setup_again`), whose completion replaces
+/// every old factor.
+#[server(prefix = "/api", endpoint = "login/access-code")]
+pub async fn log_in_with_access_code(code: String) -> Result<Viewer, AppError> {
+    use crate::api::context;
+    use crate::backend::account::access_codes;
+    let state = context::app_state()?;
+    let session = context::require_password_verified(&state).await?;
+    let started = access_codes::log_in(&state, &session, &code, &context::caller(&state)).await?;
+    context::set_session_cookie(&state.settings, &started.token);
+    context::redirect_plain_form("/");
     Ok(started.viewer)
 }
 

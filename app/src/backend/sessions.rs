@@ -30,6 +30,8 @@ pub struct Session {
     pub email_confirmed: bool,
     /// When the account was made (see `Caller::knows_account`).
     pub account_created_at: i64,
+    /// Started with a temporary access code: it reaches nothing but a new 2FA setup.
+    pub setup_only: bool,
 }
 
 fn level_code(level: AuthLevel) -> i64 {
@@ -108,6 +110,7 @@ pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<
         epoch: row.auth_epoch,
         email_confirmed,
         account_created_at: row.account_created_at,
+        setup_only: row.setup_only > 0,
     }))
 }
 

@@ -124,7 +124,10 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                             // `--require-two-factor`: a countdown, or nothing but the setup.
                             match crate::api::two_factor_standing().await {
                                 Ok(TwoFactorStanding::SetupRequired) => {
-                                    view! { <pages::setup_required::SetupRequiredPage viewer/> }.into_any()
+                                    view! { <pages::setup_required::SetupRequiredPage viewer again=false/> }.into_any()
+                                }
+                                Ok(TwoFactorStanding::SetupAgain) => {
+                                    view! { <pages::setup_required::SetupRequiredPage viewer again=true/> }.into_any()
                                 }
                                 Ok(TwoFactorStanding::Grace { days_left }) => view! {
                                     <pages::app_shell::AppShell viewer two_factor_days_left=days_left>{children()}</pages::app_shell::AppShell>

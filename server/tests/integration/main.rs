@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod common;
 
+mod access_codes;
 mod account_management;
 mod accounts;
 mod administrators;

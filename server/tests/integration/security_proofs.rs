@@ -25,6 +25,7 @@ fn protected_endpoints() -> Vec<String> {
         "/api/login/methods",
         "/api/login/sms/send",
         "/api/login/sms",
+        "/api/login/access-code",
         "/api/login/passkey/begin",
         "/api/login/passkey",
         "/api/sign-in/passkey/begin",
@@ -80,6 +81,7 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         "login/sms",
         "login/passkey/begin",
         "login/passkey",
+        "login/access-code",
     ] {
         let anonymous = app.call(endpoint, &form, None).await;
         anonymous.expect_status_for(StatusCode::UNAUTHORIZED, endpoint);

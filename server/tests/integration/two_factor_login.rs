@@ -49,6 +49,7 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
         "login/methods",
         "login/sms/send",
         "login/sms",
+        "login/access-code",
         "login/passkey/begin",
         "login/passkey",
         "sign-in/passkey/begin",

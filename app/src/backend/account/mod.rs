@@ -4,6 +4,7 @@
 //! of its sessions and remembered browsers (`session_list`); who is an administrator
 //! (`administrators`, changed only from the command line).
 
+pub mod access_codes;
 pub mod address;
 pub mod administrators;
 pub mod changes;

@@ -33,6 +33,20 @@ pub async fn at_start(
     Ok(Some(TwoFactorPolicy { since, grace_secs: i64::from(grace_days) * DAY_SECS }))
 }
 
+/// Where the session stands at `now`: held to a new setup when an access code started it, else
+/// as the policy has it.
+pub async fn standing_of(
+    db: &AnyPool,
+    settings: &Settings,
+    session: &crate::backend::sessions::Session,
+    now: i64,
+) -> Result<TwoFactorStanding, AppError> {
+    if session.setup_only {
+        return Ok(TwoFactorStanding::SetupAgain);
+    }
+    standing(db, settings, session.user_id, session.account_created_at, now).await
+}
+
 /// Where the account stands with the policy at `now`.
 pub async fn standing(
     db: &AnyPool,

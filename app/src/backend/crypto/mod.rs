@@ -2,6 +2,7 @@
 //! TOTP codes, sealing at rest, password hashing, backup codes, session tokens, device cookies,
 //! QR codes and texted codes. No SQL here.
 
+pub mod access_codes;
 pub mod backup_codes;
 pub mod devices;
 pub mod passwords;

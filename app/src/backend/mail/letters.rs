@@ -105,6 +105,16 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.administrator_revoked_what).to_string(),
             if_not_you: td_string!(locale, mail.administrator_revoked_if_not_you).to_string(),
         },
+        Notice::AccessCodeGiven { hours } => Letter {
+            subject: fill(td_string!(locale, mail.access_code_given_subject), site),
+            what: fill(td_string!(locale, mail.access_code_given_what), &[("hours", &hours.to_string())]),
+            if_not_you: td_string!(locale, mail.access_code_given_if_not_you).to_string(),
+        },
+        Notice::AccessCodeUsed => Letter {
+            subject: fill(td_string!(locale, mail.access_code_used_subject), site),
+            what: td_string!(locale, mail.access_code_used_what).to_string(),
+            if_not_you: td_string!(locale, mail.access_code_used_if_not_you).to_string(),
+        },
         Notice::PhoneNumberRemoved => Letter {
             subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
             what: td_string!(locale, mail.phone_number_removed_what).to_string(),
@@ -410,6 +420,8 @@ mod tests {
             Notice::PasskeyPossiblyCloned,
             Notice::AdministratorGranted,
             Notice::AdministratorRevoked,
+            Notice::AccessCodeGiven { hours: 4 },
+            Notice::AccessCodeUsed,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

@@ -38,6 +38,12 @@ pub enum Notice {
     AdministratorGranted,
     /// The account's administrator role was taken away.
     AdministratorRevoked,
+    /// A temporary access code was given to the account, valid for `hours`.
+    AccessCodeGiven {
+        hours: u32,
+    },
+    /// The account logged in with a temporary access code, to set 2FA up again.
+    AccessCodeUsed,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

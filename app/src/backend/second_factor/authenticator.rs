@@ -61,7 +61,7 @@ pub async fn begin_setup(
     password: &str,
     caller: &Caller,
 ) -> Result<AuthenticatorKey, AppError> {
-    if super::is_on(&state.db, session.user_id).await? {
+    if super::is_on(&state.db, session.user_id).await? && !session.setup_only {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let account = check_password(&state.db, session, password, caller).await?;
@@ -171,7 +171,7 @@ pub async fn confirm_setup(
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
-    if super::is_on(db, user_id).await? {
+    if super::is_on(db, user_id).await? && !session.setup_only {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let pending = store::totp::pending_of_session(db, &session.id, user_id, now - PENDING_SECRET_SECS)
@@ -199,6 +199,7 @@ pub async fn confirm_setup(
         }
         ended => ended?,
     };
+    super::replace_old_factors(&mut tx, session).await?;
     if !store::totp::insert_credential(&mut *tx, user_id, &pending.secret, now, step).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }

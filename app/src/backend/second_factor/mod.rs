@@ -69,8 +69,19 @@ pub async fn is_on(db: &AnyPool, user_id: UserId) -> Result<bool, AppError> {
 
 /// What the Security section shows: whether 2FA is on, since when, and how many backup codes
 /// are left.
-pub async fn status(state: &AppState, user_id: UserId) -> Result<TwoFactorStatus, AppError> {
-    let db = &state.db;
+pub async fn status(state: &AppState, session: &Session) -> Result<TwoFactorStatus, AppError> {
+    // A session an access code started sets 2FA up anew: the old factors count for nothing.
+    if session.setup_only {
+        return Ok(TwoFactorStatus {
+            enabled: false,
+            enabled_since: None,
+            backup_codes_left: 0,
+            app: false,
+            sms_to: None,
+            passkeys: 0,
+        });
+    }
+    let (db, user_id) = (&state.db, session.user_id);
     let (app_since, backup_codes_left) = store::totp::status(db, user_id).await?;
     let sms_since = store::sms::number(db, user_id).await?.map(|number| number.created_at);
     let passkeys = passkeys::list(db, user_id).await?;
@@ -110,6 +121,17 @@ pub async fn remove_all(tx: &mut AnyConnection, user_id: UserId) -> Result<(), A
         }
     }
     backup_codes::remove_all(tx, user_id).await
+}
+
+/// In the transaction that turns a new method on for a session an access code started: the old
+/// factors (key, number, passkeys, backup codes) go, and the account's sessions are no longer
+/// held to the setup. Nothing for any other session.
+pub(crate) async fn replace_old_factors(tx: &mut AnyConnection, session: &Session) -> Result<(), AppError> {
+    if !session.setup_only {
+        return Ok(());
+    }
+    remove_all(&mut *tx, session.user_id).await?;
+    store::access_codes::end_setup_only(&mut *tx, session.user_id).await
 }
 
 /// The first step of turning a method on, as its setup shows it.

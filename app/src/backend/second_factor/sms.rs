@@ -198,7 +198,7 @@ pub async fn begin_setup(
     caller: &Caller,
 ) -> Result<SmsCodeSent, AppError> {
     let (db, now, user_id) = (&state.db, caller.now, session.user_id);
-    if super::is_on(db, user_id).await? {
+    if super::is_on(db, user_id).await? && !session.setup_only {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let number = MobileNumber::parse(typed_number, &state.settings.sms_calling_codes)?;
@@ -248,7 +248,7 @@ pub async fn confirm_setup(
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
     let (db, now, ip, user_id) = (&state.db, caller.now, caller.ip(), session.user_id);
-    if super::is_on(db, user_id).await? {
+    if super::is_on(db, user_id).await? && !session.setup_only {
         return Err(AppError::TwoFactorAlreadyOn);
     }
     let pending = store::sms::pending_number(db, &session.id, user_id, now - PENDING_SECRET_SECS)
@@ -266,6 +266,7 @@ pub async fn confirm_setup(
         }
         ended => ended?,
     };
+    super::replace_old_factors(&mut tx, session).await?;
     if !store::sms::insert_number(&mut *tx, user_id, &pending.number, now).await? {
         return Err(AppError::TwoFactorAlreadyOn);
     }

@@ -25,7 +25,9 @@ pub async fn mark<'e>(
 }
 
 /// The tables holding rows of an account by its `user_id`, children before parents.
-pub const TABLES_BY_USER: [&str; 16] = [
+pub const TABLES_BY_USER: [&str; 18] = [
+    "setup_only_sessions",
+    "access_codes",
     "administrators",
     "backup_code_downloads",
     "passkey_challenges",

@@ -5,6 +5,7 @@
 //! through `From<sqlx::Error>` (logged, never shown); the few that a user can act on, such as
 //! a taken email, are mapped here.
 
+pub mod access_codes;
 pub mod administrators;
 pub mod attempt_limits;
 pub mod backup_codes;

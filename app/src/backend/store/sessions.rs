@@ -16,6 +16,8 @@ pub struct SessionRow {
     pub account_epoch: AuthEpoch,
     pub email_confirmed_at: Option<i64>,
     pub account_created_at: i64,
+    /// 1 when an access code started the session (see `access_codes`).
+    pub setup_only: i64,
 }
 
 pub async fn insert<'e>(
@@ -47,7 +49,8 @@ pub async fn insert<'e>(
 pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch,
-                u.email_confirmed_at, u.created_at AS account_created_at
+                u.email_confirmed_at, u.created_at AS account_created_at,
+                (SELECT COUNT(*) FROM setup_only_sessions o WHERE o.session_id = s.id) AS setup_only
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)

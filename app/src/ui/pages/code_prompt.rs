@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
-use crate::api::{LogInWithBackupCode, LogInWithCode, LogInWithSmsCode, LogOut, SendLoginSms};
+use crate::api::{
+    LogInWithAccessCode, LogInWithBackupCode, LogInWithCode, LogInWithSmsCode, LogOut, SendLoginSms,
+};
 use crate::i18n::fill;
 use crate::two_factor::SecondFactorChoice;
 use crate::ui::form::{posted_form_error, FormError};
@@ -19,6 +21,7 @@ enum Way {
     App,
     Sms,
     BackupCode,
+    AccessCode,
 }
 
 #[component]
@@ -30,6 +33,7 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
     let asked = leptos_router::hooks::use_query_map().with_untracked(|query| query.get("with"));
     let way = match asked.as_deref() {
         Some("backup-code") => Way::BackupCode,
+        Some("access-code") => Way::AccessCode,
         Some("sms") if choice.sms_to.is_some() => Way::Sms,
         Some("app-code") => Way::App,
         Some("passkey") if choice.passkey => Way::Passkey,
@@ -46,8 +50,34 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
         {(way != Way::App && choice.app).then(|| link("?with=app-code", td_string!(locale, pages.use_app_code)))}
         {(way != Way::Sms && choice.sms_to.is_some()).then(|| link("?with=sms", td_string!(locale, pages.use_sms_code)))}
         {(way != Way::BackupCode).then(|| link("?with=backup-code", td_string!(locale, pages.use_backup_code)))}
+        {(way != Way::AccessCode).then(|| link("?with=access-code", td_string!(locale, pages.use_access_code)))}
     };
     let form = match way {
+        Way::AccessCode => {
+            let error = posted_form_error::<LogInWithAccessCode>();
+            view! {
+                <p>{td_string!(locale, pages.access_code_intro)}</p>
+                <form action=LogInWithAccessCode::PATH method="post">
+                    <label for="login-access-code">{td_string!(locale, pages.access_code)}</label>
+                    <input
+                        id="login-access-code"
+                        name="code"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        maxlength="40"
+                        aria-invalid=error.is_some().then_some("true")
+                        aria-describedby=error.is_some().then_some("access-code-error")
+                        autofocus
+                        required
+                    />
+                    <FormError error=error.clone() id="access-code-error"/>
+                    <button type="submit">{td_string!(locale, pages.verify)}</button>
+                </form>
+            }
+            .into_any()
+        }
         Way::Passkey => view! {
             <p>{td_string!(locale, pages.passkey_intro)}</p>
             <div

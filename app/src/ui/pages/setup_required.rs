@@ -1,5 +1,6 @@
-//! What an account without 2FA sees after the grace period of `--require-two-factor`: the 2FA
-//! switch and its setup, and nothing else until 2FA is on.
+//! What an account without 2FA sees after the grace period of `--require-two-factor`, and a
+//! session started with a temporary access code: the 2FA switch and its setup, and nothing else
+//! until 2FA is on.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -13,7 +14,11 @@ use crate::ui::island::two_factor_controls::TwoFactorControls;
 use crate::ui::IslandScripts;
 
 #[component]
-pub fn SetupRequiredPage(viewer: Viewer) -> impl IntoView {
+pub fn SetupRequiredPage(
+    viewer: Viewer,
+    /// Logged in with a temporary access code: the setup replaces every old factor.
+    again: bool,
+) -> impl IntoView {
     let locale = i18n::current();
     // The setup needs a confirmed address: the way to confirm it stays open too.
     let unconfirmed = (!viewer.email_confirmed).then(|| viewer.email.clone());
@@ -21,7 +26,13 @@ pub fn SetupRequiredPage(viewer: Viewer) -> impl IntoView {
         <main class="auth-page">
             <section class="card" aria-labelledby="setup-required-title">
                 <h1 id="setup-required-title">{td_string!(locale, pages.setup_required_title)}</h1>
-                <p>{td_string!(locale, pages.setup_required_intro)}</p>
+                <p>
+                    {if again {
+                        td_string!(locale, pages.setup_again_intro)
+                    } else {
+                        td_string!(locale, pages.setup_required_intro)
+                    }}
+                </p>
                 {unconfirmed.map(|email| view! {
                     <div class="banner" role="status">
                         <p>{i18n::fill(td_string!(locale, pages.confirm_email_banner), &[("email", &email)])}</p>
