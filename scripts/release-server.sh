@@ -5,6 +5,9 @@
 # Sets WORK (the folder; the log is $WORK/server.log, mails go to $WORK/outbox), BASE (the server's URL) and SERVER_PID.
 
 WORK=$(mktemp -d)
+# The tests run `server admin …` against the same database and key (end2end/tests/access_codes.spec.ts).
+export RELEASE_DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}"
+export RELEASE_KEY_FILE="$WORK/secret.key"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # Browsers refuse an IP address as a passkey's relying party: the server is reached, and names
 # itself in links, as localhost (which resolves to loopback).
@@ -12,8 +15,8 @@ BASE="http://localhost:$PORT"
 LEPTOS_SITE_ROOT=target/site \
 WEBAPP_PUBLIC_URL="$BASE" \
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-DATABASE_URL="${RELEASE_SERVER_DATABASE_URL:-sqlite://$WORK/webapp.db?mode=rwc}" \
-WEBAPP_KEY_FILE="$WORK/secret.key" \
+DATABASE_URL="$RELEASE_DATABASE_URL" \
+WEBAPP_KEY_FILE="$RELEASE_KEY_FILE" \
 WEBAPP_OUTBOX_DIR="$WORK/outbox" \
 WEBAPP_SMS_OUTBOX_DIR="$WORK/sms-outbox" \
   target/release/server >"$WORK/server.log" 2>&1 &

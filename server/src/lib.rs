@@ -52,18 +52,30 @@ pub enum StartError {
 }
 
 /// Opens storage, reads the key and readies the way out for texts: everything a request needs.
+/// A serving instance begins or ends `--require-two-factor` as configured.
 pub async fn app_state(config: &Config) -> Result<AppState, StartError> {
+    state_of(config, true).await
+}
+
+/// The same for a command such as `server admin …`, which finds the 2FA policy as the serving
+/// instances left it and changes nothing of it.
+pub async fn app_state_for_command(config: &Config) -> Result<AppState, StartError> {
+    state_of(config, false).await
+}
+
+async fn state_of(config: &Config, serving: bool) -> Result<AppState, StartError> {
+    use app::backend::account::two_factor_policy;
     let data_key = storage::load_or_create_key(&config.key_file)?;
     let texts = sms::sender_from_config(config)?;
     let db = storage::connect(&config.database_url, MAX_DB_CONNECTIONS).await?;
-    let now = app::backend::unix_now();
-    let two_factor_policy = app::backend::account::two_factor_policy::at_start(
-        &db,
-        config.require_two_factor,
-        config.two_factor_grace_days,
-        now,
-    )
-    .await
+    let grace_days = config.two_factor_grace_days;
+    let two_factor_policy = match serving {
+        true => {
+            let now = app::backend::unix_now();
+            two_factor_policy::at_start(&db, config.require_two_factor, grace_days, now).await
+        }
+        false => two_factor_policy::in_force(&db, grace_days).await,
+    }
     .map_err(|_| StartError::Policy)?;
     Ok(AppState {
         db,

@@ -84,7 +84,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             return Ok(());
         }
         Some(Command::Admin { action }) => {
-            let state = server::app_state(&config).await?;
+            let state = server::app_state_for_command(&config).await?;
             let now = app::backend::unix_now();
             println!("{}", server::admin::run(&state, action, now).await?);
             return Ok(());

@@ -78,6 +78,13 @@ async fn an_existing_account_counts_its_grace_from_the_day_the_policy_began() {
     let now_required = app.restarted(|config| config.require_two_factor = true).await;
     let standing = now_required.call("two-factor/standing", &[], Some(&cookie)).await.json();
     assert_eq!(standing, serde_json::json!({"standing": "grace", "days_left": 14}));
+    // A command (`server admin …`) run without the flag leaves the policy as it is.
+    let config = now_required.config.clone();
+    let command =
+        server::app_state_for_command(&server::config::Config { require_two_factor: false, ..config })
+            .await
+            .unwrap();
+    assert!(command.settings.two_factor_policy.is_some());
     // Started again without the policy, and again with it: the grace starts again.
     let dropped = app.restarted(|_| {}).await;
     dropped.call("account", &[], Some(&cookie)).await.expect_status(StatusCode::OK);

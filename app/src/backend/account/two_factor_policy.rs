@@ -33,6 +33,13 @@ pub async fn at_start(
     Ok(Some(TwoFactorPolicy { since, grace_secs: i64::from(grace_days) * DAY_SECS }))
 }
 
+/// The policy as the serving instances hold it, unchanged: for a command (`server admin …`),
+/// which must neither begin nor end it.
+pub async fn in_force(db: &AnyPool, grace_days: u32) -> Result<Option<TwoFactorPolicy>, AppError> {
+    let since = store::policies::since(db, NAME).await?;
+    Ok(since.map(|since| TwoFactorPolicy { since, grace_secs: i64::from(grace_days) * DAY_SECS }))
+}
+
 /// Where the session stands at `now`: held to a new setup when an access code started it, else
 /// as the policy has it.
 pub async fn standing_of(

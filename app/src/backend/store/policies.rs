@@ -13,6 +13,11 @@ pub async fn begin<'e, E: Db<'e> + Copy>(db: E, name: &str, now: i64) -> Result<
     Ok(sqlx::query_scalar("SELECT since FROM policies WHERE name = $1").bind(name).fetch_one(db).await?)
 }
 
+/// Since when `name` holds, if it does.
+pub async fn since<'e>(db: impl Db<'e>, name: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT since FROM policies WHERE name = $1").bind(name).fetch_optional(db).await?)
+}
+
 /// Records that `name` no longer holds.
 pub async fn end<'e>(db: impl Db<'e>, name: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM policies WHERE name = $1").bind(name).execute(db).await?;
