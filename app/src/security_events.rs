@@ -38,10 +38,12 @@ pub enum SecurityEventKind {
     AdministratorRevoked,
     AccessCodeGiven,
     AccessCodeUsed,
+    SessionsEndedByAdministrator,
+    SetupRequiredByAdministrator,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 29] = [
+    pub const ALL: [SecurityEventKind; 31] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -71,6 +73,8 @@ impl SecurityEventKind {
         SecurityEventKind::AdministratorRevoked,
         SecurityEventKind::AccessCodeGiven,
         SecurityEventKind::AccessCodeUsed,
+        SecurityEventKind::SessionsEndedByAdministrator,
+        SecurityEventKind::SetupRequiredByAdministrator,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -105,6 +109,8 @@ impl SecurityEventKind {
             SecurityEventKind::AdministratorRevoked => "administrator_revoked",
             SecurityEventKind::AccessCodeGiven => "access_code_given",
             SecurityEventKind::AccessCodeUsed => "access_code_used",
+            SecurityEventKind::SessionsEndedByAdministrator => "sessions_ended_by_administrator",
+            SecurityEventKind::SetupRequiredByAdministrator => "setup_required_by_administrator",
         }
     }
 
@@ -156,6 +162,12 @@ impl SecurityEventKind {
             }
             SecurityEventKind::AccessCodeGiven => td_string!(locale, settings.event_access_code_given),
             SecurityEventKind::AccessCodeUsed => td_string!(locale, settings.event_access_code_used),
+            SecurityEventKind::SessionsEndedByAdministrator => {
+                td_string!(locale, settings.event_sessions_ended_by_administrator)
+            }
+            SecurityEventKind::SetupRequiredByAdministrator => {
+                td_string!(locale, settings.event_setup_required_by_administrator)
+            }
         }
         .to_string()
     }

@@ -1,6 +1,7 @@
 //! `server admin …`: the only way an account becomes an administrator.
 
 use app::backend::account::access_codes;
+use app::backend::account::admin_actions::{self, AdminAction};
 use app::backend::account::administrators::{self, RoleChange};
 use app::backend::AppState;
 use app::AppError;
@@ -26,6 +27,21 @@ pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<Str
                 named(&email),
                 given.code,
                 app::dates::format_date_time(given.expires_at),
+            ))
+        }
+        AdminCommand::EndSessions { email, reason } => {
+            let action = AdminAction::EndAllSessions;
+            let ended =
+                admin_actions::perform(state, action, &email, &reason, "the command line", now).await?;
+            Ok(format!("{}: {ended} session(s) logged out", named(&email)))
+        }
+        AdminCommand::RequireSetup { email, reason } => {
+            let action = AdminAction::RequireSetupAgain;
+            let ended =
+                admin_actions::perform(state, action, &email, &reason, "the command line", now).await?;
+            Ok(format!(
+                "{}: {ended} session(s) logged out; every next login reaches nothing but a new 2FA setup",
+                named(&email)
             ))
         }
         AdminCommand::WithoutTwoFactor => {

@@ -53,6 +53,20 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 24)]
         hours: u32,
     },
+    /// Log out every session of the account of EMAIL, forget its remembered browsers and end its
+    /// reset links (recorded with the reason and mailed to it).
+    EndSessions {
+        email: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// End every session of the account of EMAIL and hold its next logins to a new 2FA setup,
+    /// whose completion replaces every old factor (recorded with the reason and mailed to it).
+    RequireSetup {
+        email: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Every account that has not set up 2FA, and with --require-two-factor the time it has left.
     WithoutTwoFactor,
 }

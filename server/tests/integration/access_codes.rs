@@ -119,3 +119,53 @@ async fn a_code_is_bound_to_its_account_expires_and_is_given_only_within_bounds(
         sqlx::query_scalar("SELECT code_hash FROM access_codes").fetch_all(&app.state.db).await.unwrap();
     assert!(stored.iter().all(|h| h.len() == 64 && !h.contains('-')));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_ends_all_sessions_or_sends_the_account_back_to_the_setup() {
+    let app = TestApp::new().await;
+    let email = "ann@example.org";
+    let old = app.enroll(email).await;
+    let now = app::backend::unix_now();
+    let end = AdminCommand::EndSessions { email: email.into(), reason: "laptop stolen, she called".into() };
+    let printed = server::admin::run(&app.state, end, now).await.unwrap();
+    assert!(printed.contains("1 session"), "{printed}");
+    app.call("account", &[], Some(&old.cookie)).await.expect_status(StatusCode::UNAUTHORIZED);
+
+    // Back to the setup: her next login, even with the old key, reaches nothing but a new one.
+    let require =
+        AdminCommand::RequireSetup { email: email.into(), reason: "key seen on a screenshot".into() };
+    server::admin::run(&app.state, require, now).await.unwrap();
+    let half = password_step(&app, email).await;
+    let done = app.call("login/code", &[("code", &app_code(&old.key, now))], Some(&half)).await;
+    done.expect_status(StatusCode::OK);
+    let cookie = done.session_cookie().unwrap();
+    let standing = app.call("two-factor/standing", &[], Some(&cookie)).await.json();
+    assert_eq!(standing["standing"], "setup_again");
+    app.call("account", &[], Some(&cookie)).await.expect_status(StatusCode::FORBIDDEN);
+    let begun = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
+    let key = begun["key"].as_str().unwrap().replace(' ', "");
+    let confirmed = app.call("two-factor/confirm", &[("code", &app_code(&key, now))], Some(&cookie)).await;
+    confirmed.expect_status(StatusCode::OK);
+    app.call("account", &[], Some(&cookie)).await.expect_status(StatusCode::OK);
+    let half = password_step(&app, email).await;
+    let refused = app.call("login/code", &[("code", &app_code(&old.key, now + 30))], Some(&half)).await;
+    refused.expect_status(StatusCode::UNAUTHORIZED);
+
+    // Both are in her activity, and the record says who and why.
+    let events = app.call("security/events", &[], Some(&cookie)).await.json();
+    let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"sessions_ended_by_administrator")
+            && kinds.contains(&"setup_required_by_administrator")
+    );
+    let record: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT action, given_by, reason FROM admin_actions ORDER BY id")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        record[0],
+        ("end_all_sessions".into(), "the command line".into(), "laptop stolen, she called".into())
+    );
+    assert_eq!(record[1].0, "require_setup_again");
+}

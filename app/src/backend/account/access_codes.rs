@@ -61,6 +61,7 @@ pub async fn give(
         expires_at,
     };
     store::access_codes::insert(&mut *tx, &row).await?;
+    store::admin_actions::insert(&mut *tx, account.id, "access_code", given_by, reason, now).await?;
     security_events::record(&mut *tx, account.id, SecurityEventKind::AccessCodeGiven, None, now).await?;
     let notice = Notice::AccessCodeGiven { hours };
     notices::notify(&mut tx, &state.settings, account.id, notice, &Caller::at(now)).await?;

@@ -6,6 +6,7 @@
 
 pub mod access_codes;
 pub mod address;
+pub mod admin_actions;
 pub mod administrators;
 pub mod changes;
 pub mod login;

@@ -115,6 +115,16 @@ fn letter(notice: Notice, site: &str, locale: Locale) -> Letter {
             what: td_string!(locale, mail.access_code_used_what).to_string(),
             if_not_you: td_string!(locale, mail.access_code_used_if_not_you).to_string(),
         },
+        Notice::SessionsEndedByAdministrator => Letter {
+            subject: fill(td_string!(locale, mail.sessions_ended_by_administrator_subject), site),
+            what: td_string!(locale, mail.sessions_ended_by_administrator_what).to_string(),
+            if_not_you: td_string!(locale, mail.sessions_ended_by_administrator_if_not_you).to_string(),
+        },
+        Notice::SetupRequiredByAdministrator => Letter {
+            subject: fill(td_string!(locale, mail.setup_required_by_administrator_subject), site),
+            what: td_string!(locale, mail.setup_required_by_administrator_what).to_string(),
+            if_not_you: td_string!(locale, mail.setup_required_by_administrator_if_not_you).to_string(),
+        },
         Notice::PhoneNumberRemoved => Letter {
             subject: fill(td_string!(locale, mail.phone_number_removed_subject), site),
             what: td_string!(locale, mail.phone_number_removed_what).to_string(),
@@ -422,6 +432,8 @@ mod tests {
             Notice::AdministratorRevoked,
             Notice::AccessCodeGiven { hours: 4 },
             Notice::AccessCodeUsed,
+            Notice::SessionsEndedByAdministrator,
+            Notice::SetupRequiredByAdministrator,
             Notice::AccountClosed,
         ];
         let caller = Caller { user_agent: Some("curl/8.5.0".into()), ..Caller::at(0) };

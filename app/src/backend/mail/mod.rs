@@ -44,6 +44,10 @@ pub enum Notice {
     },
     /// The account logged in with a temporary access code, to set 2FA up again.
     AccessCodeUsed,
+    /// An administrator logged out every session of the account.
+    SessionsEndedByAdministrator,
+    /// An administrator sent the account back to the 2FA setup.
+    SetupRequiredByAdministrator,
     BackupCodesRegenerated,
     BackupCodeUsed {
         left: u32,

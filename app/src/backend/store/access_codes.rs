@@ -70,8 +70,26 @@ pub async fn mark_setup_only<'e>(
     Ok(())
 }
 
+/// Every session of the account, from now on, is held to a new setup (an administrator's
+/// "Require 2FA setup again").
+pub async fn require_setup<'e>(db: impl Db<'e>, user_id: UserId, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO setup_required_accounts (user_id, since) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING")
+        .bind(user_id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The account's sessions are no longer held to the setup (it is done).
-pub async fn end_setup_only<'e>(db: impl Db<'e>, user_id: UserId) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM setup_only_sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
+pub async fn end_setup_only(conn: &mut sqlx::AnyConnection, user_id: UserId) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM setup_only_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM setup_required_accounts WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

@@ -25,7 +25,9 @@ pub async fn mark<'e>(
 }
 
 /// The tables holding rows of an account by its `user_id`, children before parents.
-pub const TABLES_BY_USER: [&str; 18] = [
+pub const TABLES_BY_USER: [&str; 20] = [
+    "setup_required_accounts",
+    "admin_actions",
     "setup_only_sessions",
     "access_codes",
     "administrators",

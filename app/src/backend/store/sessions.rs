@@ -50,7 +50,8 @@ pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionR
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch,
                 u.email_confirmed_at, u.created_at AS account_created_at,
-                (SELECT COUNT(*) FROM setup_only_sessions o WHERE o.session_id = s.id) AS setup_only
+                (SELECT COUNT(*) FROM setup_only_sessions o WHERE o.session_id = s.id)
+                + (SELECT COUNT(*) FROM setup_required_accounts r WHERE r.user_id = s.user_id) AS setup_only
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
