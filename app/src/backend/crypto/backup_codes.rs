@@ -15,20 +15,16 @@ use crate::two_factor::BACKUP_CODE_COUNT;
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const CODE_CHARS: usize = 10;
 
-/// One new code, as shown to the user.
-pub fn generate_one() -> String {
+/// `count` characters of the alphabet from the OS CSPRNG (5 bits each); temporary access codes
+/// are made of them too.
+pub(super) fn random_chars(count: usize) -> String {
     let mut rng = OsRng;
-    let chars: String = (0..CODE_CHARS).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
-    format!("{}-{}", &chars[..5], &chars[5..])
+    (0..count).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
-pub fn generate() -> Vec<String> {
-    (0..BACKUP_CODE_COUNT).map(|_| generate_one()).collect()
-}
-
-/// The canonical form of a typed backup code (ten alphabet characters, no separator), or
-/// `None` when it cannot be one.
-pub fn normalize(input: &str) -> Option<String> {
+/// What was typed, read as `count` characters of the alphabet: spaces and dashes left out, case
+/// ignored, o read as 0 and i or l as 1. `None` when it cannot be such a code.
+pub(super) fn canonical(input: &str, count: usize) -> Option<String> {
     let code: String = input
         .trim()
         .chars()
@@ -39,7 +35,23 @@ pub fn normalize(input: &str) -> Option<String> {
             other => other,
         })
         .collect();
-    (code.len() == CODE_CHARS && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+    (code.len() == count && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+}
+
+/// One new code, as shown to the user.
+pub fn generate_one() -> String {
+    let chars = random_chars(CODE_CHARS);
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+pub fn generate() -> Vec<String> {
+    (0..BACKUP_CODE_COUNT).map(|_| generate_one()).collect()
+}
+
+/// The canonical form of a typed backup code (ten alphabet characters, no separator), or
+/// `None` when it cannot be one.
+pub fn normalize(input: &str) -> Option<String> {
+    canonical(input, CODE_CHARS)
 }
 
 /// Salted argon2id hashes of the codes, on the hashing threads (see `passwords`).
