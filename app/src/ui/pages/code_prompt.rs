@@ -57,24 +57,15 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
             let error = posted_form_error::<LogInWithAccessCode>();
             view! {
                 <p>{td_string!(locale, pages.access_code_intro)}</p>
-                <form action=LogInWithAccessCode::PATH method="post">
-                    <label for="login-access-code">{td_string!(locale, pages.access_code)}</label>
-                    <input
-                        id="login-access-code"
-                        name="code"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        spellcheck="false"
-                        maxlength="40"
-                        aria-invalid=error.is_some().then_some("true")
-                        aria-describedby=error.is_some().then_some("access-code-error")
-                        autofocus
-                        required
-                    />
-                    <FormError error=error.clone() id="access-code-error"/>
-                    <button type="submit">{td_string!(locale, pages.verify)}</button>
-                </form>
+                <TypedCodeForm
+                    action=LogInWithAccessCode::PATH
+                    id="login-access-code"
+                    error_id="access-code-error"
+                    label=td_string!(locale, pages.access_code)
+                    maxlength="40"
+                    remember=false
+                    error
+                />
             }
             .into_any()
         }
@@ -101,33 +92,23 @@ pub fn CodePrompt(choice: SecondFactorChoice) -> impl IntoView {
             let error = posted_form_error::<LogInWithBackupCode>();
             view! {
                 <p>{td_string!(locale, pages.backup_code_intro)}</p>
-                <form action=LogInWithBackupCode::PATH method="post">
-                    <label for="login-backup-code">{td_string!(locale, pages.backup_code)}</label>
-                    <input
-                        id="login-backup-code"
-                        name="code"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        spellcheck="false"
-                        maxlength="20"
-                        aria-invalid=error.is_some().then_some("true")
-                        aria-describedby=error.is_some().then_some("backup-code-error")
-                        autofocus
-                        required
-                    />
-                    <RememberBrowser/>
-                    <FormError error=error.clone() id="backup-code-error"/>
-                    <button type="submit">{td_string!(locale, pages.verify)}</button>
-                </form>
+                <TypedCodeForm
+                    action=LogInWithBackupCode::PATH
+                    id="login-backup-code"
+                    error_id="backup-code-error"
+                    label=td_string!(locale, pages.backup_code)
+                    maxlength="20"
+                    remember=true
+                    error
+                />
             }
             .into_any()
         }
         Way::App => {
             let error = posted_form_error::<LogInWithCode>();
             view! {
-                <p>{td_string!(locale, pages.app_code_intro)}</p>
-                <CodeForm action=LogInWithCode::PATH error/>
+                    <p>{td_string!(locale, pages.app_code_intro)}</p>
+                    <CodeForm action=LogInWithCode::PATH error/>
             }
             .into_any()
         }
@@ -191,6 +172,44 @@ fn CodeForm(action: &'static str, error: Option<String>) -> impl IntoView {
             />
             <RememberBrowser/>
             <FormError error=error.clone() id="code-error"/>
+            <button type="submit">{td_string!(locale, pages.verify)}</button>
+        </form>
+    }
+}
+
+/// The form of a code typed as letters and digits (a backup code, a temporary access code):
+/// `id` names its field, `error_id` the refusal shown under it.
+#[component]
+fn TypedCodeForm(
+    action: &'static str,
+    id: &'static str,
+    error_id: &'static str,
+    label: &'static str,
+    maxlength: &'static str,
+    /// Whether "Remember this browser" is offered (not after an access code: the browser has
+    /// proved nothing yet).
+    remember: bool,
+    error: Option<String>,
+) -> impl IntoView {
+    let locale = crate::i18n::current();
+    view! {
+        <form action=action method="post">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name="code"
+                type="text"
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                maxlength=maxlength
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some(error_id)
+                autofocus
+                required
+            />
+            {remember.then(|| view! { <RememberBrowser/> })}
+            <FormError error=error.clone() id=error_id/>
             <button type="submit">{td_string!(locale, pages.verify)}</button>
         </form>
     }
