@@ -57,6 +57,9 @@ pub enum AppError {
     TwoFactorSetupRequired,
     TwoFactorRequiredByPolicy,
     AccessCodeInvalid,
+    AdministratorsOnly,
+    AdministratorWithoutTwoFactor,
+    FreshSecondFactorRequired,
     NotFound,
     TooManyAttempts { retry_after_secs: i64 },
     CrossSiteRequest,
@@ -89,6 +92,9 @@ impl AppError {
             AppError::TwoFactorSetupRequired => 403,
             AppError::TwoFactorRequiredByPolicy => 409,
             AppError::AccessCodeInvalid => 401,
+            AppError::AdministratorsOnly
+            | AppError::AdministratorWithoutTwoFactor
+            | AppError::FreshSecondFactorRequired => 403,
             AppError::PasskeyAlreadyRegistered => 409,
             AppError::PasskeyPossiblyCloned => 403,
             // The server's configuration, not the request: like a state that does not fit.
@@ -169,6 +175,13 @@ impl AppError {
                 td_string!(locale, errors.two_factor_required_by_policy).to_string()
             }
             AppError::AccessCodeInvalid => td_string!(locale, errors.access_code_invalid).to_string(),
+            AppError::AdministratorsOnly => td_string!(locale, errors.administrators_only).to_string(),
+            AppError::AdministratorWithoutTwoFactor => {
+                td_string!(locale, errors.administrator_without_two_factor).to_string()
+            }
+            AppError::FreshSecondFactorRequired => {
+                td_string!(locale, errors.fresh_second_factor_required).to_string()
+            }
             AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let wait = wait_text(*retry_after_secs, locale);
@@ -323,6 +336,9 @@ mod tests {
             AppError::TwoFactorSetupRequired,
             AppError::TwoFactorRequiredByPolicy,
             AppError::AccessCodeInvalid,
+            AppError::AdministratorsOnly,
+            AppError::AdministratorWithoutTwoFactor,
+            AppError::FreshSecondFactorRequired,
             AppError::NotFound,
             AppError::TooManyAttempts { retry_after_secs: 90 },
             AppError::CrossSiteRequest,

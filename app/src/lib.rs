@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cookie_header;

@@ -40,10 +40,12 @@ pub enum SecurityEventKind {
     AccessCodeUsed,
     SessionsEndedByAdministrator,
     SetupRequiredByAdministrator,
+    /// On the administrator's own account: they acted on another account from the admin pages.
+    AdministratorActed,
 }
 
 impl SecurityEventKind {
-    pub const ALL: [SecurityEventKind; 31] = [
+    pub const ALL: [SecurityEventKind; 32] = [
         SecurityEventKind::Login,
         SecurityEventKind::TwoFactorSetupStarted,
         SecurityEventKind::TwoFactorEnabled,
@@ -75,6 +77,7 @@ impl SecurityEventKind {
         SecurityEventKind::AccessCodeUsed,
         SecurityEventKind::SessionsEndedByAdministrator,
         SecurityEventKind::SetupRequiredByAdministrator,
+        SecurityEventKind::AdministratorActed,
     ];
 
     /// The stored name: the serde name, so the table reads like the API.
@@ -111,6 +114,7 @@ impl SecurityEventKind {
             SecurityEventKind::AccessCodeUsed => "access_code_used",
             SecurityEventKind::SessionsEndedByAdministrator => "sessions_ended_by_administrator",
             SecurityEventKind::SetupRequiredByAdministrator => "setup_required_by_administrator",
+            SecurityEventKind::AdministratorActed => "administrator_acted",
         }
     }
 
@@ -168,6 +172,7 @@ impl SecurityEventKind {
             SecurityEventKind::SetupRequiredByAdministrator => {
                 td_string!(locale, settings.event_setup_required_by_administrator)
             }
+            SecurityEventKind::AdministratorActed => td_string!(locale, settings.event_administrator_acted),
         }
         .to_string()
     }

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { logIn, openSecurity, PASSWORD, signUp } from "../tests/helpers";
+import { enroll, logIn, openSecurity, PASSWORD, signUp } from "../tests/helpers";
 import { nextTextTo, textCount } from "../outbox.mjs";
 import { linkInMail } from "../tests/mail";
+import { serverAdmin } from "../tests/server_admin";
 import { appCode } from "../tests/totp";
 import { WORDS } from "../tests/words";
 
@@ -121,3 +122,24 @@ for (const [language, { locale, dir, confirmSubject, confirm }] of Object.entrie
     });
   });
 }
+
+// The admin pages, in English: the account list, and an account's page after giving a code.
+test("administration", async ({ page }) => {
+  const shot = (name: string) => page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+  const person = await enroll(page, `grace-${Date.now()}@example.org`);
+  await page.getByRole("button", { name: "Log out" }).click();
+  const admin = await enroll(page, `admin-${Date.now()}@example.org`);
+  serverAdmin("grant", admin.email);
+  await page.goto("/admin");
+  await page.getByLabel("Code from your authenticator app, or a backup code").fill(appCode(admin.key, 30));
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.getByLabel("Search by email").fill("example.org");
+  await page.getByRole("button", { name: "Search" }).click();
+  await shot("admin-1-accounts");
+  await page.getByRole("link", { name: person.email }).click();
+  const give = page.getByRole("form", { name: "Give a temporary access code" });
+  await give.getByLabel("Reason").fill("Lost phone and backup codes; called back on the number on file");
+  await give.getByRole("button", { name: "Give a temporary access code" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Temporary access code for" })).toBeVisible();
+  await shot("admin-2-access-code");
+});

@@ -1,34 +1,20 @@
-import { execFileSync } from "node:child_process";
-import { expect, test } from "@playwright/test";
-import { enroll, islandsAwake, logIn, PASSWORD, TWO_FACTOR_SWITCH } from "./helpers";
+import { expect, type Page, test } from "@playwright/test";
+import { enroll, islandsAwake, logIn, openSecurity, PASSWORD, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { serverAdmin } from "./server_admin";
 import { appCode } from "./totp";
 
-/** `server admin access-code`, run as the people who run the server would, against the database
- * and key of the server under test (scripts/release-server.sh exports them). */
+const ACCESS_CODE = /[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}/;
+
 function giveAccessCode(email: string): string {
-  const printed = execFileSync(
-    "../target/release/server",
-    ["admin", "access-code", email, "--reason", "lost phone; identity checked by a video call", "--hours", "1"],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.RELEASE_DATABASE_URL,
-        WEBAPP_KEY_FILE: process.env.RELEASE_KEY_FILE,
-        RUST_LOG: "warn",
-      },
-    },
-  ).toString();
-  const code = printed.match(/[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}/);
+  const printed = serverAdmin("access-code", email, "--reason", "lost phone; identity checked by a video call", "--hours", "1");
+  const code = printed.match(ACCESS_CODE);
   expect(code, printed).not.toBeNull();
   return code![0];
 }
 
-test("a person who lost the phone and the backup codes logs in with a temporary access code and sets up a new phone", async ({ page }) => {
-  test.skip(!process.env.RELEASE_DATABASE_URL, "needs the server's database (scripts/test.sh)");
-  const { email, key: oldKey } = await enroll(page);
-  await page.getByRole("button", { name: "Log out" }).click();
-  const code = giveAccessCode(email);
-
+/** The person's side: log in with the password and the access code, set up a new phone as the
+ * article says, and find both in the activity. */
+async function logInWithAccessCodeAndSetUpAgain(page: Page, email: string, code: string, oldKey: string): Promise<void> {
   await page.goto("/");
   await logIn(page, email);
   await page.getByRole("link", { name: /temporary access code/ }).click();
@@ -59,4 +45,60 @@ test("a person who lost the phone and the backup codes logs in with a temporary 
   const activity = page.getByRole("list", { name: "Security events" });
   await expect(activity).toContainText("Logged in with a temporary access code");
   await expect(activity).toContainText("Temporary access code given by an administrator");
+}
+
+test("a person who lost the phone and the backup codes logs in with a temporary access code and sets up a new phone", async ({ page }) => {
+  test.skip(!process.env.RELEASE_DATABASE_URL, "needs the server's database (scripts/test.sh)");
+  const { email, key: oldKey } = await enroll(page);
+  await page.getByRole("button", { name: "Log out" }).click();
+  const code = giveAccessCode(email);
+  await logInWithAccessCodeAndSetUpAgain(page, email, code, oldKey);
+});
+
+test("an administrator gives the code on the admin pages, the person sets up a new phone, and both see it", async ({ browser }) => {
+  test.skip(!process.env.RELEASE_DATABASE_URL, "needs the server's database (scripts/test.sh)");
+  const adminPage = await (await browser.newContext()).newPage();
+  const personPage = await (await browser.newContext()).newPage();
+  const admin = await enroll(adminPage, uniqueEmail("admin"));
+  serverAdmin("grant", admin.email);
+  const person = await enroll(personPage, uniqueEmail("lost-phone"));
+  await personPage.getByRole("button", { name: "Log out" }).click();
+
+  // The administrator's session proved its code at the setup, not since: the pages ask again.
+  await adminPage.goto("/settings");
+  await adminPage.getByRole("link", { name: "Administration" }).click();
+  await expect(adminPage.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+  await adminPage.getByLabel("Code from your authenticator app, or a backup code").fill(appCode(admin.key, 30));
+  await adminPage.getByRole("button", { name: "Confirm" }).click();
+
+  await adminPage.getByLabel("Search by email").fill(person.email);
+  await adminPage.getByRole("button", { name: "Search" }).click();
+  const row = adminPage.getByRole("row", { name: new RegExp(person.email) });
+  await expect(row).toContainText("Authenticator app");
+  await row.getByRole("link", { name: person.email }).click();
+  await expect(adminPage.getByRole("heading", { name: person.email })).toBeVisible();
+  const give = adminPage.getByRole("form", { name: "Give a temporary access code" });
+  await give.getByLabel("Reason").fill("Lost phone and backup codes; called back on the number on file");
+  await give.getByLabel("Valid for (hours, 1 to 24)").fill("2");
+  await give.getByRole("button", { name: "Give a temporary access code" }).click();
+  const shown = adminPage.getByRole("status").filter({ hasText: `Temporary access code for ${person.email}` });
+  await expect(shown).toBeVisible();
+  const code = (await shown.innerText()).match(ACCESS_CODE)![0];
+  // Shown once: the page again shows it no more.
+  await adminPage.reload();
+  await expect(adminPage.getByText(code)).toHaveCount(0);
+
+  await logInWithAccessCodeAndSetUpAgain(personPage, person.email, code, person.key);
+
+  // The administrator sees the action and its use on the account's page, and in their own activity.
+  await adminPage.reload();
+  const actions = adminPage.getByRole("list", { name: "Administrator actions" });
+  await expect(actions).toContainText(`by ${admin.email}: Lost phone and backup codes`);
+  const events = adminPage.getByRole("list", { name: "Security events" });
+  await expect(events).toContainText("Logged in with a temporary access code");
+  await expect(events).toContainText("Two-factor authentication turned on");
+  await openSecurity(adminPage);
+  await expect(adminPage.getByRole("list", { name: "Security events" })).toContainText(
+    "You acted as administrator on another account",
+  );
 });

@@ -1,7 +1,7 @@
 //! `server admin …`: the only way an account becomes an administrator.
 
 use app::backend::account::access_codes;
-use app::backend::account::admin_actions::{self, AdminAction};
+use app::backend::account::admin_actions::{self, Actor, AdminAction};
 use app::backend::account::administrators::{self, RoleChange};
 use app::backend::AppState;
 use app::AppError;
@@ -21,7 +21,7 @@ pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<Str
             RoleChange::Unchanged => format!("{} was not an administrator", named(&email)),
         }),
         AdminCommand::AccessCode { email, reason, hours } => {
-            let given = access_codes::give(state, &email, &reason, hours, "the command line", now).await?;
+            let given = access_codes::give(state, &email, &reason, hours, Actor::CommandLine, now).await?;
             Ok(format!(
                 "temporary access code for {}: {}\nvalid once, until {}; give it to the person by a way you trust (not the account's mail)",
                 named(&email),
@@ -32,13 +32,13 @@ pub async fn run(state: &AppState, action: AdminCommand, now: i64) -> Result<Str
         AdminCommand::EndSessions { email, reason } => {
             let action = AdminAction::EndAllSessions;
             let ended =
-                admin_actions::perform(state, action, &email, &reason, "the command line", now).await?;
+                admin_actions::perform(state, action, &email, &reason, Actor::CommandLine, now).await?;
             Ok(format!("{}: {ended} session(s) logged out", named(&email)))
         }
         AdminCommand::RequireSetup { email, reason } => {
             let action = AdminAction::RequireSetupAgain;
             let ended =
-                admin_actions::perform(state, action, &email, &reason, "the command line", now).await?;
+                admin_actions::perform(state, action, &email, &reason, Actor::CommandLine, now).await?;
             Ok(format!(
                 "{}: {ended} session(s) logged out; every next login reaches nothing but a new 2FA setup",
                 named(&email)

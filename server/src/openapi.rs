@@ -18,6 +18,7 @@ use utoipa::openapi::{
 use app::account::{
     AccountOverview, ActiveSession, AuthLevel, ClosedAccount, RememberedBrowser, ResetLinkInfo, Viewer,
 };
+use app::admin::{AdminAccount, AdminAccountDetail, AdminAccountPage, AdminActionRecord, GivenAccessCode};
 use app::passkeys::{PasskeyChallenge, PasskeyInfo};
 use app::security_events::{SecurityEvent, SecurityEventKind};
 use app::two_factor::{
@@ -48,6 +49,10 @@ enum Caller {
     Anyone,
     HalfLoggedIn,
     FullyAuthenticated,
+    /// An administrator with 2FA on, whose second factor is fresh or not (`admin/confirm`).
+    AdministratorToConfirm,
+    /// An administrator with 2FA on who proved a second factor in the last 10 minutes.
+    Administrator,
 }
 
 struct Function {
@@ -323,6 +328,48 @@ const FUNCTIONS: &[Function] = &[
         Type("ClosedAccount"),
         FullyAuthenticated,
     ),
+    f(
+        "/api/admin/confirm",
+        "Administrators: prove a second factor (fresh for 10 minutes)",
+        &[("code", true)],
+        Null,
+        AdministratorToConfirm,
+    ),
+    f(
+        "/api/admin/accounts",
+        "Administrators: a page of accounts, by email",
+        &[("search", false), ("page", false), ("without_two_factor", false)],
+        Type("AdminAccountPage"),
+        Administrator,
+    ),
+    f(
+        "/api/admin/account",
+        "Administrators: one account, its activity and the administrators' actions on it",
+        &[("account", true)],
+        Type("AdminAccountDetail"),
+        Administrator,
+    ),
+    f(
+        "/api/admin/access-code",
+        "Administrators: give a temporary access code for a lost phone (shown once)",
+        &[("account", true), ("reason", true), ("hours", true)],
+        Type("GivenAccessCode"),
+        Administrator,
+    ),
+    f(
+        "/api/admin/end-sessions",
+        "Administrators: log an account out everywhere",
+        &[("account", true), ("reason", true)],
+        Integer,
+        Administrator,
+    ),
+    f(
+        "/api/admin/require-setup",
+        "Administrators: hold an account's later logins to a new 2FA setup",
+        &[("account", true), ("reason", true)],
+        Null,
+        Administrator,
+    ),
 ];
 
 /// The statuses an error may come with (docs/api.md), on every function: a malformed call, a
@@ -331,7 +378,7 @@ const FUNCTIONS: &[Function] = &[
 const ERROR_STATUSES: [(&str, &str); 8] = [
     ("400", "Missing or malformed fields, or a value the rules refuse"),
     ("401", "Not logged in, or a wrong password or code"),
-    ("403", "The second factor is pending, the call came from another site, a passkey's counter went backwards, or 2FA must be set up first (--require-two-factor)"),
+    ("403", "The second factor is pending, the call came from another site, a passkey's counter went backwards, 2FA must be set up first (--require-two-factor), or an admin function's caller is not an administrator with 2FA and a fresh second factor"),
     ("404", "The session or browser named is not the account's"),
     ("409", "The call does not fit the account's state (or the server's: no passkeys under an IP address)"),
     ("410", "The link, download or passkey challenge is no longer available"),
@@ -390,6 +437,11 @@ fn operation(function: &Function) -> PathItem {
         Anyone => "Open to every caller.",
         HalfLoggedIn => "A session whose second factor is pending (after `/api/login`).",
         FullyAuthenticated => "A fully authenticated session (the session cookie).",
+        AdministratorToConfirm => "An administrator's fully authenticated session, with 2FA on.",
+        Administrator => {
+            "An administrator's fully authenticated session, with 2FA on and a second factor proved \
+             in the last 10 minutes (at login, or with `/api/admin/confirm`)."
+        }
     };
     let id = function.path.trim_start_matches("/api/").replace(['/', '-'], "_");
     let operation = OperationBuilder::new()
@@ -428,6 +480,11 @@ pub fn document() -> &'static OpenApi {
             .schema_from::<PasskeyInfo>()
             .schema_from::<SecurityEvent>()
             .schema_from::<SecurityEventKind>()
+            .schema_from::<AdminAccount>()
+            .schema_from::<AdminAccountPage>()
+            .schema_from::<AdminAccountDetail>()
+            .schema_from::<AdminActionRecord>()
+            .schema_from::<GivenAccessCode>()
             .build();
         let info = InfoBuilder::new()
             .title("WebApp")

@@ -188,6 +188,21 @@ pub async fn require_fully_authenticated_for_setup(state: &AppState) -> Result<S
     }
 }
 
+/// An administrator's session, with 2FA on and a second factor proved in the last 10 minutes:
+/// for every admin server function but the proof itself.
+pub async fn require_administrator(state: &AppState) -> Result<Session, AppError> {
+    let session = require_fully_authenticated(state).await?;
+    crate::backend::account::admin_console::admit(state, &session, unix_now()).await?;
+    Ok(session)
+}
+
+/// An administrator's session with 2FA on, fresh or not: for "confirm it is you".
+pub async fn require_administrator_to_confirm(state: &AppState) -> Result<Session, AppError> {
+    let session = require_fully_authenticated(state).await?;
+    crate::backend::account::admin_console::admit_to_confirm(state, &session).await?;
+    Ok(session)
+}
+
 fn set_cookie(value: String) {
     if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
         response.append_header(SET_COOKIE, value);
@@ -320,6 +335,41 @@ pub fn redirect_plain_form_noting(path: &str, notice: &str) {
         set_private_cookie(&state.settings, notice_cookie_name(&state.settings), notice, NOTICE_SECS);
     }
     leptos_axum::redirect(path);
+}
+
+fn shown_once_cookie_name(settings: &Settings) -> &'static str {
+    named(settings.secure_cookies, "shown-once", "__Host-shown-once")
+}
+
+/// What only the session that asked may read, and only once (a temporary access code given by a
+/// plain form): it rides to the page the form is sent on to, sealed with the data key and bound
+/// to the session, in a cookie of one minute that the page clears.
+pub fn show_once_on_plain_form(state: &AppState, session: &Session, path: &str, text: &str) {
+    if !is_plain_form() {
+        return;
+    }
+    let associated = format!("shown-once:{}", session.id.as_str());
+    if let Ok(sealed) =
+        crate::backend::crypto::sealing::seal(&state.settings.data_key, text.as_bytes(), &associated)
+    {
+        let name = shown_once_cookie_name(&state.settings);
+        set_private_cookie(&state.settings, name, &URL_SAFE_NO_PAD.encode(sealed), NOTICE_SECS);
+    }
+    leptos_axum::redirect(path);
+}
+
+/// What `show_once_on_plain_form` left for this session, if anything; the answer clears it.
+pub async fn take_shown_once() -> Option<String> {
+    let state = use_context::<AppState>()?;
+    let name = shown_once_cookie_name(&state.settings);
+    let value = cookies(name).into_iter().next()?;
+    clear_cookie(&state.settings, name);
+    let session = current_session(&state).await.ok()??;
+    let sealed = URL_SAFE_NO_PAD.decode(value).ok()?;
+    let associated = format!("shown-once:{}", session.id.as_str());
+    let opened =
+        crate::backend::crypto::sealing::open(&state.settings.data_key, &sealed, &associated).ok()?;
+    String::from_utf8(opened).ok()
 }
 
 fn notice_cookie_name(settings: &Settings) -> &'static str {

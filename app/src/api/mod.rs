@@ -3,6 +3,7 @@
 
 use leptos::server;
 
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod context;
 

@@ -32,6 +32,11 @@ pub struct Session {
     pub account_created_at: i64,
     /// Started with a temporary access code: it reaches nothing but a new 2FA setup.
     pub setup_only: bool,
+    /// When the holder last proved a second factor on this session (a code at login, a passkey,
+    /// or the admin pages' confirmation), if ever: administrator actions need a recent one.
+    pub factor_checked_at: Option<i64>,
+    /// The account is an administrator (made on the command line).
+    pub administrator: bool,
 }
 
 fn level_code(level: AuthLevel) -> i64 {
@@ -111,6 +116,8 @@ pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<
         email_confirmed,
         account_created_at: row.account_created_at,
         setup_only: row.setup_only > 0,
+        factor_checked_at: row.factor_checked_at,
+        administrator: row.administrators > 0,
     }))
 }
 

@@ -101,8 +101,32 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                     view=|| view! { <Protected><pages::settings::SecurityPage/></Protected> }
                 />
+                <Route
+                    path=path!("/admin")
+                    ssr=SsrMode::Async
+                    view=|| view! { <Protected><pages::admin::AdminPage/></Protected> }
+                />
+                <Route
+                    path=path!("/admin/accounts/:id")
+                    ssr=SsrMode::Async
+                    view=|| view! { <Protected><pages::admin::AdminAccountPage/></Protected> }
+                />
             </FlatRoutes>
         </Router>
+    }
+}
+
+/// Whether this request's session is an administrator's: its navigation then shows
+/// Administration (the admin pages check again for themselves).
+async fn viewer_is_administrator() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        let Ok(state) = crate::api::context::app_state() else { return false };
+        crate::api::context::current_session(&state).await.ok().flatten().is_some_and(|s| s.administrator)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
     }
 }
 
@@ -121,6 +145,7 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                     // login page's instructions (callgrind).
                     match crate::api::current_viewer().await {
                         Ok(Some(viewer)) if viewer.level.reaches_webapp() => {
+                            let administrator = viewer_is_administrator().await;
                             // `--require-two-factor`: a countdown, or nothing but the setup.
                             match crate::api::two_factor_standing().await {
                                 Ok(TwoFactorStanding::SetupRequired) => {
@@ -130,10 +155,10 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                                     view! { <pages::setup_required::SetupRequiredPage viewer again=true/> }.into_any()
                                 }
                                 Ok(TwoFactorStanding::Grace { days_left }) => view! {
-                                    <pages::app_shell::AppShell viewer two_factor_days_left=days_left>{children()}</pages::app_shell::AppShell>
+                                    <pages::app_shell::AppShell viewer administrator two_factor_days_left=days_left>{children()}</pages::app_shell::AppShell>
                                 }
                                 .into_any(),
-                                _ => view! { <pages::app_shell::AppShell viewer>{children()}</pages::app_shell::AppShell> }.into_any(),
+                                _ => view! { <pages::app_shell::AppShell viewer administrator>{children()}</pages::app_shell::AppShell> }.into_any(),
                             }
                         }
                         Ok(Some(viewer)) if viewer.level == AuthLevel::PasswordVerified => {

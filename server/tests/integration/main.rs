@@ -9,6 +9,7 @@ mod common;
 mod access_codes;
 mod account_management;
 mod accounts;
+mod admin_console;
 mod administrators;
 mod attacks;
 mod attacks_round3;

@@ -51,7 +51,7 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         .session_cookie()
         .unwrap();
     let endpoints = protected_endpoints();
-    assert_eq!(endpoints.len(), 32, "{endpoints:?}");
+    assert_eq!(endpoints.len(), 38, "{endpoints:?}");
     let form = [
         ("password", PASSWORD),
         ("code", "123456"),
@@ -61,6 +61,9 @@ async fn every_protected_server_function_refuses_logged_out_and_half_logged_in_c
         ("name", "MacBook"),
         ("challenge", "x"),
         ("credential", "{}"),
+        ("account", "1"),
+        ("reason", "lost phone"),
+        ("hours", "2"),
     ];
     for path in &endpoints {
         let endpoint = path.trim_start_matches("/api/");

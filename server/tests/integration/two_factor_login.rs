@@ -77,6 +77,9 @@ async fn a_half_logged_in_session_reaches_no_server_function_but_the_code_prompt
                     ("name", "MacBook"),
                     ("challenge", "x"),
                     ("credential", "{}"),
+                    ("account", "1"),
+                    ("reason", "lost phone"),
+                    ("hours", "2"),
                 ],
                 Some(&half),
             )

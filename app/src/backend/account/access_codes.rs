@@ -15,6 +15,7 @@ use crate::backend::{throttle, AppState};
 use crate::error::AppError;
 use crate::security_events::SecurityEventKind;
 
+use super::admin_actions::{self, Actor};
 use super::login::StartedSession;
 
 /// The longest a code lives.
@@ -28,14 +29,13 @@ pub struct GivenCode {
 }
 
 /// Gives the account of `email` a code valid for `hours` (1 to 24); any code of it not yet used
-/// stops working. `given_by` names the giver in the record ("the command line", or an
-/// administrator's email).
+/// stops working. `actor` is who gives it, as the record names them.
 pub async fn give(
     state: &AppState,
     email: &str,
     reason: &str,
     hours: u32,
-    given_by: &str,
+    actor: Actor<'_>,
     now: i64,
 ) -> Result<GivenCode, AppError> {
     if !(1..=MAX_HOURS).contains(&hours) {
@@ -55,18 +55,18 @@ pub async fn give(
     let row = NewAccessCode {
         user_id: account.id,
         code_hash: &access_codes::hash(&canonical),
-        given_by,
+        given_by: actor.name(),
         reason,
         created_at: now,
         expires_at,
     };
     store::access_codes::insert(&mut *tx, &row).await?;
-    store::admin_actions::insert(&mut *tx, account.id, "access_code", given_by, reason, now).await?;
+    admin_actions::record(&mut tx, actor, (account.id, "access_code"), reason, now).await?;
     security_events::record(&mut *tx, account.id, SecurityEventKind::AccessCodeGiven, None, now).await?;
     let notice = Notice::AccessCodeGiven { hours };
     notices::notify(&mut tx, &state.settings, account.id, notice, &Caller::at(now)).await?;
     tx.commit().await?;
-    tracing::info!(user_id = %account.id, given_by, hours, "temporary access code given");
+    tracing::info!(user_id = %account.id, given_by = actor.name(), hours, "temporary access code given");
     Ok(GivenCode { code, expires_at })
 }
 

@@ -5,6 +5,7 @@
 
 use crate::account::normalize_email;
 use crate::backend::caller::Caller;
+use crate::backend::ids::UserId;
 use crate::backend::mail::{notices, Notice};
 use crate::backend::store::{self, security_events};
 use crate::backend::AppState;
@@ -32,6 +33,39 @@ impl AdminAction {
     }
 }
 
+/// Who acts on an account: the server's command line, or an administrator from the admin pages.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    CommandLine,
+    Administrator { id: UserId, email: &'a str },
+}
+
+impl Actor<'_> {
+    /// As the audit trail names it.
+    pub fn name(&self) -> &str {
+        match self {
+            Actor::CommandLine => "the command line",
+            Actor::Administrator { email, .. } => email,
+        }
+    }
+}
+
+/// Keeps an action in the account's audit trail (`admin_actions`) and, when an administrator
+/// did it, in the administrator's own activity, in the transaction of the action itself.
+pub(crate) async fn record(
+    conn: &mut sqlx::AnyConnection,
+    actor: Actor<'_>,
+    (user_id, action): (UserId, &str),
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    store::admin_actions::insert(&mut *conn, user_id, action, actor.name(), reason, now).await?;
+    if let Actor::Administrator { id, .. } = actor {
+        security_events::record(&mut *conn, id, SecurityEventKind::AdministratorActed, None, now).await?;
+    }
+    Ok(())
+}
+
 /// A reason as given: trimmed, 1 to 500 characters.
 pub fn checked_reason(reason: &str) -> Result<&str, AppError> {
     let reason = reason.trim();
@@ -41,14 +75,13 @@ pub fn checked_reason(reason: &str) -> Result<&str, AppError> {
     Ok(reason)
 }
 
-/// Does `action` to the account of `email`; `given_by` names who ("the command line", or an
-/// administrator's email). Answers how many sessions ended.
+/// Does `action` to the account of `email` as `actor`. Answers how many sessions ended.
 pub async fn perform(
     state: &AppState,
     action: AdminAction,
     email: &str,
     reason: &str,
-    given_by: &str,
+    actor: Actor<'_>,
     now: i64,
 ) -> Result<u64, AppError> {
     let reason = checked_reason(reason)?;
@@ -74,10 +107,10 @@ pub async fn perform(
             (SecurityEventKind::SetupRequiredByAdministrator, Notice::SetupRequiredByAdministrator)
         }
     };
-    store::admin_actions::insert(&mut *tx, user_id, action.name(), given_by, reason, now).await?;
+    record(&mut tx, actor, (user_id, action.name()), reason, now).await?;
     security_events::record(&mut *tx, user_id, kind, None, now).await?;
     notices::notify(&mut tx, &state.settings, user_id, notice, &Caller::at(now)).await?;
     tx.commit().await?;
-    tracing::info!(user_id = %user_id, action = action.name(), given_by, ended, "administrator action");
+    tracing::info!(user_id = %user_id, action = action.name(), given_by = actor.name(), ended, "administrator action");
     Ok(ended)
 }

@@ -189,6 +189,7 @@ pub async fn complete_login(
     let mut tx = db.begin().await?;
     sessions::end_by_id(&mut *tx, &session.id).await?;
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, caller).await?;
+    store::sessions::mark_factor_checked(&mut *tx, &token.id(), now).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
     tell_if_new_browser(&mut tx, state, (session.user_id, session.account_created_at), caller).await?;
     let remember_token = match remember {
@@ -225,6 +226,7 @@ pub async fn sign_in_with_passkey(
     let level = AuthLevel::FullyAuthenticated;
     let mut tx = db.begin().await?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
+    store::sessions::mark_factor_checked(&mut *tx, &token.id(), now).await?;
     security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
     tell_if_new_browser(&mut tx, state, (account.id, account.created_at), caller).await?;
     tx.commit().await?;

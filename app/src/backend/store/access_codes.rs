@@ -93,3 +93,13 @@ pub async fn end_setup_only(conn: &mut sqlx::AnyConnection, user_id: UserId) -> 
         .await?;
     Ok(())
 }
+
+/// Whether an administrator sent the account back to the setup and it is not yet done.
+pub async fn is_setup_required<'e>(db: impl Db<'e>, user_id: UserId) -> Result<bool, AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM setup_required_accounts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}

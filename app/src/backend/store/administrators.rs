@@ -23,14 +23,6 @@ pub async fn delete<'e>(db: impl Db<'e>, user_id: UserId) -> Result<bool, AppErr
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn is_administrator<'e>(db: impl Db<'e>, user_id: UserId) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT user_id FROM administrators WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(found.is_some())
-}
-
 /// Accounts without any second factor, oldest first: email and when made.
 pub async fn accounts_without_two_factor<'e>(db: impl Db<'e>) -> Result<Vec<(String, i64)>, AppError> {
     Ok(sqlx::query_as(

@@ -6,6 +6,7 @@
 //! a taken email, are mapped here.
 
 pub mod access_codes;
+pub mod admin_accounts;
 pub mod admin_actions;
 pub mod administrators;
 pub mod attempt_limits;

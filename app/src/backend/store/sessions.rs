@@ -18,6 +18,9 @@ pub struct SessionRow {
     pub account_created_at: i64,
     /// 1 when an access code started the session (see `access_codes`).
     pub setup_only: i64,
+    pub factor_checked_at: Option<i64>,
+    /// 1 when the account is an administrator.
+    pub administrators: i64,
 }
 
 pub async fn insert<'e>(
@@ -49,14 +52,25 @@ pub async fn insert<'e>(
 pub async fn find<'e>(db: impl Db<'e>, id: &SessionId) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.level, s.created_at, s.last_seen_at, u.email, s.auth_epoch, u.auth_epoch AS account_epoch,
-                u.email_confirmed_at, u.created_at AS account_created_at,
+                u.email_confirmed_at, u.created_at AS account_created_at, s.factor_checked_at,
                 (SELECT COUNT(*) FROM setup_only_sessions o WHERE o.session_id = s.id)
-                + (SELECT COUNT(*) FROM setup_required_accounts r WHERE r.user_id = s.user_id) AS setup_only
+                + (SELECT COUNT(*) FROM setup_required_accounts r WHERE r.user_id = s.user_id) AS setup_only,
+                (SELECT COUNT(*) FROM administrators a WHERE a.user_id = s.user_id) AS administrators
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?)
+}
+
+/// Notes that the session's holder proved a second factor at `now` (see `Session::factor_checked_at`).
+pub async fn mark_factor_checked<'e>(db: impl Db<'e>, id: &SessionId, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET factor_checked_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn touch<'e>(db: impl Db<'e>, id: &SessionId, now: i64) -> Result<(), AppError> {

@@ -17,6 +17,9 @@ pub fn AppShell(
     /// Days left to set up 2FA under `--require-two-factor`, when it is not yet on.
     #[prop(optional)]
     two_factor_days_left: Option<i64>,
+    /// The account is an administrator: Administration is in the navigation.
+    #[prop(optional)]
+    administrator: bool,
 ) -> impl IntoView {
     // After a login with a backup code, its form is sent here with how many are left.
     let notice = posted_notice();
@@ -38,6 +41,7 @@ pub fn AppShell(
             <nav class="sidebar" aria-label=td_string!(locale, common.main_navigation).to_string()>
                 <NavLink href="/">{td_string!(locale, common.inbox).to_string()}</NavLink>
                 <div class="sidebar-bottom">
+                    {administrator.then(|| view! { <NavLink href="/admin">{td_string!(locale, common.administration).to_string()}</NavLink> })}
                     <NavLink href="/settings">{td_string!(locale, common.settings).to_string()}</NavLink>
                 </div>
             </nav>

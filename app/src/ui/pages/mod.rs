@@ -2,6 +2,7 @@
 //! Nothing here runs in the browser; a page that holds an island renders `IslandScripts`.
 
 pub mod account_settings;
+pub mod admin;
 pub mod app_shell;
 pub mod code_prompt;
 pub mod email_links;

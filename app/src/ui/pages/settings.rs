@@ -111,7 +111,7 @@ pub fn SecurityPage() -> impl IntoView {
 }
 
 #[component]
-fn ActivityList(events: Vec<SecurityEvent>, locale: Locale) -> impl IntoView {
+pub fn ActivityList(events: Vec<SecurityEvent>, locale: Locale) -> impl IntoView {
     view! {
         <ul class="activity" aria-label=td_string!(locale, settings.security_events).to_string()>
             {events
