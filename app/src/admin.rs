@@ -26,7 +26,7 @@ pub struct AdminAccount {
     pub sms: bool,
     /// How many passkeys it has.
     pub passkeys: i64,
-    /// Unix seconds of its last completed login, if any.
+    /// Unix seconds of its last completed login (with a temporary access code too), if any.
     pub last_login_at: Option<i64>,
     /// Fully logged-in sessions that are still live.
     pub active_sessions: i64,

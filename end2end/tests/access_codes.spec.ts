@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { enroll, islandsAwake, logIn, openSecurity, PASSWORD, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { expectAccessible } from "./axe";
 import { serverAdmin } from "./server_admin";
 import { appCode } from "./totp";
 
@@ -71,12 +72,15 @@ test("an administrator gives the code on the admin pages, the person sets up a n
   await adminPage.getByLabel("Code from your authenticator app, or a backup code").fill(appCode(admin.key, 30));
   await adminPage.getByRole("button", { name: "Confirm" }).click();
 
+  await expectAccessible(adminPage, "Confirm it is you");
   await adminPage.getByLabel("Search by email").fill(person.email);
   await adminPage.getByRole("button", { name: "Search" }).click();
   const row = adminPage.getByRole("row", { name: new RegExp(person.email) });
   await expect(row).toContainText("Authenticator app");
+  await expectAccessible(adminPage, "the account list");
   await row.getByRole("link", { name: person.email }).click();
   await expect(adminPage.getByRole("heading", { name: person.email })).toBeVisible();
+  await expectAccessible(adminPage, "an account's page");
   const give = adminPage.getByRole("form", { name: "Give a temporary access code" });
   await give.getByLabel("Reason").fill("Lost phone and backup codes; called back on the number on file");
   await give.getByLabel("Valid for (hours, 1 to 24)").fill("2");
@@ -84,6 +88,7 @@ test("an administrator gives the code on the admin pages, the person sets up a n
   const shown = adminPage.getByRole("status").filter({ hasText: `Temporary access code for ${person.email}` });
   await expect(shown).toBeVisible();
   const code = (await shown.innerText()).match(ACCESS_CODE)![0];
+  await expectAccessible(adminPage, "the code given");
   // Shown once: the page again shows it no more.
   await adminPage.reload();
   await expect(adminPage.getByText(code)).toHaveCount(0);
@@ -101,4 +106,16 @@ test("an administrator gives the code on the admin pages, the person sets up a n
   await expect(adminPage.getByRole("list", { name: "Security events" })).toContainText(
     "You acted as administrator on another account",
   );
+
+  // The same pages in Dutch, chosen in the language menu.
+  await adminPage.goto("/admin");
+  await adminPage.getByRole("navigation", { name: "Language" }).getByRole("button", { name: "Nederlands" }).click();
+  await expect(adminPage.getByRole("heading", { name: "Beheer", exact: true })).toBeVisible();
+  await expect(adminPage.getByRole("columnheader", { name: "2FA-methoden" })).toBeVisible();
+  await expectAccessible(adminPage, "the account list in Dutch");
+  await adminPage.getByLabel("Zoek op e-mailadres").fill(person.email);
+  await adminPage.getByRole("button", { name: "Zoeken" }).click();
+  await adminPage.getByRole("link", { name: person.email }).click();
+  await expect(adminPage.getByRole("form", { name: "Geef een tijdelijke toegangscode" })).toBeVisible();
+  await expectAccessible(adminPage, "an account's page in Dutch");
 });

@@ -1,15 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
 import { confirmAddress, enroll, islandsAwake, logIn, open, openSecurity, PASSWORD, signUp, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { expectAccessible } from "./axe";
 import { appCode } from "./totp";
 import { WORDS } from "./words";
-
-/** axe-core's WCAG 2.1 A and AA rules on what the page shows now. */
-async function expectAccessible(page: Page, where: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = results.violations.map((v) => `${where}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(found, found.join("\n")).toEqual([]);
-}
 
 /** Tabs until `target` has the focus, as a keyboard user would; fails after 40 presses. */
 async function tabTo(page: Page, target: ReturnType<Page["getByRole"]>) {

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
 import { confirmAddress, PASSWORD, signUp, uniqueEmail, openSecurity } from "./helpers";
+import { expectAccessible } from "./axe";
 import { WORDS } from "./words";
 
 /**
@@ -23,12 +23,6 @@ async function virtualAuthenticator(page: Page, resident: boolean) {
   });
   const credentials = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
   return { credentials };
-}
-
-async function expectAccessible(page: Page, where: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = results.violations.map((v) => `${where}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(found, found.join("\n")).toEqual([]);
 }
 
 for (const language of ["en", "nl"] as const) {

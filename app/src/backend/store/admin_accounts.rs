@@ -59,8 +59,8 @@ const SELECT_ACCOUNT: &str = "SELECT u.id, u.email, u.email_confirmed_at, u.crea
         (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id) AS apps,
         (SELECT COUNT(*) FROM sms_numbers n WHERE n.user_id = u.id) AS numbers,
         (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
-        (SELECT MAX(e.created_at) FROM security_events e WHERE e.user_id = u.id AND e.kind = 'login')
-            AS last_login_at,
+        (SELECT MAX(e.created_at) FROM security_events e
+            WHERE e.user_id = u.id AND e.kind IN ('login', 'access_code_used')) AS last_login_at,
         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.level = 2
             AND s.auth_epoch = u.auth_epoch AND s.last_seen_at > $1 AND s.created_at > $2) AS active_sessions,
         (SELECT COUNT(*) FROM administrators a WHERE a.user_id = u.id) AS administrators
