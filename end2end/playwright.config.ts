@@ -35,7 +35,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      testIgnore: /no_javascript/,
+      testIgnore: /no_javascript|phone/,
       use: { browserName: "chromium", launchOptions },
     },
     {
@@ -43,6 +43,19 @@ export default defineConfig({
       name: "chromium, JavaScript off",
       testMatch: /no_javascript/,
       use: { browserName: "chromium", javaScriptEnabled: false, launchOptions },
+    },
+    {
+      // A 390x844 touch screen (an iPhone 14's), as a person on a phone uses the WebApp.
+      name: "chromium, phone",
+      testMatch: /phone/,
+      use: {
+        browserName: "chromium",
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions,
+      },
     },
   ],
 });
