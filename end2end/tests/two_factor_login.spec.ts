@@ -94,7 +94,7 @@ test("another smartphone gets the same key and QR code", async ({ page }, testIn
   await page.getByRole("button", { name: "Set up another smartphone" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Password").fill(PASSWORD);
-  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(withSpace(appCode(key, 30)));
+  await dialog.getByRole("textbox", { name: "Code or backup code" }).fill(withSpace(appCode(key, 30)));
   await dialog.getByRole("button", { name: "Show key" }).click();
   const shown = dialog.getByRole("textbox", { name: "Key", exact: true });
   await expect(shown).toBeVisible();
@@ -106,6 +106,33 @@ test("another smartphone gets the same key and QR code", async ({ page }, testIn
   expect(decodeQr(qrPath)).toContain(email);
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toBeHidden();
+});
+
+test("with the phone lost, backup codes log in and put the key on a new phone", async ({ page }) => {
+  const { email, key, codes } = await enroll(page);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await logIn(page, email);
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  await page.getByRole("textbox", { name: "Backup code" }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await openSecurity(page);
+  await expect(page.getByText(/Lost your phone\?/)).toBeVisible();
+  await page.getByRole("button", { name: "Set up another smartphone" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText(/No longer have that phone\?/)).toBeVisible();
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("textbox", { name: "Code or backup code" }).fill(codes[1]);
+  await dialog.getByRole("button", { name: "Show key" }).click();
+  const shown = dialog.getByRole("textbox", { name: "Key", exact: true });
+  expect((await shown.inputValue()).replace(/ /g, "")).toBe(key);
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  // The new phone's codes log in.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await logIn(page, email);
+  await page.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key, 30));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
 });
 
 test("turning the switch off needs the password and a backup code, then login is password only", async ({ page }) => {

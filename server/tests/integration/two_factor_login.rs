@@ -255,6 +255,27 @@ async fn another_smartphone_gets_the_same_key_with_password_and_a_current_code()
     assert_eq!(shown.headers["cache-control"], "no-store");
 }
 
+/// Issue 28: a person whose phone is lost logs in with a backup code and must be able to put
+/// the key on a new phone with another one; each backup code still works once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_code_puts_the_key_on_a_new_phone_after_the_old_one_is_lost() {
+    let app = TestApp::new().await;
+    let enrolled = enroll(&app).await;
+    let half = password_step(&app).await;
+    let full = app
+        .call("login/backup-code", &[("code", &enrolled.backup_codes[0])], Some(&half))
+        .await
+        .session_cookie()
+        .unwrap();
+    let form = [("password", PASSWORD), ("code", enrolled.backup_codes[1].as_str())];
+    let shown = app.call("two-factor/another-phone", &form, Some(&full)).await;
+    shown.expect_status(StatusCode::OK);
+    assert_eq!(shown.json()["key"].as_str().unwrap().replace(' ', ""), enrolled.key);
+    let again = app.call("two-factor/another-phone", &form, Some(&full)).await;
+    again.expect_status(StatusCode::UNAUTHORIZED);
+    assert_eq!(again.json()["error"], "wrong_backup_code");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turning_2fa_off_deletes_the_secret_and_codes_and_the_history_shows_it_all() {
     let app = TestApp::new().await;

@@ -44,8 +44,9 @@ pub async fn regenerate_backup_codes(
     Ok(fresh.shown(state, now))
 }
 
-/// "Set up another smartphone": with the password and a current code, the active key is shown
-/// again (the article's shared-account case). Mailed, and every other session ends.
+/// "Set up another smartphone": with the password and a current code from the app or a backup
+/// code (the phone may be the one that was lost), the active key is shown again (the article's
+/// shared-account case). Mailed, and every other session ends.
 pub async fn show_key_again(
     state: &AppState,
     session: &Session,
@@ -59,7 +60,7 @@ pub async fn show_key_again(
         return Err(AppError::TwoFactorOff);
     }
     let account = check_password(db, session, password, caller).await?;
-    consume(state, session, Entered::AppCode(code), caller).await?;
+    consume(state, session, Entered::guess(code)?, caller).await?;
     let key = authenticator::active_key(state, session.user_id, account.email).await?;
     // As every other way to the second factor: recorded, mailed, and every other session ends.
     let mut tx = db.begin().await?;

@@ -2,6 +2,7 @@
 //! on, and the modals that open from them.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 
 use super::island_text::{IslandText, Phrase};
 use super::two_factor_manage::{
@@ -114,6 +115,10 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
             </dl>
             {(left <= FEW_BACKUP_CODES).then(|| view! {
                 <p class="warning" role="status">{t(Phrase::FewBackupCodes)}</p>
+            })}
+            // Rendered on the server only: its words need not travel to the island.
+            {status.app.then(|| view! {
+                <p class="hint lost-phone">{td_string!(crate::i18n::current(), settings.lost_phone)}</p>
             })}
         })}
     };

@@ -121,16 +121,8 @@ pub fn AnotherSmartphone(#[prop(into)] on_close: Callback<bool>) -> impl IntoVie
                     <form on:submit=submit>
                         <p>{phrase(Phrase::AnotherIntro)}</p>
                         {password_field("another-password", password)}
-                        <label for="another-code">{phrase(Phrase::Code)}</label>
-                        <input
-                            id="another-code"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            maxlength="12"
-                            required
-                            bind:value=code
-                        />
+                        // With the app on, six digits are the app's code: no texted code here.
+                        {code_or_backup_code_field("another-code", code, false, form)}
                         <div class="actions">
                             <button type="button" class="secondary" on:click=move |_| close()>{phrase(Phrase::Cancel)}</button>
                             <button type="submit" disabled=move || form.busy.get()>{phrase(Phrase::ShowKey)}</button>

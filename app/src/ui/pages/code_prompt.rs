@@ -174,6 +174,7 @@ fn CodeForm(action: &'static str, error: Option<String>) -> impl IntoView {
             <FormError error=error.clone() id="code-error"/>
             <button type="submit">{td_string!(locale, pages.verify)}</button>
         </form>
+        <p class="hint lost-phone">{td_string!(locale, pages.lost_phone)}</p>
     }
 }
 
