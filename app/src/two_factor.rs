@@ -99,6 +99,9 @@ pub struct BackupCodes {
     pub created_at: i64,
     /// The name of the downloadable file: `ISSUER-backup-codes-DATE.txt`.
     pub file_name: String,
+    /// The file's opening lines, which a printed page starts with too: the site, the account,
+    /// the date, and what the codes are for.
+    pub heading: String,
 }
 
 /// The outcome of logging in with a backup code.

@@ -47,6 +47,7 @@ for (const [language, { locale, dir, confirmSubject, confirm }] of Object.entrie
       await dialog.getByRole("button", { name: w.verify }).click();
       await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
       await shot("6-backup-codes");
+      await dialog.getByRole("button", { name: w.downloadCodes }).click();
       await dialog.getByRole("button", { name: w.done }).click();
       await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
       await page.getByRole("button", { name: w.logOut }).click();
@@ -80,6 +81,7 @@ for (const [language, { locale, dir, confirmSubject, confirm }] of Object.entrie
       await shot("sms-3-code");
       await dialog.getByRole("button", { name: w.verify }).click();
       await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
+      await dialog.getByRole("button", { name: w.downloadCodes }).click();
       await dialog.getByRole("button", { name: w.done }).click();
       await page.getByRole("button", { name: w.logOut }).click();
       const beforeLogin = textCount("+31612345678");

@@ -51,6 +51,7 @@ for (const language of ["en", "nl"] as const) {
         await dialog.getByRole("button", { name: w.verify }).click();
         await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
         await expectAccessible(page, "setup step 5");
+        await dialog.getByRole("button", { name: w.downloadCodes }).click();
         await dialog.getByRole("button", { name: w.done }).click();
         await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
         await islandsAwake(page);
@@ -99,6 +100,14 @@ test("the whole setup with the keyboard alone", async ({ page }) => {
   await page.keyboard.type(appCode(key));
   await page.keyboard.press("Enter");
   await expect(dialog.getByRole("heading", { name: "Save your backup codes" })).toBeVisible();
+  // Download is the last step's main action; Done before it asks, and the question takes the focus.
+  await expect(dialog.getByRole("button", { name: "Download backup codes" })).toBeFocused();
+  await tabTo(page, dialog.getByRole("button", { name: "Done" }));
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByRole("button", { name: "No, back to the codes" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await tabTo(page, dialog.getByRole("button", { name: "Download backup codes" }));
+  await page.keyboard.press("Enter");
   await tabTo(page, dialog.getByRole("button", { name: "Done" }));
   await page.keyboard.press("Enter");
   await expect(toggle).toHaveAttribute("aria-checked", "true");

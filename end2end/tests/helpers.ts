@@ -92,6 +92,7 @@ export async function enroll(page: Page, email = uniqueEmail("login")): Promise<
   const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
   await expect(items).toHaveCount(10);
   const codes = (await items.allInnerTexts()).map((c) => c.trim());
+  await dialog.getByRole("button", { name: "Download backup codes" }).click();
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
   return { email, key, codes };

@@ -74,6 +74,7 @@ for (const language of ["en", "nl"] as const) {
       await dialog.getByRole("button", { name: w.verify }).tap();
       await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
       await expectFitsTheScreen(page, "setup step 5");
+      await dialog.getByRole("button", { name: w.downloadCodes }).tap();
       await dialog.getByRole("button", { name: w.done }).tap();
       await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
       await expectFitsTheScreen(page, "Settings > Security with 2FA on");

@@ -70,6 +70,7 @@ for (const language of ["en", "nl"] as const) {
       // Step 5: the same backup codes as the app's path.
       await expect(dialog.getByRole("heading", { name: w.saveBackupCodes })).toBeVisible();
       await expect(dialog.getByRole("list", { name: w.backupCodes }).getByRole("listitem")).toHaveCount(10);
+      await dialog.getByRole("button", { name: w.downloadCodes }).click();
       await dialog.getByRole("button", { name: w.done }).click();
       await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
 

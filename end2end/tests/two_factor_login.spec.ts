@@ -76,7 +76,10 @@ test("regenerated backup codes replace the old ones", async ({ page }) => {
   expect(fresh.filter((c) => codes.includes(c))).toEqual([]);
   await expect(dialog.getByRole("button", { name: "Download backup codes" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Print" })).toBeVisible();
+  // Not downloaded, copied or printed: Done asks first.
   await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Have you saved your backup codes?");
+  await dialog.getByRole("button", { name: "Yes, I saved them" }).click();
   await expect(page.getByText("New backup codes made")).toBeVisible();
 
   await logOutAndIn(page, email);

@@ -129,3 +129,46 @@ test("Cancel closes the setup and leaves 2FA off", async ({ page }) => {
   await page.reload();
   await expect(page.getByRole("switch", { name: SWITCH })).toHaveAttribute("aria-checked", "false");
 });
+
+test("the last step does not close on backup codes never saved, and prints them as a page of their own", async ({ page }) => {
+  const email = uniqueEmail("unsaved");
+  await signUp(page, email);
+  await confirmAddress(page, email);
+  await openSecurity(page);
+  await page.getByRole("switch", { name: SWITCH }).click();
+  await passPasswordAndMethod(page);
+  const dialog = page.getByRole("dialog");
+  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem")).toHaveCount(10);
+  await expect(dialog.getByRole("button", { name: "Download backup codes" })).toBeFocused();
+
+  // Escape and Done ask first, until the codes are kept.
+  const question = dialog.getByRole("alert").filter({ hasText: "Have you saved your backup codes?" });
+  await page.keyboard.press("Escape");
+  await expect(question).toBeVisible();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "No, back to the codes" }).click();
+  await expect(question).toBeHidden();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(question).toBeVisible();
+  await dialog.getByRole("button", { name: "No, back to the codes" }).click();
+
+  // Printed, the page is the codes under the site, the account, the date and what they are for.
+  await page.emulateMedia({ media: "print" });
+  // (The dialog itself is hidden in print, all but the codes: look for them on the page.)
+  const heading = page.getByText(/^WebApp backup codes/);
+  await expect(heading).toBeVisible();
+  await expect(heading).toContainText(email);
+  await expect(heading).toContainText("Each code works once");
+  await expect(page.getByRole("switch", { name: SWITCH })).toBeHidden();
+  await page.emulateMedia({ media: "screen" });
+  await expect(heading).toBeHidden();
+
+  await dialog.getByRole("button", { name: "Print" }).click();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("switch", { name: SWITCH })).toHaveAttribute("aria-checked", "true");
+});

@@ -212,7 +212,7 @@ pub async fn confirm_setup(
     tx.commit().await?;
     telemetry::setup_completed();
     tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on");
-    Ok(fresh.shown(state, now))
+    Ok(fresh.shown(state, session, caller))
 }
 
 /// Accepts `code` when it is valid at `now` and of a later time step than every code this

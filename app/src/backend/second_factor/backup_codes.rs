@@ -41,12 +41,15 @@ impl FreshBackupCodes {
         Ok(FreshBackupCodes { codes, hashes, sealed_for_download })
     }
 
-    /// The codes as the response shows them, once.
-    pub(super) fn shown(self, state: &AppState, now: i64) -> BackupCodes {
+    /// The codes as the response shows them, once, in the caller's language.
+    pub(super) fn shown(self, state: &AppState, session: &Session, caller: &Caller) -> BackupCodes {
+        let (issuer, date) = (&state.settings.issuer, crate::dates::format_date(caller.now));
+        let heading = backup_codes::file_text(issuer, &session.email, &date, &[], caller.language);
         BackupCodes {
             codes: self.codes,
-            created_at: now,
-            file_name: backup_file_name(&state.settings.issuer, &crate::dates::format_date(now)),
+            created_at: caller.now,
+            file_name: backup_file_name(issuer, &date),
+            heading: heading.trim_end().to_owned(),
         }
     }
 

@@ -41,7 +41,7 @@ pub async fn regenerate_backup_codes(
     notices::notify(&mut tx, &state.settings, session.user_id, Notice::BackupCodesRegenerated, caller)
         .await?;
     tx.commit().await?;
-    Ok(fresh.shown(state, now))
+    Ok(fresh.shown(state, session, caller))
 }
 
 /// "Set up another smartphone": with the password and a current code from the app or a backup

@@ -253,7 +253,7 @@ pub async fn finish_adding(
     notices::notify(&mut tx, &state.settings, user_id, Notice::PasskeyAdded, caller).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, first, "passkey added");
-    Ok(fresh.map(|fresh| fresh.shown(state, now)))
+    Ok(fresh.map(|fresh| fresh.shown(state, session, caller)))
 }
 
 /// Renames one of the account's passkeys.

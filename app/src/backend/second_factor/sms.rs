@@ -279,7 +279,7 @@ pub async fn confirm_setup(
     tx.commit().await?;
     telemetry::setup_completed();
     tracing::info!(user_id = %user_id, other_sessions_ended, "2FA turned on, by SMS");
-    Ok(fresh.shown(state, now))
+    Ok(fresh.shown(state, session, caller))
 }
 
 /// A new number (added as a fallback of the app, or in place of the one before): with the

@@ -7,7 +7,7 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
-use super::backup_codes_panel::BackupCodesPanel;
+use super::backup_codes_panel::{BackupCodesPanel, SaveCheck};
 use super::calls::confirm_two_factor_setup;
 use super::island_text::{phrase, Phrase};
 use super::key_panel::KeyPanel;
@@ -24,6 +24,8 @@ pub struct SetupProgress {
     pub finished: RwSignal<bool>,
     pub form: FormState,
     pub close: Callback<()>,
+    /// The last step's question before the modal closes on codes never kept.
+    pub check: SaveCheck,
 }
 
 impl SetupProgress {
@@ -48,7 +50,7 @@ impl SetupProgress {
     pub fn backup_codes_step(self, codes: BackupCodes) -> impl IntoView {
         view! {
             <p>{phrase(Phrase::TwoFactorIsOn)}</p>
-            <BackupCodesPanel codes notice=self.form.notice error=self.form.error on_done=move || self.close.run(())/>
+            <BackupCodesPanel codes notice=self.form.notice error=self.form.error check=self.check on_done=move || self.close.run(())/>
         }
     }
 }

@@ -7,11 +7,19 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::island_text::{phrase, Phrase};
 
 /// Copies `text` and reports the outcome in `notice`.
-pub fn copy_text(text: &str, notice: RwSignal<Option<String>>, done: String) {
+pub fn copy_text(
+    text: &str,
+    notice: RwSignal<Option<String>>,
+    done: String,
+    on_copied: impl FnOnce() + 'static,
+) {
     let promise = window().navigator().clipboard().write_text(text);
     leptos::task::spawn_local(async move {
         let message = match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => done,
+            Ok(_) => {
+                on_copied();
+                done
+            }
             Err(_) => phrase(Phrase::CopyNotAllowed).to_owned(),
         };
         notice.set(Some(message));

@@ -89,12 +89,16 @@ pub enum Phrase {
     Remove,
     AddAuthenticator,
     AddAuthenticatorIntro,
+    SavedQuestion,
+    SavedWhy,
+    BackToCodes,
+    YesSaved,
 }
 
 impl Phrase {
     /// Every phrase, in the order of their numbers: the order of `IslandText`'s list.
     #[cfg(any(feature = "ssr", test))]
-    const ALL: [Phrase; 80] = [
+    const ALL: [Phrase; 84] = [
         Phrase::SwitchLabel,
         Phrase::On,
         Phrase::Off,
@@ -175,6 +179,10 @@ impl Phrase {
         Phrase::Remove,
         Phrase::AddAuthenticator,
         Phrase::AddAuthenticatorIntro,
+        Phrase::SavedQuestion,
+        Phrase::SavedWhy,
+        Phrase::BackToCodes,
+        Phrase::YesSaved,
     ];
 
     #[cfg(feature = "ssr")]
@@ -270,6 +278,10 @@ impl Phrase {
             Phrase::Remove => td_string!(locale, island.remove).to_string(),
             Phrase::AddAuthenticator => td_string!(locale, island.add_authenticator).to_string(),
             Phrase::AddAuthenticatorIntro => td_string!(locale, island.add_authenticator_intro).to_string(),
+            Phrase::SavedQuestion => td_string!(locale, island.saved_question).to_string(),
+            Phrase::SavedWhy => td_string!(locale, island.saved_why).to_string(),
+            Phrase::BackToCodes => td_string!(locale, island.back_to_codes).to_string(),
+            Phrase::YesSaved => td_string!(locale, island.yes_saved).to_string(),
         }
     }
 }

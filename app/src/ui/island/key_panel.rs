@@ -74,7 +74,7 @@ fn CopyField(
                 type="button"
                 class="secondary"
                 aria-label=copy_label
-                on:click=move |_| browser::copy_text(&copy, notice, copied.to_owned())
+                on:click=move |_| browser::copy_text(&copy, notice, copied.to_owned(), || ())
             >
                 {phrase(Phrase::Copy)}
             </button>

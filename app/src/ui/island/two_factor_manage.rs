@@ -6,7 +6,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
-use super::backup_codes_panel::BackupCodesPanel;
+use super::backup_codes_panel::{BackupCodesPanel, SaveCheck};
 use super::calls::{
     begin_adding_app, begin_sms_number_change, confirm_adding_app, confirm_sms_number_change,
     disable_two_factor, regenerate_backup_codes, remove_sms_number, send_sms_code,
@@ -57,6 +57,7 @@ pub fn RegenerateBackupCodes(sms: bool, #[prop(into)] on_close: Callback<bool>) 
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let codes = RwSignal::new(None::<BackupCodes>);
+    let check = SaveCheck::new();
     // Once new codes are made, the old ones are gone: closing then is a change.
     let close = move || on_close.run(codes.with_untracked(Option::is_some));
     let submit = move |ev: SubmitEvent| {
@@ -69,7 +70,11 @@ pub fn RegenerateBackupCodes(sms: bool, #[prop(into)] on_close: Callback<bool>) 
             title=phrase(Phrase::RegenerateBackupCodes)
             subtitle=Signal::derive(|| None::<String>)
             focus_on=Signal::derive(move || format!("{}:{:?}", codes.with(Option::is_some), form.error.get()))
-            on_close=move || close()
+            on_close=move || {
+                if check.lets_close() {
+                    close()
+                }
+            }
         >
             {move || match codes.get() {
                 None => Either::Left(view! {
@@ -87,7 +92,7 @@ pub fn RegenerateBackupCodes(sms: bool, #[prop(into)] on_close: Callback<bool>) 
                 }
                 ),
                 Some(codes) => Either::Right(view! {
-                    <BackupCodesPanel codes notice=form.notice error=form.error on_done=move || close()/>
+                    <BackupCodesPanel codes notice=form.notice error=form.error check on_done=move || close()/>
                 }
                 ),
             }}

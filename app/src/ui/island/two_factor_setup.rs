@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use web_sys::SubmitEvent;
 
 use super::authenticator_steps::{authenticator_steps, SetupProgress};
+use super::backup_codes_panel::SaveCheck;
 use super::calls::{begin_two_factor_setup, Refusal};
 use super::island_text::{phrase, step_of, Phrase};
 use super::modal::Modal;
@@ -40,6 +41,7 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
         finished,
         form,
         close: Callback::new(move |()| close()),
+        check: SaveCheck::new(),
     };
     let password = RwSignal::new(String::new());
     // The chosen method's steps, built once its code has arrived.
@@ -141,7 +143,11 @@ pub fn TwoFactorSetup(#[prop(into)] on_close: Callback<bool>) -> impl IntoView {
             title=phrase(Phrase::TwoFactorAuthentication)
             subtitle=Signal::derive(move || Some(step_of(progress.number.get(), STEP_COUNT)))
             focus_on=Signal::derive(move || format!("{}:{:?}", progress.number.get(), error.get()))
-            on_close=move || close()
+            on_close=move || {
+                if progress.check.lets_close() {
+                    close()
+                }
+            }
         >
             <h3>{move || progress.title.get()}</h3>
             {body}
