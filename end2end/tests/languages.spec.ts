@@ -52,8 +52,8 @@ test.describe("a browser that asks for Dutch", () => {
     await expect(page.getByText(nl.codePrompt)).toBeVisible();
     await page.getByRole("textbox", { name: nl.code, exact: true }).fill(appCode(key, 30));
     await page.getByRole("button", { name: nl.verify }).click();
-    // Back on the page the login was asked on.
-    await expect(page.getByRole("heading", { name: nl.security, exact: true })).toBeVisible();
+    // Logged out to /, logged in to the Inbox, in Dutch.
+    await expect(page.getByRole("heading", { name: nl.inbox, exact: true })).toBeVisible();
   });
 });
 

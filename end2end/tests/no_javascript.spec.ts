@@ -94,6 +94,46 @@ test("without JavaScript, login asks for the app's code, or a backup code instea
   await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
 });
 
+test("what a page says comes from this browser's last step, never from its address, and the address stays short", async ({ page, baseURL }) => {
+  const { email, key, codes } = await enrolledAccount(baseURL!);
+  const banner = page.getByText(/backup codes? left/);
+  // A link cannot make a page say anything.
+  await page.goto("/?backup-codes-left=9");
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+
+  await fillLogin(page, email);
+  await page.getByRole("link", { name: "Use a backup code instead" }).click();
+  await page.getByRole("textbox", { name: "Backup code" }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText("9 backup codes left")).toBeVisible();
+
+  // Logging out from Settings lands on / ; the next login, with the app's code, says nothing of backup codes.
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Log out" }).click();
+  expect(new URL(page.url()).pathname).toBe("/");
+  await fillLogin(page, email);
+  await page.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+  await page.goto("/?backup-codes-left=3");
+  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+
+  // Eight refused logins: the address does not grow, and a reload brings no old error back.
+  await page.getByRole("button", { name: "Log out" }).click();
+  for (let i = 0; i < 8; i++) {
+    await fillLogin(page, email, `not the password ${i}`);
+    // Wrong passwords, then the guessing limit: either way, an error on the page.
+    await expect(page.getByRole("alert")).toBeVisible();
+  }
+  expect(page.url().length, page.url()).toBeLessThan(baseURL!.length + 10);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
 test("without JavaScript, Settings says that 2FA setup needs JavaScript", async ({ page }) => {
   const email = uniqueEmail("nojs");
   await page.goto("/signup");

@@ -82,7 +82,9 @@ for (const language of ["en", "nl"] as const) {
       const login = await nextTextTo(number.e164, beforeLogin);
       await page.getByLabel(w.code, { exact: true }).fill(codeOf(login));
       await page.getByRole("button", { name: w.verify }).click();
-      // Back where the login began (Settings > Security), fully logged in.
+      // Logged out to /, fully logged in to the Inbox, with SMS still on.
+      await expect(page.getByRole("heading", { name: w.inbox, exact: true })).toBeVisible();
+      await openSecurity(page, w);
       await expect(page.getByRole("switch", { name: w.twoFactorSwitch })).toHaveAttribute("aria-checked", "true");
     });
   });

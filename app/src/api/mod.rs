@@ -72,6 +72,9 @@ pub async fn log_out() -> Result<(), AppError> {
     let token = context::session_token(&state.settings);
     login::log_out(&state, token.as_ref()).await?;
     context::clear_session_cookie(&state.settings);
+    // A plain form lands on the login page at `/`, not on the page it was posted from (whose
+    // address would then be the next login's destination).
+    context::redirect_plain_form("/");
     Ok(())
 }
 
