@@ -41,6 +41,31 @@ fn set_content_security_policy() {
     }
 }
 
+/// The tab's title: the page's name, then the site's ("Security – WebApp"); the page's name is
+/// read off the path, so that a tab, a bookmark and the history each say which page it is.
+#[cfg(feature = "ssr")]
+fn page_title() -> String {
+    use leptos_i18n::td_string;
+    let locale = crate::i18n::current();
+    let path =
+        use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned()).unwrap_or_default();
+    let page = match path.as_str() {
+        "/signup" => Some(td_string!(locale, pages.create_account)),
+        "/confirm-email" => Some(td_string!(locale, pages.confirm_email_title)),
+        "/forgot-password" => Some(td_string!(locale, pages.forgot_password)),
+        "/reset-password" => Some(td_string!(locale, pages.choose_new_password)),
+        "/settings" => Some(td_string!(locale, common.settings)),
+        "/settings/security" => Some(td_string!(locale, settings.security)),
+        "/admin" => Some(td_string!(locale, common.administration)),
+        admin if admin.starts_with("/admin/") => Some(td_string!(locale, common.administration)),
+        _ => None,
+    };
+    match page {
+        Some(page) => format!("{} – WebApp", page.trim_end_matches('?')),
+        None => "WebApp".to_owned(),
+    }
+}
+
 #[cfg(feature = "ssr")]
 /// The HTML document around the app, rendered on the server only. Pages are HTML: only an
 /// island (see `IslandScripts`) is woken up in the browser, so a page without one loads no WASM.
@@ -60,7 +85,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                <title>"WebApp"</title>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <title>{page_title()}</title>
             </head>
             <body>
                 <App/>

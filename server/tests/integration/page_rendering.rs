@@ -66,3 +66,22 @@ async fn building_routers_does_not_stall_pages_being_rendered() {
     };
     assert_eq!(stalled_renders(&app, &cookie, 20, build_routers).await, 0);
 }
+
+/// Issue 28: each page has its own title in the tab, and the site an icon.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_page_names_itself_in_the_title_and_links_the_icon() {
+    let app = TestApp::new().await;
+    for (path, title) in [
+        ("/", "WebApp"),
+        ("/signup", "Create account – WebApp"),
+        ("/forgot-password", "Forgot password – WebApp"),
+        ("/settings/security", "Security – WebApp"),
+        ("/admin", "Administration – WebApp"),
+    ] {
+        let page = app.get_page(path, None).await;
+        assert!(page.body.contains(&format!("<title>{title}</title>")), "{path}: {}", &page.body[..400]);
+        assert!(page.body.contains(r#"<link rel="icon" href="/favicon.svg""#), "{path}");
+    }
+    let page = app.get_page("/settings", Some("lang=nl")).await;
+    assert!(page.body.contains("<title>Instellingen – WebApp</title>"), "{}", &page.body[..400]);
+}

@@ -231,7 +231,8 @@ pub fn compose_link(
         LinkMail::ConfirmEmail => td_string!(locale, mail.confirm_email_link).to_string(),
         LinkMail::ResetPassword => td_string!(locale, mail.reset_password_link).to_string(),
     };
-    render(letter, (&label, link), recipient, locale, settings, caller)
+    // The mail asks for a step (open the link): no "nothing more to do" after it.
+    render(letter, (&label, link), recipient, (locale, false), settings, caller)
 }
 
 /// The mail for `notice` to `recipient` in `locale`, as plain text and HTML.
@@ -248,17 +249,19 @@ pub fn compose(
         letter(notice, &settings.issuer, locale),
         (&label, &settings_url),
         recipient,
-        locale,
+        (locale, true),
         settings,
         caller,
     )
 }
 
+/// `locale`, and whether the mail says "If this was you, there is nothing more to do" (not when
+/// the mail itself asks for a step).
 fn render(
     letter: Letter,
     link: (&str, &str),
     recipient: &str,
-    locale: Locale,
+    (locale, says_if_you): (Locale, bool),
     settings: &Settings,
     caller: &Caller,
 ) -> Mail {
@@ -275,13 +278,16 @@ fn render(
         (td_string!(locale, mail.from_address).to_string(), address),
         (td_string!(locale, mail.browser).to_string(), browser),
     ];
-    let if_you = td_string!(locale, mail.if_you).to_string();
+    let if_you = match says_if_you {
+        true => format!("{}\n", td_string!(locale, mail.if_you)),
+        false => String::new(),
+    };
 
     let mut text = format!("{}\n\n{link_label}: {link_url}\n\n", letter.what);
     for (label, value) in &facts {
         text.push_str(&format!("{label}: {value}\n"));
     }
-    text.push_str(&format!("\n{if_you}\n{}\n\n-- \n{site}\n", letter.if_not_you));
+    text.push_str(&format!("\n{if_you}{}\n\n-- \n{site}\n", letter.if_not_you));
 
     let e = |s: &str| html_escape::encode_text(s).into_owned();
     let mut html = format!(
@@ -296,9 +302,12 @@ fn render(
     for (label, value) in &facts {
         html.push_str(&format!("<tr><th align=\"left\">{}</th><td>{}</td></tr>\n", e(label), e(value)));
     }
+    let if_you_html = match says_if_you {
+        true => format!("{}<br>\n", e(if_you.trim_end())),
+        false => String::new(),
+    };
     html.push_str(&format!(
-        "</table>\n<p>{}<br>\n{}</p>\n<p>{}</p>\n</body></html>\n",
-        e(&if_you),
+        "</table>\n<p>{if_you_html}{}</p>\n<p>{}</p>\n</body></html>\n",
         e(&letter.if_not_you),
         e(site)
     ));
@@ -386,7 +395,8 @@ mod tests {
         let english =
             compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", Locale::en, &settings(), &caller);
         assert!(english.text_body.contains("1 unused backup code is left."), "{}", english.text_body);
-        assert!(english.text_body.contains("From address: an unknown address"), "{}", english.text_body);
+        assert!(english.text_body.contains("IP address: an unknown address"), "{}", english.text_body);
+        assert!(english.text_body.contains("If this was you, there is nothing more to do."));
     }
 
     #[test]
@@ -398,6 +408,9 @@ mod tests {
         assert_eq!(english.subject, "Confirm your email address for WebApp");
         assert!(english.text_body.contains("It works once, for 24 hours."), "{}", english.text_body);
         assert!(english.text_body.contains(&format!("Confirm my address: {link}")));
+        // It asks for a step: it never says there is nothing more to do.
+        assert!(!english.text_body.contains("nothing more to do"), "{}", english.text_body);
+        assert!(!english.html_body.contains("nothing more to do"), "{}", english.html_body);
         let dutch =
             compose_link(LinkMail::ResetPassword, link, "ann@example.com", Locale::nl, &settings(), &caller);
         assert_eq!(dutch.subject, "Stel het wachtwoord van je WebApp-account opnieuw in");
