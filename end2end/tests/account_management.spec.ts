@@ -79,11 +79,20 @@ test("the password is changed and the account closed, each with the second facto
   const newPassword = "a new and rather long passphrase";
 
   const change = page.getByRole("region", { name: "Change password" });
+  // A refused form far down the page: the page opens at its error, which has the focus.
+  await change.getByLabel("Current password").fill("not the password at all");
+  await change.getByLabel("New password", { exact: true }).fill(newPassword);
+  await change.getByLabel("Code from your authenticator app, or a backup code").fill(codes[0]);
+  await change.getByRole("button", { name: "Change password" }).click();
+  await expect(change.getByRole("alert")).toBeFocused();
+  await expect(change.getByRole("alert")).toBeInViewport();
   await change.getByLabel("Current password").fill(PASSWORD);
   await change.getByLabel("New password", { exact: true }).fill(newPassword);
   await change.getByLabel("Code from your authenticator app, or a backup code").fill(codes[0]);
   await change.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Your password was changed.")).toBeVisible();
+  await expect(page.getByText("Your password was changed.")).toBeFocused();
+  await expect(page.getByText("Your password was changed.")).toBeInViewport();
 
   const close = page.getByRole("region", { name: "Close account" });
   await close.getByLabel("Password").fill(newPassword);

@@ -43,8 +43,19 @@ test("a user turns on 2FA as the help article describes", async ({ page }, testI
 
   await passPasswordAndMethod(page);
 
-  // Step 3: the note, the QR code, and the key for typing by hand.
-  await expect(dialog.getByText(/multiple smartphones/).first()).toBeVisible();
+  // Step 3 opens at its title and step counter (in a 1280x800 window), then the QR code, the
+  // key for typing by hand, a line for other apps, and the note about more smartphones after it.
+  await expect(dialog.getByRole("heading", { name: "Scan the QR code" })).toBeInViewport();
+  await expect(dialog.getByText("Step 3 of 5")).toBeInViewport();
+  await expect(dialog.getByText(/Another authenticator app/)).toBeVisible();
+  await expect(dialog.getByText(/multiple smartphones/)).toHaveCount(1);
+  const note = await dialog.getByText(/multiple smartphones/).boundingBox();
+  const keyBox = await dialog.getByRole("textbox", { name: "Key", exact: true }).boundingBox();
+  expect(note!.y).toBeGreaterThan(keyBox!.y);
+  const keyShown = await dialog.getByRole("textbox", { name: "Key", exact: true }).evaluate(
+    (input: HTMLInputElement) => input.scrollWidth <= input.clientWidth,
+  );
+  expect(keyShown, "the whole key is in view").toBe(true);
   await expect(dialog.getByRole("textbox", { name: "Account name" })).toHaveValue(email);
   const groupedKey = await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue();
   expect(groupedKey).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
@@ -78,6 +89,13 @@ test("a user turns on 2FA as the help article describes", async ({ page }, testI
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(dialog.getByRole("alert")).toContainText("exactly 6 digits");
 
+  // Back to the QR code and forth again, the same key.
+  await dialog.getByRole("button", { name: "Back" }).click();
+  await expect(dialog.getByText("Step 3 of 5")).toBeVisible();
+  await expect(dialog.getByRole("textbox", { name: "Key", exact: true })).toHaveValue(groupedKey);
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await expect(codeField).toBeFocused();
+
   await codeField.fill(withSpace(appCode(key)));
   await dialog.getByRole("button", { name: "Verify" }).click();
 
@@ -103,6 +121,9 @@ test("a user turns on 2FA as the help article describes", async ({ page }, testI
   await expect(dialog).toBeHidden();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
   await expect(page.getByText("Backup codes left")).toBeVisible();
+  // The page came back with the focus where it was: on the switch (and no anchor left behind).
+  await expect(toggle).toBeFocused();
+  expect(page.url()).not.toContain("#");
 
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");

@@ -12,14 +12,20 @@ use super::island::calls::Refusal;
 use crate::error::AppError;
 
 /// The error of a form, announced to screen readers as it appears. Its `id` is what the form's
-/// fields name in `aria-describedby` while they are marked `aria-invalid`.
+/// fields name in `aria-describedby` while they are marked `aria-invalid`. With `focus` (a page's
+/// form far down a long page), the page opens at the error, which takes the focus.
 #[component]
 pub fn FormError(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] id: &'static str,
+    #[prop(optional)] focus: bool,
 ) -> impl IntoView {
     let id = (!id.is_empty()).then_some(id);
-    move || error.get().map(|e| view! { <p class="form-error" role="alert" id=id>{e}</p> })
+    move || {
+        error.get().map(|e| {
+            view! { <p class="form-error" role="alert" id=id tabindex=focus.then_some("-1") autofocus=focus>{e}</p> }
+        })
+    }
 }
 
 /// The id of the error line of the open modal (see `modal::mark_fields`).

@@ -118,6 +118,16 @@ fn AuthenticatorSteps(setup: AuthenticatorKey, progress: SetupProgress) -> impl 
                 />
                 <div class="actions">
                     {progress.cancel_button()}
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:click=move |_| {
+                            progress.show(3, Phrase::ScanQrCode);
+                            step.set(Step::Scan);
+                        }
+                    >
+                        {phrase(Phrase::Back)}
+                    </button>
                     <button type="submit" disabled=move || busy.get()>{phrase(Phrase::Verify)}</button>
                 </div>
             </form>

@@ -93,12 +93,14 @@ pub enum Phrase {
     SavedWhy,
     BackToCodes,
     YesSaved,
+    OtherApps,
+    Back,
 }
 
 impl Phrase {
     /// Every phrase, in the order of their numbers: the order of `IslandText`'s list.
     #[cfg(any(feature = "ssr", test))]
-    const ALL: [Phrase; 84] = [
+    const ALL: [Phrase; 86] = [
         Phrase::SwitchLabel,
         Phrase::On,
         Phrase::Off,
@@ -183,6 +185,8 @@ impl Phrase {
         Phrase::SavedWhy,
         Phrase::BackToCodes,
         Phrase::YesSaved,
+        Phrase::OtherApps,
+        Phrase::Back,
     ];
 
     #[cfg(feature = "ssr")]
@@ -282,6 +286,8 @@ impl Phrase {
             Phrase::SavedWhy => td_string!(locale, island.saved_why).to_string(),
             Phrase::BackToCodes => td_string!(locale, island.back_to_codes).to_string(),
             Phrase::YesSaved => td_string!(locale, island.yes_saved).to_string(),
+            Phrase::OtherApps => td_string!(locale, island.other_apps).to_string(),
+            Phrase::Back => td_string!(locale, island.back).to_string(),
         }
     }
 }

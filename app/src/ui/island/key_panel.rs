@@ -13,10 +13,6 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
     let key = setup.key.replace(' ', "");
     view! {
         <div class="scan">
-            <aside class="note" aria-label=phrase(Phrase::NoteLabel)>
-                <strong>{phrase(Phrase::NoteLead)}</strong>
-                {phrase(Phrase::NoteText)}
-            </aside>
             <p>
                 {phrase(Phrase::ScanInstructions)}
             </p>
@@ -46,6 +42,12 @@ pub fn KeyPanel(setup: AuthenticatorKey, notice: RwSignal<Option<String>>) -> im
                 notice
                 mono=true
             />
+            <p class="hint">{phrase(Phrase::OtherApps)}</p>
+            // After the key it speaks of.
+            <aside class="note" aria-label=phrase(Phrase::NoteLabel)>
+                <strong>{phrase(Phrase::NoteLead)}</strong>
+                {phrase(Phrase::NoteText)}
+            </aside>
         </div>
     }
 }

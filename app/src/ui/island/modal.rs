@@ -12,7 +12,16 @@ fn focus_first(dialog: &web_sys::HtmlDialogElement) {
         .flatten()
         .or_else(|| dialog.query_selector("input, button").ok().flatten());
     if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
+        // A step opens at its title and step counter: a button at its foot (Next) takes the
+        // focus without scrolling the modal down to it; a field takes it as usual.
+        if el.tag_name() == "BUTTON" {
+            dialog.set_scroll_top(0);
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
+        } else {
+            let _ = el.focus();
+        }
     }
 }
 

@@ -58,12 +58,19 @@ fn close_dialog() {
     }
 }
 
+/// The address a change reloads the page at: the page opens there and the switch takes the focus.
+const SWITCH_ANCHOR: &str = "#two-factor";
+
 /// What a modal runs when it closes, told whether it changed something: a change reloads the
 /// page, whose HTML the server renders afresh (status and activity).
 fn on_close(changed: bool) {
     // Unmounted on the next frame: this runs inside the modal's own handler.
     request_animation_frame(close_dialog);
     if changed {
+        // The page comes back with the focus on the switch (see `TwoFactorIsland`).
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(SWITCH_ANCHOR));
+        }
         let _ = window().location().reload();
     }
 }
@@ -142,11 +149,25 @@ fn TwoFactorIsland(on: bool, app: bool, sms: bool, text: IslandText, children: C
         super::island_text::keep_in_browser(text);
         super::island_text::phrase
     };
+    let switch = NodeRef::<leptos::html::Button>::new();
     // Effects run only in the browser: this marks the moment the controls became interactive.
     Effect::new(move |_| {
         awake.set(true);
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
+        }
+        // Back from a change made in a modal: the focus goes where it was, on the switch, and
+        // the address loses its anchor (a later reload starts at the top).
+        let location = window().location();
+        if location.hash().is_ok_and(|hash| hash == SWITCH_ANCHOR) {
+            if let (Ok(history), Ok(path)) = (window().history(), location.pathname()) {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+            request_animation_frame(move || {
+                if let Some(switch) = switch.get_untracked() {
+                    let _ = switch.focus();
+                }
+            });
         }
     });
     let asleep = move || !awake.get();
@@ -163,9 +184,10 @@ fn TwoFactorIsland(on: bool, app: bool, sms: bool, text: IslandText, children: C
         }
     };
     view! {
-        <div class="setting-row">
+        <div class="setting-row" id="two-factor">
             <span id="two-factor-label">{t(Phrase::SwitchLabel)}</span>
             <button
+                node_ref=switch
                 type="button"
                 role="switch"
                 class="switch"

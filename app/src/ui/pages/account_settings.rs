@@ -53,10 +53,10 @@ pub fn ActiveSessions(sessions: Vec<ActiveSession>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <FormError error={posted_form_error::<EndSession>()}/>
+            <FormError error={posted_form_error::<EndSession>()} focus=true/>
             {(others > 0).then(|| view! {
                 <form action=EndOtherSessions::PATH method="post">
-                    <FormError error={posted_form_error::<EndOtherSessions>()}/>
+                    <FormError error={posted_form_error::<EndOtherSessions>()} focus=true/>
                     <button type="submit" class="secondary">{td_string!(locale, settings.log_out_other_sessions).to_string()}</button>
                 </form>
             })}
@@ -99,7 +99,7 @@ pub fn RememberedBrowsers(browsers: Vec<RememberedBrowser>) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <FormError error={posted_form_error::<ForgetBrowser>()}/>
+            <FormError error={posted_form_error::<ForgetBrowser>()} focus=true/>
         </section>
     }
 }
@@ -111,7 +111,8 @@ pub fn ChangePasswordForm(two_factor: bool, changed: bool) -> impl IntoView {
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title">{td_string!(locale, settings.change_password).to_string()}</h2>
             {changed.then(|| view! {
-                <p class="notice" role="status">{td_string!(locale, settings.password_changed_notice).to_string()}</p>
+                // The page opens at it, and it takes the focus: the form was far down the page.
+                <p class="notice" role="status" tabindex="-1" autofocus>{td_string!(locale, settings.password_changed_notice).to_string()}</p>
             })}
             <form action=ChangePassword::PATH method="post">
                 <label for="change-current">{td_string!(locale, settings.current_password).to_string()}</label>
@@ -129,7 +130,7 @@ pub fn ChangePasswordForm(two_factor: bool, changed: bool) -> impl IntoView {
                     {i18n::fill(td_string!(locale, settings.new_password_hint), &[("min", &MIN_PASSWORD_CHARS.to_string())])}
                 </p>
                 {two_factor.then(|| second_factor_field("change-code", None))}
-                <FormError error={posted_form_error::<ChangePassword>()}/>
+                <FormError error={posted_form_error::<ChangePassword>()} focus=true/>
                 <button type="submit">{td_string!(locale, settings.change_password).to_string()}</button>
             </form>
         </section>
@@ -147,7 +148,7 @@ pub fn CloseAccountForm(two_factor: bool) -> impl IntoView {
                 <label for="close-password">{td_string!(locale, settings.password).to_string()}</label>
                 <input id="close-password" name="password" type="password" autocomplete="current-password" required/>
                 {two_factor.then(|| second_factor_field("close-code", None))}
-                <FormError error={posted_form_error::<CloseAccount>()}/>
+                <FormError error={posted_form_error::<CloseAccount>()} focus=true/>
                 <button type="submit" class="danger">{td_string!(locale, settings.close_my_account).to_string()}</button>
             </form>
         </section>
