@@ -37,8 +37,8 @@ async function logInWithAccessCodeAndSetUpAgain(page: Page, email: string, code:
   await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem")).toHaveCount(10);
-  await dialog.getByRole("button", { name: "Download backup codes" }).click();
   await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.getByRole("button", { name: "Yes, I saved them" }).click();
 
   // Everything opens again, and the activity shows what happened.
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();

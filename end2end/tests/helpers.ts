@@ -92,8 +92,9 @@ export async function enroll(page: Page, email = uniqueEmail("login")): Promise<
   const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
   await expect(items).toHaveCount(10);
   const codes = (await items.allInnerTexts()).map((c) => c.trim());
-  await dialog.getByRole("button", { name: "Download backup codes" }).click();
+  // The codes are kept by the test (returned): Done, then yes to "Have you saved them?".
   await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.getByRole("button", { name: "Yes, I saved them" }).click();
   await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
   return { email, key, codes };
 }
