@@ -58,8 +58,8 @@ fn close_dialog() {
     }
 }
 
-/// The address a change reloads the page at: the page opens there and the switch takes the focus.
-const SWITCH_ANCHOR: &str = "#two-factor";
+/// The session-storage key that asks the reloaded page to put the focus on the switch.
+const FOCUS_SWITCH: &str = "focus-two-factor-switch";
 
 /// What a modal runs when it closes, told whether it changed something: a change reloads the
 /// page, whose HTML the server renders afresh (status and activity).
@@ -67,9 +67,10 @@ fn on_close(changed: bool) {
     // Unmounted on the next frame: this runs inside the modal's own handler.
     request_animation_frame(close_dialog);
     if changed {
-        // The page comes back with the focus on the switch (see `TwoFactorIsland`).
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(SWITCH_ANCHOR));
+        // The page comes back with the focus on the switch (see `TwoFactorIsland`). Kept for
+        // this tab alone, not in the address, which the reload must leave as it is.
+        if let Ok(Some(storage)) = window().session_storage() {
+            let _ = storage.set_item(FOCUS_SWITCH, "1");
         }
         let _ = window().location().reload();
     }
@@ -156,13 +157,10 @@ fn TwoFactorIsland(on: bool, app: bool, sms: bool, text: IslandText, children: C
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
-        // Back from a change made in a modal: the focus goes where it was, on the switch, and
-        // the address loses its anchor (a later reload starts at the top).
-        let location = window().location();
-        if location.hash().is_ok_and(|hash| hash == SWITCH_ANCHOR) {
-            if let (Ok(history), Ok(path)) = (window().history(), location.pathname()) {
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-            }
+        // Back from a change made in a modal: the focus goes where it was, on the switch.
+        let storage = window().session_storage().ok().flatten();
+        if let Some(storage) = storage.filter(|s| s.get_item(FOCUS_SWITCH).ok().flatten().is_some()) {
+            let _ = storage.remove_item(FOCUS_SWITCH);
             request_animation_frame(move || {
                 if let Some(switch) = switch.get_untracked() {
                     let _ = switch.focus();
