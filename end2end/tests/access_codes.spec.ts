@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { enroll, islandsAwake, logIn, openSecurity, PASSWORD, TWO_FACTOR_SWITCH, uniqueEmail } from "./helpers";
+import { enroll, islandsAwake, logIn, openSecurity, turnOnWithApp, uniqueEmail } from "./helpers";
 import { expectAccessible } from "./axe";
 import { serverAdmin } from "./server_admin";
 import { appCode } from "./totp";
@@ -26,19 +26,8 @@ async function logInWithAccessCodeAndSetUpAgain(page: Page, email: string, code:
 
   // The article's setup, on the new phone.
   await islandsAwake(page);
-  await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Password").fill(PASSWORD);
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByRole("button", { name: "Next" }).click();
-  const key = (await dialog.getByRole("textbox", { name: "Key", exact: true }).inputValue()).replace(/ /g, "");
+  const { key } = await turnOnWithApp(page);
   expect(key).not.toEqual(oldKey);
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByRole("textbox", { name: "Code", exact: true }).fill(appCode(key));
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await expect(dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem")).toHaveCount(10);
-  await dialog.getByRole("button", { name: "Done" }).click();
-  await dialog.getByRole("button", { name: "Yes, I saved them" }).click();
 
   // Everything opens again, and the activity shows what happened.
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();

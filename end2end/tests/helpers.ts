@@ -80,6 +80,14 @@ export async function enroll(page: Page, email = uniqueEmail("login")): Promise<
   await signUp(page, email);
   await confirmAddress(page, email);
   await openSecurity(page);
+  const { key, codes } = await turnOnWithApp(page);
+  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
+  return { email, key, codes };
+}
+
+/** The article's setup with the authenticator app, from the switch on a page that shows it to
+ * the saved backup codes: the key and the codes. */
+export async function turnOnWithApp(page: Page): Promise<{ key: string; codes: string[] }> {
   await page.getByRole("switch", { name: TWO_FACTOR_SWITCH }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Password").fill(PASSWORD);
@@ -95,6 +103,5 @@ export async function enroll(page: Page, email = uniqueEmail("login")): Promise<
   // The codes are kept by the test (returned): Done, then yes to "Have you saved them?".
   await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.getByRole("button", { name: "Yes, I saved them" }).click();
-  await expect(page.getByRole("switch", { name: TWO_FACTOR_SWITCH })).toHaveAttribute("aria-checked", "true");
-  return { email, key, codes };
+  return { key, codes };
 }
