@@ -7,7 +7,8 @@ import { WORDS } from "./words";
 const nl = WORDS.nl;
 
 test.describe("a browser that asks for Dutch", () => {
-  test.use({ locale: "nl-NL" });
+  // A browser in Amsterdam: the times shown are in its zone and language, not UTC.
+  test.use({ locale: "nl-NL", timezoneId: "Europe/Amsterdam" });
 
   test("gets the article's setup and a login with a code in Dutch, errors from the server too", async ({ page }) => {
     const email = uniqueEmail("nl");
@@ -46,6 +47,8 @@ test.describe("a browser that asks for Dutch", () => {
     await dialog.getByRole("button", { name: nl.done }).click();
     await expect(toggle).toHaveAttribute("aria-checked", "true");
     await expect(toggle).toContainText("Aan");
+    await expect(page.getByText(/^\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)\.? 20\d\d \d\d:\d\d CES?T$/).first()).toBeVisible();
+    await expect(page.getByText(/\d\d:\d\d UTC/)).toHaveCount(0);
 
     await page.getByRole("button", { name: nl.logOut }).click();
     await logIn(page, email, PASSWORD, nl);

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
-import { confirmAddress, logIn, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { confirmAddress, enroll, logIn, open, openSecurity, PASSWORD, signUp, uniqueEmail } from "./helpers";
+import { serverAdmin } from "./server_admin";
 import { appCode } from "./totp";
 import { WORDS } from "./words";
 
@@ -90,3 +91,25 @@ for (const language of ["en", "nl"] as const) {
     });
   });
 }
+
+test("the link pages and the admin pages fit a phone's screen", async ({ page }) => {
+  test.skip(!process.env.RELEASE_DATABASE_URL, "needs the server's database (scripts/test.sh)");
+  await open(page, "/reset-password?token=not-a-token");
+  await expectFitsTheScreen(page, "a reset link that does not work");
+  await open(page, "/confirm-email?token=not-a-token");
+  await expectFitsTheScreen(page, "a confirmation link that does not work");
+
+  const admin = await enroll(page, uniqueEmail("phone-admin"));
+  serverAdmin("grant", admin.email);
+  await open(page, "/admin");
+  await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+  await expectFitsTheScreen(page, "admin: confirm it is you");
+  await page.getByLabel("Code from your authenticator app, or a backup code").fill(appCode(admin.key, 30));
+  await page.getByRole("button", { name: "Confirm" }).tap();
+  await page.getByLabel("Search by email").fill(admin.email);
+  await page.getByRole("button", { name: "Search" }).tap();
+  await expectFitsTheScreen(page, "admin: the account list");
+  await page.getByRole("link", { name: admin.email }).tap();
+  await expect(page.getByRole("heading", { name: admin.email })).toBeVisible();
+  await expectFitsTheScreen(page, "admin: an account's page");
+});

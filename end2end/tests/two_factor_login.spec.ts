@@ -64,12 +64,12 @@ test("a backup code logs in once; the same code is refused the second time", asy
 
 test("regenerated backup codes replace the old ones", async ({ page }) => {
   const { email, codes } = await enroll(page);
-  await page.getByRole("button", { name: "Regenerate backup codes" }).click();
+  await page.getByRole("button", { name: "New backup codes" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Password").fill(PASSWORD);
   // The password alone is not enough: a backup code (or a current code) too.
   await dialog.getByRole("textbox", { name: "Code or backup code" }).fill(codes[9]);
-  await dialog.getByRole("button", { name: "Regenerate" }).click();
+  await dialog.getByRole("button", { name: "Make new backup codes" }).click();
   const items = dialog.getByRole("list", { name: "Backup codes" }).getByRole("listitem");
   await expect(items).toHaveCount(10);
   const fresh = (await items.allInnerTexts()).map((c) => c.trim());

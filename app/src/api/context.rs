@@ -80,6 +80,7 @@ pub fn caller(state: &AppState) -> Caller {
         devices,
         user_agent: user_agent(),
         language: crate::i18n::current(),
+        time_zone: crate::dates::time_zone_of_request(),
     }
 }
 

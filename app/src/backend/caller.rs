@@ -18,6 +18,9 @@ pub struct Caller {
     /// The language of the request (see `i18n::of_request`): an account signed up in it gets
     /// its mails in it.
     pub language: Locale,
+    /// The IANA time zone the browser told (the `tz` cookie, when a zone we know): a login or
+    /// sign-up keeps it for the account's mails.
+    pub time_zone: Option<String>,
 }
 
 impl Caller {

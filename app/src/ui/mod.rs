@@ -86,6 +86,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Tells the server the browser's time zone, for the times pages and mails show.
+                <script src="/time-zone.js" defer></script>
                 <title>{page_title()}</title>
             </head>
             <body>

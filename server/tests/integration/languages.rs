@@ -1,6 +1,7 @@
 //! English and Dutch: an API error's `message` is in the request's language while its machine
 //! code stays the same; an account's mails are in the language it signed up in, then in the one
-//! last chosen in the language menu; the backup-code file is in the language of the download.
+//! last chosen in the language menu; the backup-code file is in the language of the download;
+//! dates and times are in the person's language and time zone.
 
 use http::header::{ACCEPT_LANGUAGE, COOKIE};
 use http::{HeaderValue, StatusCode};
@@ -72,7 +73,7 @@ async fn an_api_error_says_its_message_in_the_language_asked_for_with_the_same_c
     assert_eq!(english["error"], "invalid_email");
     assert_eq!(dutch["error"], english["error"], "the machine code does not change with the language");
     assert_eq!(english["message"], "Enter a valid email address, like name@example.com.");
-    assert_eq!(dutch["message"], "Vul een geldig e-mailadres in, zoals naam@example.com.");
+    assert_eq!(dutch["message"], "Voer een geldig e-mailadres in, zoals naam@example.com.");
 
     // With fields: the same numbers, in the other language's words.
     let form = [("email", "ann@example.com"), ("password", "short")];
@@ -91,7 +92,7 @@ async fn an_api_error_says_its_message_in_the_language_asked_for_with_the_same_c
     request.headers_mut().insert(COOKIE, HeaderValue::from_static("lang=nl"));
     let chosen = Reply::read(app.send(request).await).await.json();
     assert_eq!(chosen["error"], "invalid_email");
-    assert_eq!(chosen["message"], "Vul een geldig e-mailadres in, zoals naam@example.com.");
+    assert_eq!(chosen["message"], "Voer een geldig e-mailadres in, zoals naam@example.com.");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,4 +178,72 @@ async fn the_backup_code_file_is_in_the_language_of_the_download() {
     assert_eq!(codes(&dutch.body), codes(&english.body));
     assert_eq!(codes(&english.body).len(), 10);
     assert_eq!(dutch.body.lines().count(), english.body.lines().count());
+}
+
+/// The account's mail zone, read from its row.
+async fn stored_time_zone(app: &TestApp, email: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT time_zone FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_in_the_time_zone_the_browser_told_in_pages_and_mails() {
+    use app::dates::date_in;
+    use app::i18n::Locale;
+    let app = TestApp::new().await;
+    let mailer = Mailer::from_config(&app.config).unwrap();
+    // A browser in Tokyo (no summer time, so "JST" all year), in Dutch.
+    let signed_up = call_in(
+        &app,
+        None,
+        "signup",
+        &[("email", "anna@example.com"), ("password", PASSWORD)],
+        Some("lang=nl; tz=Asia/Tokyo"),
+    )
+    .await;
+    signed_up.expect_status(StatusCode::OK);
+    let session = signed_up.session_cookie().unwrap();
+    assert_eq!(stored_time_zone(&app, "anna@example.com").await.as_deref(), Some("Asia/Tokyo"));
+
+    let page = app.get_page("/settings/security", Some(&format!("{session}; lang=nl; tz=Asia/Tokyo"))).await;
+    page.expect_status(StatusCode::OK);
+    let today = date_in(unix_now(), Locale::nl, Some("Asia/Tokyo"));
+    assert!(page.body.contains(&today) && page.body.contains(" JST</span>"), "{today}: {}", page.body);
+    assert!(!page.body.contains(" UTC<"), "{}", page.body);
+    // Without the cookie (no JavaScript) or with a name no zone has: UTC, said so.
+    for cookie in [format!("{session}; lang=nl"), format!("{session}; lang=nl; tz=..%2F..%2Fetc%2Fpasswd")] {
+        let page = app.get_page("/settings/security", Some(&cookie)).await;
+        page.expect_status(StatusCode::OK);
+        assert!(page.body.contains(" UTC</span>"), "{cookie}: {}", page.body);
+    }
+
+    // Mails use the account's zone, whichever browser caused them.
+    let key = turn_on_two_factor(&app, &session).await;
+    let mails = mails_to(&app, &mailer, "anna@example.com").await;
+    assert_eq!(mails.len(), 2);
+    for mail in &mails {
+        assert!(mail.text.contains(&format!("{today} ")) && mail.text.contains(" JST"), "{}", mail.text);
+    }
+
+    // A password alone does not change it; a login with every factor does.
+    let half = call_in(
+        &app,
+        None,
+        "login",
+        &[("email", "anna@example.com"), ("password", PASSWORD)],
+        Some("tz=America/New_York"),
+    )
+    .await;
+    half.expect_status(StatusCode::OK);
+    let half = half.session_cookie().unwrap();
+    assert_eq!(stored_time_zone(&app, "anna@example.com").await.as_deref(), Some("Asia/Tokyo"));
+    let code = app_code(&key, unix_now());
+    let done =
+        call_in(&app, None, "login/code", &[("code", &code)], Some(&format!("{half}; tz=Europe/Amsterdam")))
+            .await;
+    done.expect_status(StatusCode::OK);
+    assert_eq!(stored_time_zone(&app, "anna@example.com").await.as_deref(), Some("Europe/Amsterdam"));
 }

@@ -42,8 +42,9 @@ pub async fn send_confirmation(
     )
     .await?;
     let link = format!("{}{CONFIRM_PATH}?token={}", settings.public_url, token.as_str());
-    let locale = store::users::language(&mut *conn, user_id).await?;
-    let mail = letters::compose_link(LinkMail::ConfirmEmail, &link, email, locale, settings, caller);
+    let (locale, time_zone) = store::users::language_and_time_zone(&mut *conn, user_id).await?;
+    let reader = letters::Reader { locale, time_zone: time_zone.as_deref() };
+    let mail = letters::compose_link(LinkMail::ConfirmEmail, &link, email, reader, settings, caller);
     outbox::queue_link(&mut *conn, &settings.data_key, &mail, &token.id(), now).await
 }
 

@@ -102,8 +102,13 @@ pub async fn close_account(
     }
     // The mails still queued (a warning of the login that led here, say) go out, and one more
     // says the account is closed: its address stays in the queue until they have.
-    let mail =
-        letters::compose(Notice::AccountClosed, &account.email, account.locale(), &state.settings, caller);
+    let mail = letters::compose(
+        Notice::AccountClosed,
+        &account.email,
+        letters::Reader::of_account(&account),
+        &state.settings,
+        caller,
+    );
     outbox::queue(&mut *tx, &state.settings.data_key, &mail, caller.now).await?;
     let mails_waiting = closing::mails_to(&mut *tx, &account.email).await?;
     let mut attempt_counters = 0;

@@ -57,7 +57,15 @@ pub async fn sign_up(
     // The account, its first session and the confirmation mail together.
     let mut tx = state.db.begin().await?;
     let epoch = sessions::first_epoch();
-    let user_id = store::users::insert(&mut *tx, &email, &hash, epoch, caller.language, caller.now).await?;
+    let user_id = store::users::insert(
+        &mut *tx,
+        &email,
+        &hash,
+        epoch,
+        (caller.language, caller.time_zone.as_deref()),
+        caller.now,
+    )
+    .await?;
     let token = sessions::start(&mut *tx, user_id, level, epoch, caller).await?;
     address::send_confirmation(&mut tx, &state.settings, user_id, &email, caller).await?;
     tx.commit().await?;
@@ -148,6 +156,7 @@ async fn check_password_and_start(
     let mut tx = db.begin().await?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
     if level == AuthLevel::FullyAuthenticated {
+        keep_time_zone(&mut tx, account.id, caller).await?;
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
         tell_if_new_browser(&mut tx, state, (account.id, account.created_at), caller).await?;
     }
@@ -190,6 +199,7 @@ pub async fn complete_login(
     sessions::end_by_id(&mut *tx, &session.id).await?;
     let token = sessions::start(&mut *tx, session.user_id, level, session.epoch, caller).await?;
     store::sessions::mark_factor_checked(&mut *tx, &token.id(), now).await?;
+    keep_time_zone(&mut tx, session.user_id, caller).await?;
     security_events::record(&mut *tx, session.user_id, SecurityEventKind::Login, caller.ip(), now).await?;
     tell_if_new_browser(&mut tx, state, (session.user_id, session.account_created_at), caller).await?;
     let remember_token = match remember {
@@ -205,6 +215,15 @@ pub async fn complete_login(
         started: StartedSession { token, viewer, device_cookie, remember_token },
         backup_codes_left,
     })
+}
+
+/// Keeps the zone of the browser that completed a login as the one the account's mails show
+/// times in: only a login with every factor, so that a password alone changes nothing.
+async fn keep_time_zone(tx: &mut AnyConnection, user_id: UserId, caller: &Caller) -> Result<(), AppError> {
+    match caller.time_zone.as_deref() {
+        Some(zone) => store::users::set_time_zone(tx, user_id, zone).await,
+        None => Ok(()),
+    }
 }
 
 /// Signs in with a passkey alone: a passkey that verified its user is the device and its PIN or
@@ -227,6 +246,7 @@ pub async fn sign_in_with_passkey(
     let mut tx = db.begin().await?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
     store::sessions::mark_factor_checked(&mut *tx, &token.id(), now).await?;
+    keep_time_zone(&mut tx, account.id, caller).await?;
     security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;
     tell_if_new_browser(&mut tx, state, (account.id, account.created_at), caller).await?;
     tx.commit().await?;

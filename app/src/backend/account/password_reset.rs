@@ -58,7 +58,7 @@ async fn send_link_if_confirmed(state: &AppState, email: &str, caller: &Caller) 
         LinkMail::ResetPassword,
         &link,
         &account.email,
-        account.locale(),
+        letters::Reader::of_account(&account),
         settings,
         caller,
     );

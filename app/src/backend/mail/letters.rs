@@ -7,9 +7,30 @@ use super::outbox::Mail;
 use super::{LinkMail, Notice, REPEATED_WRONG_CODES, REPEATED_WRONG_WINDOW_SECS};
 use crate::backend::caller::Caller;
 use crate::backend::store::email_links::{CONFIRM_LINK_SECS, RESET_LINK_SECS};
+use crate::backend::store::users::Account;
 use crate::backend::Settings;
-use crate::dates::format_date_time;
+use crate::dates::date_time_in;
 use crate::i18n::{self, fill, Locale};
+
+/// How the account's holder reads their mails: in their language, with times in the zone their
+/// browser last told at a login or sign-up (UTC, said so, before it did).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub locale: Locale,
+    pub time_zone: Option<&'a str>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `locale` whose time zone is not known.
+    pub fn of(locale: Locale) -> Self {
+        Reader { locale, time_zone: None }
+    }
+
+    /// The holder of `account`: its language and time zone.
+    pub fn of_account(account: &'a Account) -> Self {
+        Reader { locale: account.locale(), time_zone: account.time_zone.as_deref() }
+    }
+}
 
 /// The browser and system named by a User-Agent header, as a person would say them in `locale`.
 pub fn describe_browser(user_agent: Option<&str>, locale: Locale) -> String {
@@ -217,57 +238,60 @@ fn link_letter(kind: LinkMail, site: &str, locale: Locale) -> Letter {
     }
 }
 
-/// The mail in `locale` that delivers `link` (which carries a token) to `recipient`.
+/// The mail for `reader` that delivers `link` (which carries a token) to `recipient`.
 pub fn compose_link(
     kind: LinkMail,
     link: &str,
     recipient: &str,
-    locale: Locale,
+    reader: Reader,
     settings: &Settings,
     caller: &Caller,
 ) -> Mail {
+    let locale = reader.locale;
     let letter = link_letter(kind, &settings.issuer, locale);
     let label = match kind {
         LinkMail::ConfirmEmail => td_string!(locale, mail.confirm_email_link).to_string(),
         LinkMail::ResetPassword => td_string!(locale, mail.reset_password_link).to_string(),
     };
     // The mail asks for a step (open the link): no "nothing more to do" after it.
-    render(letter, (&label, link), recipient, (locale, false), settings, caller)
+    render(letter, (&label, link), recipient, (reader, false), settings, caller)
 }
 
-/// The mail for `notice` to `recipient` in `locale`, as plain text and HTML.
+/// The mail for `notice` to `recipient`, for `reader`, as plain text and HTML.
 pub fn compose(
     notice: Notice,
     recipient: &str,
-    locale: Locale,
+    reader: Reader,
     settings: &Settings,
     caller: &Caller,
 ) -> Mail {
+    let locale = reader.locale;
     let settings_url = format!("{}/settings/security", settings.public_url);
     let label = td_string!(locale, mail.settings_security).to_string();
     render(
         letter(notice, &settings.issuer, locale),
         (&label, &settings_url),
         recipient,
-        (locale, true),
+        (reader, true),
         settings,
         caller,
     )
 }
 
-/// `locale`, and whether the mail says "If this was you, there is nothing more to do" (not when
+/// `reader`, and whether the mail says "If this was you, there is nothing more to do" (not when
 /// the mail itself asks for a step).
 fn render(
     letter: Letter,
     link: (&str, &str),
     recipient: &str,
-    (locale, says_if_you): (Locale, bool),
+    (reader, says_if_you): (Reader, bool),
     settings: &Settings,
     caller: &Caller,
 ) -> Mail {
     let site = settings.issuer.as_str();
     let (link_label, link_url) = link;
-    let when = format_date_time(caller.now);
+    let locale = reader.locale;
+    let when = date_time_in(caller.now, locale, reader.time_zone);
     let address = match caller.ip() {
         Some(ip) => ip.to_owned(),
         None => td_string!(locale, mail.unknown_address).to_string(),
@@ -344,13 +368,18 @@ mod tests {
             ),
             ..Caller::default()
         };
-        let mail =
-            compose(Notice::BackupCodeUsed { left: 7 }, "ann@example.com", Locale::en, &settings(), &caller);
+        let mail = compose(
+            Notice::BackupCodeUsed { left: 7 },
+            "ann@example.com",
+            Reader::of(Locale::en),
+            &settings(),
+            &caller,
+        );
         assert_eq!(mail.recipient, "ann@example.com");
         assert!(mail.subject.contains("backup code of your WebApp account was used"));
         for body in [&mail.text_body, &mail.html_body] {
             assert!(body.contains("7 unused backup codes are left"), "{body}");
-            assert!(body.contains("2026-11-28 23:59 UTC"));
+            assert!(body.contains("28 Nov 2026, 23:59 UTC"), "no zone known: UTC, said so: {body}");
             assert!(body.contains("203.0.113.7"));
             assert!(body.contains("Chrome 120 on Linux"), "{body}");
             assert!(body.contains("If this was not you"));
@@ -361,7 +390,8 @@ mod tests {
     #[test]
     fn what_the_client_sends_cannot_inject_html() {
         let caller = Caller { ip: Some("<script>alert(1)</script>".into()), now: 0, ..Caller::default() };
-        let mail = compose(Notice::NewBrowser, "ann@example.com", Locale::en, &settings(), &caller);
+        let mail =
+            compose(Notice::NewBrowser, "ann@example.com", Reader::of(Locale::en), &settings(), &caller);
         assert!(!mail.html_body.contains("<script>"));
         assert!(mail.html_body.contains("&lt;script&gt;"));
     }
@@ -376,13 +406,14 @@ mod tests {
             ),
             ..Caller::default()
         };
+        let reader = Reader { locale: Locale::nl, time_zone: Some("Europe/Amsterdam") };
         let mail =
-            compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", Locale::nl, &settings(), &caller);
+            compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", reader, &settings(), &caller);
         assert_eq!(mail.subject, "Er is een back-upcode van je WebApp-account gebruikt");
         for body in [&mail.text_body, &mail.html_body] {
             assert!(body.contains("Je hebt nog 1 ongebruikte back-upcode."), "{body}");
             assert!(body.contains("Wanneer"), "{body}");
-            assert!(body.contains("2026-11-28 23:59 UTC"), "dates stay as they are: {body}");
+            assert!(body.contains("29 nov. 2026 00:59 CET"), "in the holder's zone and language: {body}");
             assert!(body.contains("een onbekend adres"), "{body}");
             assert!(body.contains("Firefox 121 op Windows 10"), "{body}");
             assert!(body.contains("Was jij dit, dan hoef je verder niets te doen."), "{body}");
@@ -392,8 +423,13 @@ mod tests {
             assert!(!body.contains("If this was"), "{body}");
         }
         assert!(mail.html_body.contains("<html lang=\"nl\">"));
-        let english =
-            compose(Notice::BackupCodeUsed { left: 1 }, "ann@example.com", Locale::en, &settings(), &caller);
+        let english = compose(
+            Notice::BackupCodeUsed { left: 1 },
+            "ann@example.com",
+            Reader::of(Locale::en),
+            &settings(),
+            &caller,
+        );
         assert!(english.text_body.contains("1 unused backup code is left."), "{}", english.text_body);
         assert!(english.text_body.contains("IP address: an unknown address"), "{}", english.text_body);
         assert!(english.text_body.contains("If this was you, there is nothing more to do."));
@@ -403,16 +439,28 @@ mod tests {
     fn link_mails_say_how_long_the_link_works_in_the_accounts_language() {
         let caller = Caller::at(0);
         let link = "https://webapp.example/confirm-email?token=abc";
-        let english =
-            compose_link(LinkMail::ConfirmEmail, link, "ann@example.com", Locale::en, &settings(), &caller);
+        let english = compose_link(
+            LinkMail::ConfirmEmail,
+            link,
+            "ann@example.com",
+            Reader::of(Locale::en),
+            &settings(),
+            &caller,
+        );
         assert_eq!(english.subject, "Confirm your email address for WebApp");
         assert!(english.text_body.contains("It works once, for 24 hours."), "{}", english.text_body);
         assert!(english.text_body.contains(&format!("Confirm my address: {link}")));
         // It asks for a step: it never says there is nothing more to do.
         assert!(!english.text_body.contains("nothing more to do"), "{}", english.text_body);
         assert!(!english.html_body.contains("nothing more to do"), "{}", english.html_body);
-        let dutch =
-            compose_link(LinkMail::ResetPassword, link, "ann@example.com", Locale::nl, &settings(), &caller);
+        let dutch = compose_link(
+            LinkMail::ResetPassword,
+            link,
+            "ann@example.com",
+            Reader::of(Locale::nl),
+            &settings(),
+            &caller,
+        );
         assert_eq!(dutch.subject, "Stel het wachtwoord van je WebApp-account opnieuw in");
         assert!(dutch.text_body.contains("De link werkt één keer, 30 minuten lang."), "{}", dutch.text_body);
         assert!(dutch.text_body.contains(&format!("Nieuw wachtwoord kiezen: {link}")));
@@ -453,12 +501,22 @@ mod tests {
         let mut mails = Vec::new();
         for locale in [Locale::en, Locale::nl] {
             for notice in notices {
-                mails.push((locale, compose(notice, "ann@example.com", locale, &settings(), &caller)));
+                mails.push((
+                    locale,
+                    compose(notice, "ann@example.com", Reader::of(locale), &settings(), &caller),
+                ));
             }
             for kind in [LinkMail::ConfirmEmail, LinkMail::ResetPassword] {
                 mails.push((
                     locale,
-                    compose_link(kind, "https://x.example/", "a@b.c", locale, &settings(), &caller),
+                    compose_link(
+                        kind,
+                        "https://x.example/",
+                        "a@b.c",
+                        Reader::of(locale),
+                        &settings(),
+                        &caller,
+                    ),
                 ));
             }
         }
@@ -478,6 +536,37 @@ mod tests {
             .text_body
             .contains("3 wrong codes were entered for your account within 15 minutes."));
         assert!(dutch[7].1.text_body.contains("Er zijn binnen 15 minuten 3 verkeerde codes ingevuld"));
+    }
+
+    #[test]
+    fn only_what_an_administrator_did_sends_a_person_to_an_administrator() {
+        // Most people signed themselves up and have no administrator of their own.
+        let own = [
+            Notice::TwoFactorEnabled,
+            Notice::TwoFactorDisabled,
+            Notice::BackupCodesRegenerated,
+            Notice::BackupCodeUsed { left: 1 },
+            Notice::CodeReused,
+            Notice::RepeatedWrongCodes,
+            Notice::NewBrowser,
+            Notice::PasswordReset,
+            Notice::PasswordChanged,
+            Notice::AnotherPhoneAdded,
+            Notice::PhoneNumberChanged { ending: 678 },
+            Notice::PhoneNumberRemoved,
+            Notice::AuthenticatorAdded,
+            Notice::PasskeyAdded,
+            Notice::PasskeyRemoved,
+            Notice::PasskeyPossiblyCloned,
+            Notice::AccountClosed,
+        ];
+        let caller = Caller::at(0);
+        for (locale, word) in [(Locale::en, "administrator"), (Locale::nl, "beheerder")] {
+            for notice in own {
+                let mail = compose(notice, "ann@example.com", Reader::of(locale), &settings(), &caller);
+                assert!(!mail.text_body.to_lowercase().contains(word), "{notice:?}: {}", mail.text_body);
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! When a security mail is queued: in the transaction of the change it reports (see
-//! `store::outbox`), to the account's address and in its language (`users.language`, read with
-//! the address).
+//! `store::outbox`), to the account's address, in its language and time zone (`users.language`,
+//! `users.time_zone`, read with the address).
 
 use sqlx::AnyConnection;
 
-use super::letters::compose;
+use super::letters::{compose, Reader};
 use super::outbox;
 use super::{Notice, REPEATED_WRONG_CODES, REPEATED_WRONG_WINDOW_SECS};
 use crate::backend::caller::Caller;
@@ -24,7 +24,7 @@ pub async fn notify(
     caller: &Caller,
 ) -> Result<(), AppError> {
     let account = store::users::find_by_id(&mut *conn, user_id).await?;
-    let mail = compose(notice, &account.email, account.locale(), settings, caller);
+    let mail = compose(notice, &account.email, Reader::of_account(&account), settings, caller);
     outbox::queue(&mut *conn, &settings.data_key, &mail, caller.now).await
 }
 

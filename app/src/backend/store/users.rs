@@ -24,6 +24,9 @@ pub struct Account {
     pub created_at: i64,
     /// The code of the language of the account's mails (see `locale`).
     language: String,
+    /// The IANA time zone the holder's browser last told at a login or sign-up, for the times
+    /// in mails (see `dates`).
+    pub time_zone: Option<String>,
     credentials: i64,
 }
 
@@ -44,29 +47,30 @@ fn stored_locale(code: &str) -> Locale {
 }
 
 const SELECT_ACCOUNT: &str =
-    "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.created_at, u.language,
+    "SELECT u.id, u.email, u.password_hash, u.auth_epoch, u.email_confirmed_at, u.created_at, u.language, u.time_zone,
     (SELECT COUNT(*) FROM totp_credentials t WHERE t.user_id = u.id)
         + (SELECT COUNT(*) FROM sms_numbers s WHERE s.user_id = u.id)
         + (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS credentials FROM users u";
 
-/// Inserts an account whose mails are in `language`; an email already present is `EmailTaken`,
+/// Inserts an account whose mails are in `language`, with times in `time_zone`; an email already present is `EmailTaken`,
 /// decided by the database's unique index so that two simultaneous sign-ups cannot both succeed.
 pub async fn insert<'e>(
     db: impl Db<'e>,
     email: &str,
     password_hash: &str,
     first_epoch: AuthEpoch,
-    language: Locale,
+    (language, time_zone): (Locale, Option<&str>),
     now: i64,
 ) -> Result<UserId, AppError> {
     let inserted = sqlx::query_scalar::<_, UserId>(
-        "INSERT INTO users (email, password_hash, auth_epoch, language, created_at) VALUES ($1, $2, $3, $4, $5) \
-         RETURNING id",
+        "INSERT INTO users (email, password_hash, auth_epoch, language, time_zone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(email)
     .bind(password_hash)
     .bind(first_epoch)
     .bind(i18n::code(language))
+    .bind(time_zone)
     .bind(now)
     .fetch_one(db)
     .await;
@@ -140,11 +144,27 @@ pub async fn set_password_hash<'e>(
     Ok(())
 }
 
-/// The language of the account's mails.
-pub async fn language<'e>(db: impl Db<'e>, user_id: UserId) -> Result<Locale, AppError> {
-    let code: String =
-        sqlx::query_scalar("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_one(db).await?;
-    Ok(stored_locale(&code))
+/// The language and time zone of the account's mails.
+pub async fn language_and_time_zone<'e>(
+    db: impl Db<'e>,
+    user_id: UserId,
+) -> Result<(Locale, Option<String>), AppError> {
+    let (code, zone): (String, Option<String>) =
+        sqlx::query_as("SELECT language, time_zone FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db)
+            .await?;
+    Ok((stored_locale(&code), zone))
+}
+
+/// Keeps `time_zone` as the zone of the account's mails.
+pub async fn set_time_zone<'e>(db: impl Db<'e>, user_id: UserId, time_zone: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+        .bind(time_zone)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Sets the language of the account's mails.

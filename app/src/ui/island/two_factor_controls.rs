@@ -10,7 +10,7 @@ use super::two_factor_manage::{
     TurnOffTwoFactor,
 };
 use super::two_factor_setup::TwoFactorSetup;
-use crate::dates::format_date;
+use crate::dates::local_date;
 use crate::two_factor::{TwoFactorStatus, FEW_BACKUP_CODES};
 
 /// The dialogs of the Security section.
@@ -117,7 +117,7 @@ pub fn TwoFactorControls(status: TwoFactorStatus) -> impl IntoView {
                 // The same word in English and Dutch.
                 {(status.passkeys > 0).then(|| view! { <dd>{format!("Passkeys ({})", status.passkeys)}</dd> })}
                 <dt>{t(Phrase::OnSince)}</dt>
-                <dd>{status.enabled_since.map(format_date).unwrap_or_default()}</dd>
+                <dd>{status.enabled_since.map(local_date).unwrap_or_default()}</dd>
                 <dt>{t(Phrase::BackupCodesLeft)}</dt>
                 <dd>{left}</dd>
             </dl>

@@ -8,7 +8,7 @@ use leptos_i18n::td_string;
 
 use crate::account::{ActiveSession, RememberedBrowser, MIN_PASSWORD_CHARS};
 use crate::api::{ChangePassword, CloseAccount, EndOtherSessions, EndSession, ForgetBrowser};
-use crate::dates::{format_date, format_date_time};
+use crate::dates::{local_date, local_date_time};
 use crate::i18n;
 use crate::ui::form::{posted_form_error, second_factor_field, FormError};
 
@@ -37,8 +37,8 @@ pub fn ActiveSessions(sessions: Vec<ActiveSession>) -> impl IntoView {
                                     {i18n::fill(
                                         td_string!(locale, settings.session_times),
                                         &[
-                                            ("started", &format_date_time(session.started_at)),
-                                            ("last_used", &format_date_time(session.last_seen_at)),
+                                            ("started", &local_date_time(session.started_at)),
+                                            ("last_used", &local_date_time(session.last_seen_at)),
                                         ],
                                     )}
                                 </span>
@@ -85,7 +85,7 @@ pub fn RememberedBrowsers(browsers: Vec<RememberedBrowser>) -> impl IntoView {
                                         <span class="session-browser">{browser.browser.clone()}</span>
                                         <span class="session-ip">{browser.ip.unwrap_or_else(|| td_string!(locale, settings.unknown_address).to_string())}</span>
                                         <span class="session-when">
-                                            {i18n::fill(td_string!(locale, settings.remembered_until), &[("date", &format_date(browser.expires_at))])}
+                                            {i18n::fill(td_string!(locale, settings.remembered_until), &[("date", &local_date(browser.expires_at))])}
                                         </span>
                                         <form action=ForgetBrowser::PATH method="post" class="inline">
                                             <input type="hidden" name="id" value=browser.id/>

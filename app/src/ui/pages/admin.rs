@@ -13,7 +13,7 @@ use crate::api::admin::{
     admin_account, admin_accounts, AdminConfirm, AdminEndSessions, AdminGiveAccessCode, AdminRequireSetup,
 };
 use crate::api::{get_two_factor_status, SendSmsCode};
-use crate::dates::{format_date, format_date_time};
+use crate::dates::{local_date, local_date_time};
 use crate::error::AppError;
 use crate::i18n::{self, fill, Locale};
 use crate::ui::form::{posted_form_error, posted_notice, second_factor_field, FormError};
@@ -141,7 +141,7 @@ fn yes_no(yes: bool, locale: Locale) -> &'static str {
 }
 
 fn last_login(account: &AdminAccount, locale: Locale) -> String {
-    account.last_login_at.map(format_date_time).unwrap_or_else(|| td_string!(locale, admin.never).to_owned())
+    account.last_login_at.map(local_date_time).unwrap_or_else(|| td_string!(locale, admin.never).to_owned())
 }
 
 /// One account: what it has, the three actions, its activity and the audit trail.
@@ -203,7 +203,7 @@ fn AccountDetail(detail: AdminAccountDetail, given: Option<(String, i64)>) -> im
                 <div class="banner given-code" role="status">
                     <p>{fill(td_string!(locale, admin.code_given), &[("email", &email)])}</p>
                     <p><code class="access-code">{code}</code></p>
-                    <p>{fill(td_string!(locale, admin.code_given_note), &[("until", &format_date_time(until))])}</p>
+                    <p>{fill(td_string!(locale, admin.code_given_note), &[("until", &local_date_time(until))])}</p>
                 </div>
             })}
             {notice.map(|text| view! { <p class="banner" role="status">{text}</p> })}
@@ -213,7 +213,7 @@ fn AccountDetail(detail: AdminAccountDetail, given: Option<(String, i64)>) -> im
                 <dt>{td_string!(locale, admin.confirmed)}</dt>
                 <dd>{yes_no(account.email_confirmed, locale)}</dd>
                 <dt>{td_string!(locale, admin.member_since)}</dt>
-                <dd>{format_date(account.created_at)}</dd>
+                <dd>{local_date(account.created_at)}</dd>
                 <dt>{td_string!(locale, admin.last_login)}</dt>
                 <dd>{last_login(&account, locale)}</dd>
                 <dt>{td_string!(locale, admin.active_sessions)}</dt>
@@ -297,7 +297,7 @@ fn ActionItem(action: AdminActionRecord, locale: Locale) -> impl IntoView {
     };
     let by = fill(
         td_string!(locale, admin.action_by),
-        &[("when", &format_date_time(action.at)), ("who", &action.given_by), ("reason", &action.reason)],
+        &[("when", &local_date_time(action.at)), ("who", &action.given_by), ("reason", &action.reason)],
     );
     view! {
         <li class="admin-action-record">

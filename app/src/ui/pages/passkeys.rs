@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_i18n::td_string;
 
 use crate::api::{RemovePasskey, RenamePasskey};
-use crate::dates::format_date;
+use crate::dates::local_date;
 use crate::i18n;
 use crate::passkeys::{PasskeyInfo, MAX_NAME_CHARS};
 use crate::ui::form::{posted_form_error, second_factor_field, FormError};
@@ -75,11 +75,11 @@ fn PasskeyItem(passkey: PasskeyInfo, two_factor: bool) -> impl IntoView {
     let locale = i18n::current();
     let id = passkey.id.to_string();
     let used = match passkey.last_used_at {
-        Some(at) => i18n::fill(td_string!(locale, settings.passkey_last_used), &[("date", &format_date(at))]),
+        Some(at) => i18n::fill(td_string!(locale, settings.passkey_last_used), &[("date", &local_date(at))]),
         None => td_string!(locale, settings.passkey_never_used).to_string(),
     };
     let added =
-        i18n::fill(td_string!(locale, settings.passkey_added), &[("date", &format_date(passkey.created_at))]);
+        i18n::fill(td_string!(locale, settings.passkey_added), &[("date", &local_date(passkey.created_at))]);
     let (rename_id, password_id) = (format!("passkey-name-{id}"), format!("passkey-password-{id}"));
     let code_id = format!("passkey-code-{id}");
     let rename = format!("{} {}", td_string!(locale, settings.rename), passkey.name);

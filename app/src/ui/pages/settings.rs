@@ -11,7 +11,7 @@ use crate::api::{
     get_account, get_security_events, get_two_factor_status, list_passkeys, list_remembered_browsers,
     list_sessions,
 };
-use crate::dates::{format_date, format_date_time};
+use crate::dates::{local_date, local_date_time};
 use crate::i18n::{self, Locale};
 use crate::security_events::SecurityEvent;
 use crate::ui::form::posted_notice;
@@ -44,7 +44,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <dt>{td_string!(locale, settings.email).to_string()}</dt>
                                 <dd>{account.email}</dd>
                                 <dt>{td_string!(locale, settings.member_since).to_string()}</dt>
-                                <dd>{format_date(account.created_at)}</dd>
+                                <dd>{local_date(account.created_at)}</dd>
                             </dl>
                         }
                         .into_any(),
@@ -119,7 +119,7 @@ pub fn ActivityList(events: Vec<SecurityEvent>, locale: Locale) -> impl IntoView
                 .map(|event| view! {
                     <li>
                         <span class="activity-what">{event.kind.description(locale)}</span>
-                        <span class="activity-when">{format_date_time(event.at)}</span>
+                        <span class="activity-when">{local_date_time(event.at)}</span>
                         <span class="activity-ip">{event.ip.unwrap_or_else(|| td_string!(locale, settings.unknown_address).to_string())}</span>
                     </li>
                 })
