@@ -20,8 +20,12 @@ const MAX_DETAIL_CHARS: usize = 200;
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum AppError {
     InvalidEmail,
-    PasswordTooShort { min: usize },
-    PasswordTooLong { max: usize },
+    PasswordTooShort {
+        min: usize,
+    },
+    PasswordTooLong {
+        max: usize,
+    },
     PasswordTooCommon,
     EmailTaken,
     InvalidCredentials,
@@ -44,7 +48,9 @@ pub enum AppError {
     PhoneNumberMissing,
     PhoneNumberInvalid,
     PhoneNumberNotMobile,
-    PhoneCountryNotServed { calling_code: u16 },
+    PhoneCountryNotServed {
+        calling_code: u16,
+    },
     SmsNumberRefused,
     SmsNotSent,
     OnlySecondFactor,
@@ -61,10 +67,21 @@ pub enum AppError {
     AdministratorWithoutTwoFactor,
     FreshSecondFactorRequired,
     NotFound,
-    TooManyAttempts { retry_after_secs: i64 },
+    TooManyAttempts {
+        retry_after_secs: i64,
+    },
     CrossSiteRequest,
-    BadRequest { detail: String },
-    ServerBusy { retry_after_secs: i64 },
+    BadRequest {
+        detail: String,
+    },
+    ServerBusy {
+        retry_after_secs: i64,
+    },
+    /// The database does not answer (stopped, restarting, unreachable): nothing was done, and the
+    /// same request can be sent again once it is back.
+    DatabaseUnavailable {
+        retry_after_secs: i64,
+    },
     Unreachable,
     Internal,
 }
@@ -112,7 +129,10 @@ impl AppError {
             AppError::SecondFactorRequired | AppError::CrossSiteRequest => 403,
             AppError::EmailTaken => 409,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::Unreachable | AppError::ServerBusy { .. } | AppError::SmsNotSent => 503,
+            AppError::Unreachable
+            | AppError::ServerBusy { .. }
+            | AppError::DatabaseUnavailable { .. }
+            | AppError::SmsNotSent => 503,
             AppError::Internal => 500,
         }
     }
@@ -192,6 +212,9 @@ impl AppError {
                 fill(td_string!(locale, errors.bad_request), &[("detail", detail)])
             }
             AppError::ServerBusy { .. } => td_string!(locale, errors.server_busy).to_string(),
+            AppError::DatabaseUnavailable { .. } => {
+                td_string!(locale, errors.database_unavailable).to_string()
+            }
             AppError::Unreachable => td_string!(locale, errors.unreachable).to_string(),
             AppError::Internal => td_string!(locale, errors.internal).to_string(),
         }
@@ -210,12 +233,41 @@ impl AppError {
     }
 }
 
-/// A database failure: logged with its cause, shown as the generic error. Lets the store's
-/// functions use `?`.
+/// A database failure: the database not being there is `DatabaseUnavailable`; anything else is
+/// logged with its cause and shown as the generic error. Lets the store's functions use `?`.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(cause: sqlx::Error) -> Self {
+        if database_unreachable(&cause) {
+            tracing::warn!(error = %cause, "the database cannot be reached");
+            return AppError::DatabaseUnavailable { retry_after_secs: DATABASE_RETRY_SECS };
+        }
         AppError::internal("database", cause)
+    }
+}
+
+/// When a client should try again after `DatabaseUnavailable`: a restarted PostgreSQL takes a
+/// few seconds.
+#[cfg(feature = "ssr")]
+const DATABASE_RETRY_SECS: i64 = 5;
+
+/// Whether `cause` is the database not being there (no connection, a connection cut, a server
+/// shutting down or starting up) rather than a statement that failed: the first is a 503 that the
+/// same request survives, the second a bug, logged, and a 500.
+#[cfg(feature = "ssr")]
+fn database_unreachable(cause: &sqlx::Error) -> bool {
+    match cause {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's SQLSTATE: class 08 (connection exception), admin_shutdown, crash_shutdown,
+        // cannot_connect_now, too_many_connections.
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 
@@ -344,6 +396,7 @@ mod tests {
             AppError::CrossSiteRequest,
             AppError::bad_request("missing field `email`"),
             AppError::ServerBusy { retry_after_secs: 1 },
+            AppError::DatabaseUnavailable { retry_after_secs: 5 },
             AppError::Unreachable,
             AppError::Internal,
         ]

@@ -76,7 +76,9 @@ pub fn error_response(error: &AppError, locale: Locale) -> Response {
     let mut response = Response::new(Body::from(json.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let AppError::TooManyAttempts { retry_after_secs } | AppError::ServerBusy { retry_after_secs } = error
+    if let AppError::TooManyAttempts { retry_after_secs }
+    | AppError::ServerBusy { retry_after_secs }
+    | AppError::DatabaseUnavailable { retry_after_secs } = error
     {
         if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
             response.headers_mut().insert(RETRY_AFTER, value);

@@ -159,8 +159,14 @@ pub struct Config {
     #[arg(long, env = "WEBAPP_SMS_COUNTRIES", value_delimiter = ',')]
     pub sms_countries: Vec<u16>,
 
-    /// On SIGTERM or SIGINT, how long requests in flight may take to finish before the server
-    /// exits anyway, in seconds.
+    /// On SIGTERM or SIGINT, how long the server serves on with `/readyz` answering 503 before it
+    /// stops accepting connections, in seconds: long enough for a load balancer's health check to
+    /// take it out of rotation. A second signal ends the wait.
+    #[arg(long, env = "WEBAPP_DRAIN_SECS", default_value_t = 5)]
+    pub drain_secs: u64,
+
+    /// Then, how long requests in flight may take to finish before the server exits anyway, in
+    /// seconds.
     #[arg(long, env = "WEBAPP_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
 

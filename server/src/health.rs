@@ -1,12 +1,46 @@
 //! `/healthz` and `/readyz`, for load balancers and orchestrators. Neither needs a session, and
 //! neither writes a log line per call (they are asked every few seconds).
 
-use axum::extract::State;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Json, Router};
 use serde_json::json;
 use sqlx::AnyPool;
+
+/// Whether the instance is draining: it got SIGTERM and serves on for `--drain-secs`, with
+/// `/readyz` answering 503, so that a load balancer's health check takes it out of rotation
+/// before it stops accepting connections.
+#[derive(Clone, Debug, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    pub fn begin(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// `router` with `/readyz` answering 503 once `draining` began; every other path is served as
+/// before.
+pub fn not_ready_while_draining(router: Router, draining: Draining) -> Router {
+    router.layer(middleware::from_fn(move |request: Request, next: Next| {
+        let draining = draining.is_on() && request.uri().path() == "/readyz";
+        async move {
+            match draining {
+                true => not_ready("draining: this instance is shutting down".to_owned()),
+                false => next.run(request).await,
+            }
+        }
+    }))
+}
 
 /// The process runs and answers.
 pub async fn live() -> Response {

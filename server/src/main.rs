@@ -132,11 +132,24 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     tracing::info!("listening on http://{}", config.site_addr);
-    // On SIGTERM or SIGINT: no new connections, requests in flight finish, up to the grace.
+    // On SIGTERM or SIGINT: first the drain (everything served, `/readyz` 503), then no new
+    // connections while requests in flight finish, up to the grace.
+    let draining = server::health::Draining::default();
+    let app = server::health::not_ready_while_draining(app, draining.clone());
+    let drain = std::time::Duration::from_secs(config.drain_secs);
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let serving = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
+            draining.begin();
+            tracing::info!(
+                drain_secs = drain.as_secs(),
+                "draining: /readyz answers 503, everything else is served"
+            );
+            tokio::select! {
+                () = tokio::time::sleep(drain) => {}
+                () = shutdown_signal() => tracing::info!("a second signal: the drain ends now"),
+            }
             tracing::info!("shutting down: finishing the requests in flight");
             let _ = stopping_tx.send(true);
         })

@@ -63,7 +63,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, Storage
     }
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        // A request waits this long for a connection; when the database is down (a PostgreSQL
+        // restart), it then answers 503 `database_unavailable` rather than hanging.
+        .acquire_timeout(Duration::from_secs(3))
         // A ping before each use finds a PostgreSQL connection that a restart or a proxy cut
         // before a request fails on it. A SQLite connection is a file kept open in this process:
         // nothing to lose, and the ping was a round trip to its thread on every query.

@@ -37,6 +37,56 @@ async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_databas
     gone.expect_status(StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(gone.json()["reason"], "the database does not answer");
     get(&app, "/healthz").await.expect_status(StatusCode::OK);
+    // And a request that needs it is a 503 that says why and when to try again, not a 500.
+    let login = app.call("login", &[("email", "ann@example.com"), ("password", PASSWORD)], None).await;
+    login.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(login.json()["error"], "database_unavailable", "{}", login.body);
+    assert_eq!(login.headers[header::RETRY_AFTER], "5");
+    assert!(login.json()["message"].as_str().unwrap().contains("database"), "{}", login.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_first_drains_with_readyz_refusing_while_everything_else_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut server = start_with(&database_url, dir.path(), "info", &[("WEBAPP_DRAIN_SECS", "3")]);
+    wait_until_up(&client, &mut server).await;
+    let site = server.base.trim_end_matches("/api").to_owned();
+    let ready = client.get(format!("{site}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+    assert!(killed.unwrap().success());
+    let signalled = Instant::now();
+    let mut draining = None;
+    while signalled.elapsed() < Duration::from_secs(2) {
+        let ready = client.get(format!("{site}/readyz")).send().await.unwrap();
+        if ready.status() == StatusCode::SERVICE_UNAVAILABLE {
+            draining = Some(ready.json::<serde_json::Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let draining = draining.expect("/readyz answers 503 soon after SIGTERM");
+    assert_eq!(draining["reason"], "draining: this instance is shutting down");
+    // Meanwhile everything else is served: a sign-up, a page, liveness.
+    let form = [("email", "drain@example.com"), ("password", PASSWORD)];
+    let signed_up = client.post(format!("{}/signup", server.base)).form(&form).send().await.unwrap();
+    assert_eq!(signed_up.status(), StatusCode::OK);
+    assert_eq!(client.get(format!("{site}/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(client.get(format!("{site}/")).send().await.unwrap().status(), StatusCode::OK);
+    assert!(signalled.elapsed() < Duration::from_secs(3), "the checks ran within the drain");
+
+    // After the drain it stops, cleanly.
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, std::fs::read_to_string(&server.log_path).unwrap())
+    });
+    let (status, log) = tokio::time::timeout(Duration::from_secs(30), exit).await.unwrap().unwrap();
+    assert!(signalled.elapsed() >= Duration::from_secs(3), "it served for the whole drain");
+    assert!(status.success(), "{status}\n{log}");
+    assert!(log.contains("draining") && log.contains("stopped"), "{log}");
 }
 
 /// The value of the sample `name{labels}` in a Prometheus text page, or 0.

@@ -82,6 +82,7 @@ pub fn config_in(dir: &std::path::Path, database_url: String) -> Config {
         require_two_factor: false,
         two_factor_grace_days: 14,
         sms_countries: Vec::new(),
+        drain_secs: 0,
         shutdown_grace_secs: 20,
         log_format: server::config::LogFormat::Text,
         metrics_addr: server::config::MetricsAt::Main,
