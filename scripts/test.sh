@@ -12,11 +12,13 @@ df -h . | tail -n 1
 
 bash scripts/install-tools.sh
 
-# Chromium for Playwright, zbarimg to decode QR codes, oathtool as an independent TOTP.
+# Chromium for Playwright, zbarimg to decode QR codes, oathtool as an independent TOTP, HAProxy
+# for the fault test's balancer.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v zbarimg >/dev/null || missing+=(zbar-tools)
 command -v oathtool >/dev/null || missing+=(oathtool)
+command -v haproxy >/dev/null || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Please install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2
@@ -90,6 +92,10 @@ cookie=$(curl -fsS -D - -o /dev/null "$BASE/api/signup" -H 'X-Forwarded-For: 10.
   tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(session=[^;]*\).*/\1/p')
 schemathesis run "$BASE/api/openapi.json" --checks "$CHECKS" -n 30 --generation-deterministic \
   -H "Cookie: $cookie" || status=$?
+
+echo "== Faults behind a real balancer: two instances on PostgreSQL behind HAProxy, under traffic,"
+echo "   restarted in turn twice, one killed, the database stopped; nothing may be lost"
+bash scripts/faults.sh || status=$?
 
 if [ $status -ne 0 ]; then
   echo "== Server log" >&2
