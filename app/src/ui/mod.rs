@@ -193,6 +193,9 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
                             let choice = crate::api::login_methods().await.unwrap_or_default();
                             view! { <pages::code_prompt::CodePrompt choice/> }.into_any()
                         }
+                        Err(error @ crate::error::AppError::DatabaseUnavailable { .. }) => {
+                            view! { <pages::unavailable::UnavailablePage error/> }.into_any()
+                        }
                         _ => view! { <pages::login::LoginPage/> }.into_any(),
                     }
                 })

@@ -16,6 +16,7 @@ async fn get(app: &TestApp, path: &str) -> common::Reply {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_database_is_ready() {
     let app = TestApp::new().await;
+    let cookie = app.sign_up("ann@example.com").await;
     let live = get(&app, "/healthz").await;
     assert_eq!((live.status, live.json()["status"].clone()), (StatusCode::OK, "ok".into()));
     let ready = get(&app, "/readyz").await;
@@ -43,6 +44,12 @@ async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_databas
     assert_eq!(login.json()["error"], "database_unavailable", "{}", login.body);
     assert_eq!(login.headers[header::RETRY_AFTER], "5");
     assert!(login.json()["message"].as_str().unwrap().contains("database"), "{}", login.body);
+    // A page says so too, with the same status.
+    for (path, cookie) in [("/", Some(cookie.as_str())), ("/settings/security", Some(cookie.as_str()))] {
+        let page = app.get_page(path, cookie).await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {}", page.body);
+        assert!(page.body.contains("cannot reach its database"), "{path}: {}", page.body);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,3 +14,4 @@ pub mod passkeys;
 pub mod settings;
 pub mod setup_required;
 pub mod signup;
+pub mod unavailable;
