@@ -49,8 +49,9 @@ struct RequestPolicy {
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
 /// whatever level is logged), the answer carries it in `X-Request-Id`, and the time to the
 /// answer's head is measured per route.
-async fn around_every_request(policy: RequestPolicy, request: Request, next: Next) -> Response {
+async fn around_every_request(policy: RequestPolicy, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
+    request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
     let route = metrics::route_label(request.uri().path(), &policy.server_functions);
     let cache = caching::policy_for(&policy.pkg_prefix, &policy.immutable, request.uri().path());

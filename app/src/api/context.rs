@@ -93,28 +93,74 @@ fn user_agent() -> Option<String> {
     Some(value.chars().take(MAX_USER_AGENT_BYTES).collect())
 }
 
-/// The caller's session, looked up once per request: a page asks for it in each of its parts
-/// (the gate, the 2FA status, the activity list), which would otherwise be three queries.
+/// Work done once per request, whoever asks for it and however often: the session (a page
+/// asks for it in each of its parts) and a page's data. leptos_axum sets a page's context up
+/// more than once, so the memos travel in the request's extensions, which every copy of its
+/// `Parts` shares; the router puts one into every request (`server::routing`).
 #[derive(Clone, Default)]
-struct SessionOfRequest(Arc<tokio::sync::OnceCell<Option<Session>>>);
+pub struct MemosOfRequest(Arc<std::sync::Mutex<Vec<(&'static str, Memo)>>>);
+
+/// One memo: a `tokio::sync::OnceCell` of its result's type.
+type Memo = Arc<dyn std::any::Any + Send + Sync>;
+
+/// The result of `work`, done once for this request under `key`: the first caller's `work` runs,
+/// on a task of its own, and every caller gets a copy of its result. On its own task because a
+/// page's render drops a boundary's future and polls a new one (leptos's Suspense on the
+/// server): work begun in a dropped future was lost and done again (three times over on the
+/// Security page). The task keeps the caller's reactive owner, so the context reaches it.
+pub async fn once_per_request<T, F>(key: &'static str, work: F) -> T
+where
+    T: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    let Some(memos) = use_context::<MemosOfRequest>() else { return work.await };
+    let cell = {
+        let mut kept = memos.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = kept
+            .iter()
+            .find(|(kept_key, _)| *kept_key == key)
+            .and_then(|(_, cell)| cell.clone().downcast::<tokio::sync::OnceCell<T>>().ok());
+        match found {
+            Some(cell) => cell,
+            None => {
+                let cell = Arc::new(tokio::sync::OnceCell::<T>::new());
+                kept.push((key, cell.clone()));
+                cell
+            }
+        }
+    };
+    if let Some(done) = cell.get() {
+        return done.clone();
+    }
+    let work = leptos::reactive::computed::ScopedFuture::new_untracked(work);
+    match tokio::spawn(async move { cell.get_or_init(|| work).await.clone() }).await {
+        Ok(done) => done,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
+}
 
 /// What every request's server functions and pages read from the context.
 pub fn provide_request_context(state: AppState) {
     provide_context(state);
-    provide_context(SessionOfRequest::default());
+    let memos = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<MemosOfRequest>().cloned())
+        .unwrap_or_default();
+    provide_context(memos);
 }
 
 /// The caller's live session, if any, as it was when this request first asked.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
-    let look_up = || async {
-        match session_token(&state.settings) {
-            Some(token) => sessions::find(&state.db, &token, unix_now()).await,
-            None => Ok(None),
-        }
-    };
-    match use_context::<SessionOfRequest>() {
-        Some(memo) => memo.0.get_or_try_init(look_up).await.cloned(),
-        None => look_up().await,
+    let token = session_token(&state.settings);
+    once_per_request("session", look_up_session(state.db.clone(), token)).await
+}
+
+async fn look_up_session(
+    db: sqlx::AnyPool,
+    token: Option<SessionToken>,
+) -> Result<Option<Session>, AppError> {
+    match token {
+        Some(token) => sessions::find(&db, &token, unix_now()).await,
+        None => Ok(None),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::api::{
     list_sessions,
 };
 use crate::dates::{local_date, local_date_time};
+use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::security_events::SecurityEvent;
 use crate::ui::form::posted_notice;
@@ -66,11 +67,7 @@ pub fn SecurityPage() -> impl IntoView {
         <SettingsNav/>
         <Suspense fallback=move || view! { <p>{td_string!(locale, common.loading).to_string()}</p> }>
             {move || Suspend::new(async move {
-                let status = get_two_factor_status().await;
-                let events = get_security_events().await;
-                let sessions = list_sessions().await;
-                let remembered = list_remembered_browsers().await;
-                let passkeys = list_passkeys().await;
+                let (status, events, sessions, remembered, passkeys) = security_page_data().await;
                 let two_factor = status.as_ref().is_ok_and(|s| s.enabled);
                 let password_changed = posted_notice().as_deref() == Some("password-changed");
                 view! {
@@ -107,6 +104,36 @@ pub fn SecurityPage() -> impl IntoView {
             })}
         </Suspense>
         <IslandScripts/>
+    }
+}
+
+/// What the Security page shows.
+type SecurityPageData = (
+    Result<crate::two_factor::TwoFactorStatus, AppError>,
+    Result<Vec<SecurityEvent>, AppError>,
+    Result<Vec<crate::account::ActiveSession>, AppError>,
+    Result<Vec<crate::account::RememberedBrowser>, AppError>,
+    Result<Vec<crate::passkeys::PasskeyInfo>, AppError>,
+);
+
+/// What the Security page shows, asked for once per request (see `once_per_request`).
+async fn security_page_data() -> SecurityPageData {
+    let load = async {
+        (
+            get_two_factor_status().await,
+            get_security_events().await,
+            list_sessions().await,
+            list_remembered_browsers().await,
+            list_passkeys().await,
+        )
+    };
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::context::once_per_request("security page", load).await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        load.await
     }
 }
 
