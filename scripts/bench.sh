@@ -47,8 +47,9 @@ BARE_PID=$!
 QUERY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$QUERY_PORT" --sqlite-queries 1 &
 QUERY_PID=$!
-# The database reads of one Security page (counted with RUST_LOG=sqlx::query=debug: the session,
-# its touch, the 2FA status, standing, passkeys, activity, sessions, remembered browsers).
+# The database reads of one Security page, counted with RUST_LOG=sqlx::query=debug: the session,
+# the 2FA status (app, number, passkeys, the masked number), activity, sessions, remembered
+# browsers, passkeys.
 PAGE_QUERIES=${BENCH_PAGE_QUERIES:-9}
 QUERIES_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$QUERIES_PORT" --sqlite-queries "$PAGE_QUERIES" &
