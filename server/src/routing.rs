@@ -51,9 +51,7 @@ struct RequestPolicy {
 /// answer's head is measured per route.
 async fn around_every_request(policy: RequestPolicy, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let memos = app::api::context::MemosOfRequest::default();
-    request.extensions_mut().insert(memos.clone());
-    let _forget = memos.forget_when_dropped();
+    request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
     let route = metrics::route_label(request.uri().path(), &policy.server_functions);
     let cache = caching::policy_for(&policy.pkg_prefix, &policy.immutable, request.uri().path());

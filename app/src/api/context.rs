@@ -100,56 +100,43 @@ fn user_agent() -> Option<String> {
 #[derive(Clone, Default)]
 pub struct MemosOfRequest(Arc<std::sync::Mutex<Vec<(&'static str, Memo)>>>);
 
-impl MemosOfRequest {
-    /// A guard that forgets every memo when the request is over, answered or abandoned: a memo's
-    /// unfinished work may hold the request's context, which holds the memos.
-    pub fn forget_when_dropped(&self) -> ForgetMemos {
-        ForgetMemos(self.clone())
-    }
-}
-
-pub struct ForgetMemos(MemosOfRequest);
-
-impl Drop for ForgetMemos {
-    fn drop(&mut self) {
-        self.0 .0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
-    }
-}
-
-/// One memo: the `Shared` future of its work.
+/// One memo: a `tokio::sync::OnceCell` of its result's type.
 type Memo = Arc<dyn std::any::Any + Send + Sync>;
 
-/// The result of `work`, done once for this request under `key`: the first caller's `work` is
-/// kept, shared, and every caller awaits that one. A page's render drops a boundary's future and
-/// polls a new one (leptos's Suspense on the server): work begun in a dropped future was lost and
-/// done again (three times over on the Security page). Kept, it goes on where it was when the
-/// next pass polls it, in that pass's owner, whose context is the same request's; a request whose
-/// client went away leaves it unpolled.
+/// The result of `work`, done once for this request under `key`: the first caller's `work` runs,
+/// on a task of its own, and every caller gets a copy of its result. On its own task because a
+/// page's render drops a boundary's future and polls a new one (leptos's Suspense on the
+/// server): work begun in a dropped future was lost and done again (three times over on the
+/// Security page). The task keeps the caller's reactive owner, so the context reaches it.
 pub async fn once_per_request<T, F>(key: &'static str, work: F) -> T
 where
     T: Clone + Send + Sync + 'static,
     F: std::future::Future<Output = T> + Send + 'static,
 {
-    use futures::future::{BoxFuture, FutureExt, Shared};
-    // The memos are let go of before the wait: the work may be one that waits for another memo.
     let Some(memos) = use_context::<MemosOfRequest>() else { return work.await };
-    let shared = {
-        let memos = memos;
+    let cell = {
         let mut kept = memos.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let found = kept
             .iter()
             .find(|(kept_key, _)| *kept_key == key)
-            .and_then(|(_, memo)| memo.clone().downcast::<Shared<BoxFuture<'static, T>>>().ok());
+            .and_then(|(_, cell)| cell.clone().downcast::<tokio::sync::OnceCell<T>>().ok());
         match found {
-            Some(shared) => (*shared).clone(),
+            Some(cell) => cell,
             None => {
-                let shared = work.boxed().shared();
-                kept.push((key, Arc::new(shared.clone())));
-                shared
+                let cell = Arc::new(tokio::sync::OnceCell::<T>::new());
+                kept.push((key, cell.clone()));
+                cell
             }
         }
     };
-    shared.await
+    if let Some(done) = cell.get() {
+        return done.clone();
+    }
+    let work = leptos::reactive::computed::ScopedFuture::new_untracked(work);
+    match tokio::spawn(async move { cell.get_or_init(|| work).await.clone() }).await {
+        Ok(done) => done,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
 }
 
 /// What every request's server functions and pages read from the context.
