@@ -16,6 +16,9 @@ use app::backend::sessions::IDLE_TIMEOUT_SECS;
 /// Request and hashing times, in seconds: from a cached page to a slow hash under load.
 const BUCKETS: [f64; 13] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
+/// How often the latency samples recorded since the last time are folded into the histograms.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
 /// The process's recorder, installed at the first call (a process has one; tests build many
 /// routers in one process).
 pub fn recorder() -> &'static PrometheusHandle {
@@ -30,8 +33,24 @@ pub fn recorder() -> &'static PrometheusHandle {
             tracing::warn!("a metrics recorder was installed already; /metrics shows only its own");
         }
         describe();
+        keep_up(handle.clone(), UPKEEP_EVERY);
         handle
     })
+}
+
+/// Folds the recorded samples into their histograms every `every`, on a thread of its own (the
+/// process's recorder outlives any one tokio runtime; tests start many). The exporter keeps each
+/// sample, 8 bytes, until it is folded, which without this happens only at a scrape: an instance
+/// nobody scraped grew by every request it answered (RSS 32 MB to 106 MB over 90 seconds of
+/// scripts/bench.sh's page scenarios).
+pub fn keep_up(handle: PrometheusHandle, every: Duration) {
+    let started = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        handle.run_upkeep();
+    });
+    if let Err(error) = started {
+        tracing::error!(%error, "could not start the metrics upkeep thread; samples are folded at each scrape only");
+    }
 }
 
 fn describe() {
