@@ -34,6 +34,21 @@ fn return_freed_memory_at_once() {
     }
 }
 
+/// No transparent huge pages for this process. mimalloc asks the kernel for them on its arena
+/// (`madvise`, its `allow_thp` option, read before `main` runs), and the kernel then backs a
+/// whole 2 MiB range once any page of it is used and fills in again what mimalloc gave back.
+/// RSS 45 s after 200 sign-ups and 200 parallel logins: 80 MB with them (16 MB of the arena in
+/// huge pages), 38 MB without; live heap then is about 7 MB (heaptrack).
+fn no_transparent_huge_pages() {
+    // SAFETY: prctl with integer arguments only; it sets a flag of this process.
+    if unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } != 0 {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            "transparent huge pages stay on: the memory given back after a burst may stay resident"
+        );
+    }
+}
+
 /// Text for people, or one JSON object a line for log shippers; every line of a request carries
 /// its request id (see `request_id`).
 fn start_logging(format: LogFormat) {
@@ -49,6 +64,7 @@ fn start_logging(format: LogFormat) {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     start_logging(cli.config.log_format);
+    no_transparent_huge_pages();
     return_freed_memory_at_once();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

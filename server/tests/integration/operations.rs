@@ -52,6 +52,21 @@ async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_databas
     }
 }
 
+/// The server runs without transparent huge pages: with them, the memory its allocator gave
+/// back after a burst stayed resident (the kernel backs and refills whole 2 MiB ranges).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_process_runs_without_transparent_huge_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut server = start_with(&database_url, dir.path(), "warn", &[]);
+    wait_until_up(&client, &mut server).await;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let thp =
+        status.lines().find(|line| line.starts_with("THP_enabled:")).expect("Linux reports THP_enabled");
+    assert_eq!(thp.split_whitespace().nth(1), Some("0"), "{thp}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_first_drains_with_readyz_refusing_while_everything_else_is_served() {
     let dir = tempfile::tempdir().unwrap();
