@@ -124,6 +124,17 @@ fn matches(password: &[u8], stored: &PasswordHash<'_>) -> Result<bool, AppError>
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// What a hashing thread runs after it gave its argon2 memory back, set by the server for its
+/// allocator (see `after_memory_released`).
+static AFTER_RELEASE: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what a hashing thread runs once it has given its memory back: an allocator such as
+/// mimalloc returns freed memory to the system only when the thread calls into it again, which an
+/// idle hashing thread does not. Set once, before the first hash; later calls change nothing.
+pub fn after_memory_released(hook: fn()) {
+    let _ = AFTER_RELEASE.set(hook);
+}
+
 /// The hashing threads and the admission to their queue.
 struct Hashers {
     jobs: mpsc::Sender<Job>,
@@ -150,7 +161,13 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
                 Ok(job) => job(),
                 // Idle: the memory goes back, and comes again with the next hash. The waiting
                 // threads take turns at the queue, so each releases its own in turn.
-                Err(mpsc::RecvTimeoutError::Timeout) => MEMORY.with(|memory| drop(memory.take())),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if MEMORY.with(|memory| !memory.take().is_empty()) {
+                        if let Some(hook) = AFTER_RELEASE.get() {
+                            hook();
+                        }
+                    }
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         });
