@@ -139,11 +139,12 @@ mod zones {
 
     /// The zone the request's browser told us, when it is one we know.
     pub fn of_request() -> Option<String> {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        let zone = crate::cookie_header::cookie_values(&parts.headers, super::TIME_ZONE_COOKIE)
-            .find(|name| known(name).is_some())
-            .map(str::to_owned);
-        zone
+        leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+            crate::cookie_header::cookie_values(&parts.headers, super::TIME_ZONE_COOKIE)
+                .find(|name| known(name).is_some())
+                .map(str::to_owned)
+        })
+        .flatten()
     }
 }
 

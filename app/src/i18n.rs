@@ -139,8 +139,8 @@ pub fn of_request(headers: &http::HeaderMap) -> Locale {
 pub fn current() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .map_or(Locale::en, |parts| of_request(&parts.headers))
+        leptos::prelude::with_context::<http::request::Parts, _>(|parts| of_request(&parts.headers))
+            .unwrap_or(Locale::en)
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
 use http::HeaderValue;
-use leptos::prelude::{provide_context, use_context};
+use leptos::prelude::{provide_context, use_context, with_context};
 use leptos_axum::ResponseOptions;
 
 use crate::account::AuthLevel;
@@ -50,10 +50,10 @@ fn remember_cookie_name(settings: &Settings) -> &'static str {
 /// The values of the cookies named `name` the browser sent (a browser may send several of one
 /// name, set from different paths or hosts).
 fn cookies(name: &str) -> Vec<String> {
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return Vec::new();
-    };
-    cookie_values(&parts.headers, name).map(str::to_owned).collect()
+    with_context::<http::request::Parts, _>(|parts| {
+        cookie_values(&parts.headers, name).map(str::to_owned).collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The session token the browser sent, if any (of the shape of ours).
@@ -88,9 +88,11 @@ pub fn caller(state: &AppState) -> Caller {
 const MAX_USER_AGENT_BYTES: usize = 512;
 
 fn user_agent() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    let value = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
-    Some(value.chars().take(MAX_USER_AGENT_BYTES).collect())
+    with_context::<http::request::Parts, _>(|parts| {
+        let value = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+        Some(value.chars().take(MAX_USER_AGENT_BYTES).collect())
+    })
+    .flatten()
 }
 
 /// Work done once per request, whoever asks for it and however often: the session (a page
@@ -142,9 +144,10 @@ where
 /// What every request's server functions and pages read from the context.
 pub fn provide_request_context(state: AppState) {
     provide_context(state);
-    let memos = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<MemosOfRequest>().cloned())
-        .unwrap_or_default();
+    let memos =
+        with_context::<http::request::Parts, _>(|parts| parts.extensions.get::<MemosOfRequest>().cloned())
+            .flatten()
+            .unwrap_or_default();
     provide_context(memos);
 }
 
@@ -176,11 +179,13 @@ pub async fn require_password_verified(state: &AppState) -> Result<Session, AppE
 /// The client's IP address: the TCP peer, or, when the peer is a trusted proxy, the client that
 /// its `X-Forwarded-For` names.
 pub fn client_ip(settings: &Settings) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
-    let forwarded_for: Vec<&str> =
-        parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
-    Some(client_address(peer, &forwarded_for, &settings.trusted_proxies).to_string())
+    with_context::<http::request::Parts, _>(|parts| {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+        let forwarded_for: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        Some(client_address(peer, &forwarded_for, &settings.trusted_proxies).to_string())
+    })
+    .flatten()
 }
 
 /// Walks `X-Forwarded-For` from the right: each entry was appended by the hop before it, so
@@ -354,13 +359,14 @@ pub fn attach_as(file_name: &str) {
 /// Whether the call is a plain HTML form posted by a browser without JavaScript (it asks for a
 /// page back), not a call from the WASM or from an API client.
 fn is_plain_form() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|parts| {
+    with_context::<http::request::Parts, _>(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Sends a browser that posted a plain form to `path` once the call succeeds; calls from the
@@ -469,8 +475,8 @@ pub fn form_error_cookie(secure_cookies: bool, path: &str, error: &str) -> Strin
 /// that by its `Referer`; one that sent none (a privacy setting) goes to `path` instead of a
 /// bare JSON answer.
 pub fn back_or(path: &str) {
-    let referred =
-        use_context::<http::request::Parts>().is_some_and(|p| p.headers.contains_key(http::header::REFERER));
+    let referred = with_context::<http::request::Parts, _>(|p| p.headers.contains_key(http::header::REFERER))
+        .unwrap_or(false);
     if !referred {
         redirect_plain_form(path);
     }

@@ -48,7 +48,7 @@ fn page_title() -> String {
     use leptos_i18n::td_string;
     let locale = crate::i18n::current();
     let path =
-        use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned()).unwrap_or_default();
+        with_context::<http::request::Parts, _>(|parts| parts.uri.path().to_owned()).unwrap_or_default();
     let page = match path.as_str() {
         "/signup" => Some(td_string!(locale, pages.create_account)),
         "/confirm-email" => Some(td_string!(locale, pages.confirm_email_title)),
