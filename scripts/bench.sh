@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints the WebApp's speed and size figures: requests per second and latency percentiles of the
 # release server under load (wrk on loopback, SQLite in a temporary folder), each as a share of a
-# bare axum server's on the same machine in the same run (server/examples/bare_axum.rs); the
+# bare axum server's on the same machine in the same run (server/examples/bare_axum.rs) and of a
+# bare Leptos server's (server/examples/bare_leptos.rs: a one-paragraph page, a server function
+# reading one row); the
 # server's memory (RSS) idle, after the page scenarios, after 200 parallel logins and a minute
 # later; the raw argon2id hash rate beside the login rate; and the bytes of the browser bundle.
 # Figures, not pass/fail: they depend on the machine, and wrk shares its cores with the server.
@@ -27,7 +29,7 @@ fi
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 cargo leptos build --release --precompress --split
-cargo build --release -p server --example bare_axum --example argon2_rate
+cargo build --release -p server --example bare_axum --example bare_leptos --example argon2_rate
 
 export RUST_LOG=warn
 if [ "${BENCH_DATABASE:-sqlite}" = postgres ]; then
@@ -54,8 +56,13 @@ PAGE_QUERIES=${BENCH_PAGE_QUERIES:-9}
 QUERIES_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$QUERIES_PORT" --sqlite-queries "$PAGE_QUERIES" &
 QUERIES_PID=$!
-trap 'kill "$SERVER_PID" "$BARE_PID" "$QUERY_PID" "$QUERIES_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for port in "$BARE_PORT" "$QUERY_PORT" "$QUERIES_PORT"; do
+# The same stack with Leptos and nothing of the WebApp: a page of one paragraph rendered by
+# leptos_axum, and a server function reading one SQLite row.
+LEPTOS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/examples/bare_leptos "127.0.0.1:$LEPTOS_PORT" &
+LEPTOS_PID=$!
+trap 'kill "$SERVER_PID" "$BARE_PID" "$QUERY_PID" "$QUERIES_PID" "$LEPTOS_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for port in "$BARE_PORT" "$QUERY_PORT" "$QUERIES_PORT" "$LEPTOS_PORT"; do
   for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
@@ -106,6 +113,12 @@ QUERY_POST=$RATE
 run "bare axum reading a SQLite row $PAGE_QUERIES times per request (GET): the floor of a page that reads as often" \
   "http://127.0.0.1:$QUERIES_PORT/"
 QUERIES_POST=$RATE
+run "bare Leptos, GET: a page of one paragraph rendered by leptos_axum, the floor of any page" \
+  "http://127.0.0.1:$LEPTOS_PORT/"
+LEPTOS_PAGE=$RATE
+run "bare Leptos, POST: a server function reading one SQLite row, the floor of a session check" \
+  -s "$(post_script "")" "http://127.0.0.1:$LEPTOS_PORT/api/floor"
+LEPTOS_CALL=$RATE
 run "GET / logged out: the login page, rendered on the server" "$BASE/"
 LOGIN_PAGE=$RATE
 run "GET /settings/security logged in: session lookup, 2FA status, activity, render" \
@@ -148,10 +161,14 @@ echo "== Summary: each measure as a share of its floor on this stack, in this ru
 echo "| measure | value | target |"
 echo "|---|---:|---:|"
 echo "| the one-query floor: bare axum reading one SQLite row, share of bare axum POST | $(ratio "$QUERY_POST" "$BARE_POST") | - |"
+echo "| the Leptos server-function floor: a server function reading one SQLite row, share of the one-query floor | $(ratio "$LEPTOS_CALL" "$QUERY_POST") | - |"
 echo "| POST /api/session (the session check), share of the one-query floor | $(ratio "$SESSION" "$QUERY_POST") | 75% |"
+echo "| POST /api/session, share of the Leptos server-function floor | $(ratio "$SESSION" "$LEPTOS_CALL") | - |"
 echo "| GET /settings/security, share of the one-query floor | $(ratio "$SETTINGS" "$QUERY_POST") | 25% |"
 echo "| GET /settings/security, share of the floor of its $PAGE_QUERIES queries (bare axum, $PAGE_QUERIES SQLite reads) | $(ratio "$SETTINGS" "$QUERIES_POST") | - |"
+echo "| the Leptos page floor: a page of one paragraph, share of bare axum GET | $(ratio "$LEPTOS_PAGE" "$BARE_GET") | - |"
 echo "| GET / (login page), share of bare axum GET | $(ratio "$LOGIN_PAGE" "$BARE_GET") | 25% |"
+echo "| GET / (login page), share of the Leptos page floor | $(ratio "$LOGIN_PAGE" "$LEPTOS_PAGE") | - |"
 echo "| logins/s, share of the raw argon2id rate ($LOGINS of $HASH_RATE/s) | $(ratio "$LOGINS" "$HASH_RATE") | 85% |"
 echo "| RSS idle | $RSS_IDLE | - |"
 echo "| RSS after the page scenarios | $RSS_PAGES | - |"

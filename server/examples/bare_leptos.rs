@@ -1,0 +1,75 @@
+//! The Leptos floors of `scripts/bench.sh`: a server on the same axum, tokio, leptos and
+//! leptos_axum as the WebApp, with nothing of the WebApp in it. `GET /` renders a page of one
+//! paragraph through leptos_axum (a reactive owner, the request's context, the router, the HTML
+//! stream): what any page rendered by Leptos on the server costs at least on this stack.
+//! `POST /api/floor` calls a server function that reads one SQLite row through a pool set up
+//! as the WebApp's: what a server function that looks at the database (the session check)
+//! costs at least.
+//!
+//!   cargo run --release -p server --example bare_leptos -- 127.0.0.1:3998
+
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+
+#[server(prefix = "/api", endpoint = "floor")]
+async fn floor() -> Result<bool, ServerFnError> {
+    let pool = use_context::<AnyPool>().ok_or_else(|| ServerFnError::new("no pool in the context"))?;
+    let row: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, last_seen_at FROM sessions WHERE id = $1")
+        .bind("a-session")
+        .fetch_optional(&pool)
+        .await
+        .map_err(ServerFnError::new)?;
+    Ok(row.is_some())
+}
+
+#[component]
+fn Floor() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| "not found">
+                <Route path=path!("/") view=|| view! { <p>"hello"</p> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+fn shell(_options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head><meta charset="utf-8"/><title>"floor"</title></head>
+            <body><Floor/></body>
+        </html>
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:3998".to_owned());
+    let folder = tempfile::tempdir()?;
+    // As the WebApp's pool: 10 connections, WAL, no ping before each use.
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}/bare.db?mode=rwc", folder.path().display());
+    let pool = AnyPoolOptions::new().max_connections(10).test_before_acquire(false).connect(&url).await?;
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+    sqlx::query("CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id BIGINT, last_seen_at BIGINT)")
+        .execute(&pool)
+        .await?;
+    sqlx::query("INSERT INTO sessions VALUES ('a-session', 1, 0)").execute(&pool).await?;
+    let options = LeptosOptions::builder().output_name("floor").build();
+    let routes = generate_route_list(Floor);
+    let context = move || provide_context(pool.clone());
+    let app = axum::Router::new()
+        .leptos_routes_with_context(&options, routes, context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .with_state(options);
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    axum::serve(listener, app).await?;
+    Ok(())
+}
