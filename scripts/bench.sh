@@ -3,9 +3,9 @@
 # release server under load (wrk on loopback, SQLite in a temporary folder), each as a share of a
 # bare axum server's on the same machine in the same run (server/examples/bare_axum.rs) and of a
 # bare Leptos server's (server/examples/bare_leptos.rs: a one-paragraph page, a server function
-# reading one row); the
-# server's memory (RSS) idle, after the page scenarios, after 200 parallel logins and a minute
-# later; the raw argon2id hash rate beside the login rate; and the bytes of the browser bundle.
+# reading one row); the server's memory (RSS) idle, after the page scenarios, after 200 parallel
+# logins and a minute later; the raw argon2id hash rate beside the login rate; and the bytes of
+# the browser bundle.
 # Figures, not pass/fail: they depend on the machine, and wrk shares its cores with the server.
 #
 #   bash scripts/bench.sh            # 10 s per scenario, SQLite
