@@ -153,10 +153,18 @@ pub fn provide_request_context(state: AppState) {
 
 /// The caller's live session, if any, as it was when this request first asked.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
-    // Without a session cookie there is nothing to look up, nor to remember.
-    let Some(token) = session_token(&state.settings) else { return Ok(None) };
-    let db = state.db.clone();
-    once_per_request("session", async move { sessions::find(&db, &token, unix_now()).await }).await
+    let token = session_token(&state.settings);
+    once_per_request("session", look_up_session(state.db.clone(), token)).await
+}
+
+async fn look_up_session(
+    db: sqlx::AnyPool,
+    token: Option<SessionToken>,
+) -> Result<Option<Session>, AppError> {
+    match token {
+        Some(token) => sessions::find(&db, &token, unix_now()).await,
+        None => Ok(None),
+    }
 }
 
 /// The caller's session when it is half logged in: password right, second factor pending.
