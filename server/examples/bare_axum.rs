@@ -8,8 +8,10 @@
 //!   cargo run --release -p server --example bare_axum -- 127.0.0.1:3999 [--sqlite-queries N]
 
 use axum::extract::State;
-use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+
+#[path = "floors/one_row.rs"]
+mod one_row;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,26 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let folder = tempfile::tempdir()?;
     let app = if queries > 0 {
-        // As the WebApp's pool: 10 connections, WAL, no ping before each use.
-        sqlx::any::install_default_drivers();
-        let url = format!("sqlite://{}/bare.db?mode=rwc", folder.path().display());
-        let pool = AnyPoolOptions::new().max_connections(10).test_before_acquire(false).connect(&url).await?;
-        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-        sqlx::query("CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id BIGINT, last_seen_at BIGINT)")
-            .execute(&pool)
-            .await?;
-        sqlx::query("INSERT INTO sessions VALUES ('a-session', 1, 0)").execute(&pool).await?;
+        let pool = one_row::pool_with_one_row(folder.path()).await?;
         axum::Router::new()
             .fallback(move |State(pool): State<AnyPool>| async move {
                 let mut found = 0;
                 for _ in 0..queries {
-                    let row: Option<(i64, i64)> =
-                        sqlx::query_as("SELECT user_id, last_seen_at FROM sessions WHERE id = $1")
-                            .bind("a-session")
-                            .fetch_optional(&pool)
-                            .await
-                            .unwrap_or_default();
-                    found += usize::from(row.is_some());
+                    found += usize::from(one_row::read_the_row(&pool).await.unwrap_or_default());
                 }
                 if found == queries {
                     "hello"

@@ -12,18 +12,15 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+
+#[path = "floors/one_row.rs"]
+mod one_row;
 
 #[server(prefix = "/api", endpoint = "floor")]
 async fn floor() -> Result<bool, ServerFnError> {
     let pool = use_context::<AnyPool>().ok_or_else(|| ServerFnError::new("no pool in the context"))?;
-    let row: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, last_seen_at FROM sessions WHERE id = $1")
-        .bind("a-session")
-        .fetch_optional(&pool)
-        .await
-        .map_err(ServerFnError::new)?;
-    Ok(row.is_some())
+    one_row::read_the_row(&pool).await.map_err(ServerFnError::new)
 }
 
 #[component]
@@ -51,15 +48,7 @@ fn shell(_options: LeptosOptions) -> impl IntoView {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:3998".to_owned());
     let folder = tempfile::tempdir()?;
-    // As the WebApp's pool: 10 connections, WAL, no ping before each use.
-    sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}/bare.db?mode=rwc", folder.path().display());
-    let pool = AnyPoolOptions::new().max_connections(10).test_before_acquire(false).connect(&url).await?;
-    sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-    sqlx::query("CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id BIGINT, last_seen_at BIGINT)")
-        .execute(&pool)
-        .await?;
-    sqlx::query("INSERT INTO sessions VALUES ('a-session', 1, 0)").execute(&pool).await?;
+    let pool = one_row::pool_with_one_row(folder.path()).await?;
     let options = LeptosOptions::builder().output_name("floor").build();
     let routes = generate_route_list(Floor);
     let context = move || provide_context(pool.clone());
