@@ -6,6 +6,7 @@ pub mod api_errors;
 pub mod caching;
 pub mod config;
 pub mod cross_site;
+pub mod first_visit;
 pub mod health;
 pub mod mail;
 pub mod metrics;

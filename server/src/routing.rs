@@ -18,6 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use app::backend::AppState;
 use app::{shell, App};
 
+use crate::first_visit::{self, FirstVisitPages};
 use crate::{api_errors, caching, cross_site, health, metrics, openapi, request_id, security_headers};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
@@ -44,6 +45,7 @@ struct RequestPolicy {
     immutable: Arc<caching::ImmutablePaths>,
     trusted_proxies: Arc<[std::net::IpAddr]>,
     server_functions: Arc<HashSet<&'static str>>,
+    first_visits: Arc<FirstVisitPages>,
 }
 
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
@@ -64,7 +66,11 @@ async fn around_every_request(policy: RequestPolicy, mut request: Request, next:
             }
             None => {
                 let locale = app::i18n::of_request(request.headers());
-                let answer = api_errors::status_from_error_body(next.run(request).await, locale).await;
+                let answer = match first_visit::key_of(&request) {
+                    Some(page) => policy.first_visits.answer(page, next.run(request)).await,
+                    None => next.run(request).await,
+                };
+                let answer = api_errors::status_from_error_body(answer, locale).await;
                 api_errors::bind_plain_form_error(answer, policy.secure)
             }
         }
@@ -106,6 +112,7 @@ fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router 
         server_functions: Arc::new(
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect(),
         ),
+        first_visits: Arc::default(),
     };
     let routes = route_list();
     let context = {

@@ -17,6 +17,7 @@ mod bad_input;
 mod browser_security;
 mod crash;
 mod email_links;
+mod first_visit_pages;
 mod http_api;
 mod instances;
 mod key_rotation;

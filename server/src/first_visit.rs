@@ -1,0 +1,154 @@
+//! The pages a browser that sends no cookie at all is shown: a first visit, a crawler, or a flood
+//! of anonymous requests, the cheapest load anyone can put on the server. Without a cookie
+//! nothing on the login, sign-up and forgot-password pages can differ but the language (there is
+//! no session, no form error, no notice, no typed email to show), so each is rendered once per
+//! language and process and answered from memory after that, with a fresh CSP nonce every time,
+//! in the policy and in the page's scripts alike.
+//! Rendering the login page cost about 247,000 instructions (callgrind); from memory it is a copy
+//! of its bytes. At most `PAGES` × languages answers are kept, whatever the requests say.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use http::header::{CONTENT_LENGTH, CONTENT_SECURITY_POLICY, COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use rand::{rngs::OsRng, RngCore};
+
+/// The pages whose cookie-less rendering depends on the language alone.
+pub const PAGES: [&str; 3] = ["/", "/signup", "/forgot-password"];
+/// A page larger than this is not kept (the login page is about 6 KB).
+const LARGEST_KEPT: usize = 256 * 1024;
+
+/// A page and the language it is in.
+type Key = (&'static str, &'static str);
+
+/// The first-visit pages of one router, each as it was first rendered.
+#[derive(Default)]
+pub struct FirstVisitPages {
+    kept: RwLock<HashMap<Key, Arc<KeptPage>>>,
+}
+
+/// One rendered page: its headers, and its body and Content-Security-Policy each cut where the
+/// nonce was, to be joined again around a fresh one.
+struct KeptPage {
+    headers: HeaderMap,
+    body: Vec<Bytes>,
+    policy: (String, String),
+}
+
+/// Which kept page may answer `request`: a GET of one of `PAGES`, with no query and no cookie.
+pub fn key_of(request: &Request) -> Option<Key> {
+    if request.method() != Method::GET
+        || request.uri().query().is_some()
+        || request.headers().contains_key(COOKIE)
+    {
+        return None;
+    }
+    let page = PAGES.iter().find(|page| **page == request.uri().path())?;
+    Some((page, app::i18n::code(app::i18n::of_request(request.headers()))))
+}
+
+impl FirstVisitPages {
+    /// The page kept for `key`, or the one `render` makes, kept for next time when it can be.
+    pub async fn answer(&self, key: Key, render: impl Future<Output = Response>) -> Response {
+        let kept = self.kept.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+        if let Some(kept) = kept {
+            return kept.answer();
+        }
+        let response = render.await;
+        if response.status() != StatusCode::OK || response.headers().contains_key(SET_COOKIE) {
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let body = match to_bytes(body, LARGEST_KEPT).await {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::error!(%error, page = key.0, "rendering a first-visit page failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        parts.headers.remove(CONTENT_LENGTH);
+        if let Some(kept) = KeptPage::of(&parts.headers, &body) {
+            self.kept.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, Arc::new(kept));
+        }
+        Response::from_parts(parts, Body::from(body))
+    }
+}
+
+impl KeptPage {
+    /// Keeps a rendered page, unless its policy has no nonce to replace.
+    fn of(headers: &HeaderMap, body: &Bytes) -> Option<KeptPage> {
+        let policy = headers.get(CONTENT_SECURITY_POLICY)?.to_str().ok()?;
+        let (before, rest) = policy.split_once("'nonce-")?;
+        let (nonce, after) = rest.split_once('\'')?;
+        if nonce.is_empty() {
+            return None;
+        }
+        let mut headers = headers.clone();
+        headers.remove(CONTENT_SECURITY_POLICY);
+        Some(KeptPage {
+            headers,
+            body: cut_at(body, nonce.as_bytes()),
+            policy: (format!("{before}'nonce-"), format!("'{after}")),
+        })
+    }
+
+    fn answer(&self) -> Response {
+        let nonce = fresh_nonce();
+        let policy = format!("{}{nonce}{}", self.policy.0, self.policy.1);
+        let mut response = Response::new(Body::from(self.body.join(nonce.as_bytes())));
+        *response.headers_mut() = self.headers.clone();
+        match HeaderValue::from_str(&policy) {
+            Ok(policy) => {
+                response.headers_mut().insert(CONTENT_SECURITY_POLICY, policy);
+            }
+            // Cannot happen (the policy came from a header value, the nonce is base64); without
+            // it the page would get the default policy, which loads nothing.
+            Err(error) => tracing::error!(%error, "a first-visit page's policy"),
+        }
+        response
+    }
+}
+
+/// `body` cut at every occurrence of `nonce`, without it.
+fn cut_at(body: &Bytes, nonce: &[u8]) -> Vec<Bytes> {
+    let mut pieces = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    while at + nonce.len() <= body.len() {
+        if &body[at..at + nonce.len()] == nonce {
+            pieces.push(body.slice(start..at));
+            at += nonce.len();
+            start = at;
+        } else {
+            at += 1;
+        }
+    }
+    pieces.push(body.slice(start..));
+    pieces
+}
+
+/// 128 bits from the OS, as a CSP nonce, in the form Leptos gives its own (base64url).
+fn fresh_nonce() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_cut_at_its_nonce_joins_again_around_another() {
+        let body = Bytes::from_static(b"<script nonce=\"N0nce\"></script><p>N0nce</p>N0nc");
+        let pieces = cut_at(&body, b"N0nce");
+        let joined: Vec<u8> = pieces.join(&b"fresh"[..]);
+        assert_eq!(joined, b"<script nonce=\"fresh\"></script><p>fresh</p>N0nc".to_vec());
+        assert_eq!(cut_at(&Bytes::from_static(b"no nonce here"), b"N0nce").len(), 1);
+    }
+}
