@@ -1,9 +1,10 @@
-//! The pages a browser that sends no cookie at all is shown: a first visit, a crawler, or a flood
-//! of anonymous requests, the cheapest load anyone can put on the server. Without a cookie
-//! nothing on the login, sign-up and forgot-password pages can differ but the language (there is
-//! no session, no form error, no notice, no typed email to show), so each is rendered once per
-//! language and process and answered from memory after that, with a fresh CSP nonce every time,
-//! in the policy and in the page's scripts alike.
+//! The pages of a browser that sends no cookie but its language and time zone: a first visit, a
+//! visitor logged out, a crawler, or a flood of anonymous requests, the cheapest load anyone can
+//! put on the server. Without other cookies nothing on the login, sign-up and forgot-password
+//! pages can differ but the language (there is no session, no form error, no notice, no typed
+//! email to show, and these pages show no time), so each is rendered once per language and
+//! process and answered from memory after that, with a fresh CSP nonce every time, in the policy
+//! and in the page's scripts alike.
 //! Rendering the login page cost about 247,000 instructions (callgrind); from memory it is a copy
 //! of its bytes. At most `PAGES` × languages answers are kept, whatever the requests say.
 
@@ -41,16 +42,33 @@ struct KeptPage {
     policy: (String, String),
 }
 
-/// Which kept page may answer `request`: a GET of one of `PAGES`, with no query and no cookie.
+/// The cookies these pages read for their language (which picks the kept page), or not at all.
+const COOKIES_OF_EVERY_VISITOR: [&str; 2] = [app::i18n::LANGUAGE_COOKIE, app::dates::TIME_ZONE_COOKIE];
+
+/// Which kept page may answer `request`: a GET of one of `PAGES`, with no query and no cookie but
+/// those of every visitor.
 pub fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET
         || request.uri().query().is_some()
-        || request.headers().contains_key(COOKIE)
+        || !only_cookies_of_every_visitor(request)
     {
         return None;
     }
     let page = PAGES.iter().find(|page| **page == request.uri().path())?;
     Some((page, app::i18n::code(app::i18n::of_request(request.headers()))))
+}
+
+/// Whether every cookie the request sends is one of `COOKIES_OF_EVERY_VISITOR`; a header that is
+/// not text could hide any cookie, and is not.
+fn only_cookies_of_every_visitor(request: &Request) -> bool {
+    request.headers().get_all(COOKIE).iter().all(|header| {
+        header.to_str().is_ok_and(|header| {
+            header.split(';').map(str::trim).all(|pair| {
+                let name = pair.split_once('=').map_or(pair, |(name, _)| name.trim());
+                pair.is_empty() || COOKIES_OF_EVERY_VISITOR.contains(&name)
+            })
+        })
+    })
 }
 
 impl FirstVisitPages {

@@ -1,6 +1,7 @@
-//! The pages kept for browsers that send no cookie (server/src/first_visit.rs): each answer is the
-//! page a fresh render gives, with a nonce of its own, and a browser that sends any cookie, or
-//! asks in another language, never gets a page kept for someone else.
+//! The pages kept for browsers that send no cookie but their language and time zone
+//! (server/src/first_visit.rs): each answer is the page a fresh render gives, with a nonce of its
+//! own, and a browser that sends any other cookie, or asks in another language, never gets a page
+//! kept for someone else.
 
 use axum::body::Body;
 use http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY, COOKIE};
@@ -39,8 +40,9 @@ async fn a_first_visit_page_is_the_same_page_each_time_with_a_new_nonce_in_polic
             let first = get(&app, path, &[(ACCEPT_LANGUAGE, language)]).await;
             first.expect_status(StatusCode::OK);
             let (first_nonce, first_page) = nonce_and_rest(&first);
-            for _ in 0..3 {
-                let again = get(&app, path, &[(ACCEPT_LANGUAGE, language)]).await;
+            // A browser that has been here before sends its time zone, and gets the same page.
+            for cookie in ["", "tz=Europe/Amsterdam", "tz=America/New_York; tz=UTC"] {
+                let again = get(&app, path, &[(ACCEPT_LANGUAGE, language), (COOKIE, cookie)]).await;
                 again.expect_status(StatusCode::OK);
                 let (nonce, page) = nonce_and_rest(&again);
                 assert_ne!(nonce, first_nonce, "{path} in {language}: the nonce was sent twice");
@@ -62,20 +64,26 @@ async fn a_browser_with_a_cookie_or_another_language_never_gets_a_page_kept_for_
     let kept = get(&app, "/", &[]).await;
     assert!(kept.body.contains(">Log in</h1>"), "{}", kept.body);
 
-    let own = get(&app, "/", &[(COOKIE, &cookie)]).await;
-    assert!(
-        own.body.contains("Inbox") && !own.body.contains(">Log in</h1>"),
-        "the session's page: {}",
-        own.body
-    );
+    for cookies in
+        [cookie.clone(), format!("tz=Europe/Amsterdam; {cookie}"), format!("lang=en;{cookie}; tz=UTC")]
+    {
+        let own = get(&app, "/", &[(COOKIE, &cookies)]).await;
+        assert!(
+            own.body.contains("Inbox") && !own.body.contains(">Log in</h1>"),
+            "the session's page: {}",
+            own.body
+        );
+    }
 
     let dutch = get(&app, "/", &[(ACCEPT_LANGUAGE, "nl-NL,nl;q=0.9")]).await;
     assert!(dutch.body.contains(">Inloggen</h1>"), "{}", dutch.body);
     let chosen = get(&app, "/", &[(COOKIE, "lang=nl")]).await;
     assert!(chosen.body.contains(">Inloggen</h1>"), "the language chosen in the menu: {}", chosen.body);
 
-    let notice = get(&app, "/", &[(COOKIE, "notice=password-reset")]).await;
+    let notice = get(&app, "/", &[(COOKIE, "tz=UTC; notice=password-reset")]).await;
     assert!(notice.body.contains("Your password was changed."), "{}", notice.body);
+    let dutch_notice = get(&app, "/", &[(COOKIE, "lang=nl; notice=password-reset")]).await;
+    assert!(dutch_notice.body.contains("Je wachtwoord is gewijzigd."), "{}", dutch_notice.body);
     // The email as the server keeps it (base64url).
     let typed = get(&app, "/", &[(COOKIE, "typed-email=Z3JhY2VAZXhhbXBsZS5vcmc")]).await;
     assert!(typed.body.contains(r#"value="grace@example.org""#), "{}", typed.body);
