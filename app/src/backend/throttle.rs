@@ -313,9 +313,11 @@ async fn update(
 ) -> Result<(), AppError> {
     let key = scope.key.as_str();
     loop {
-        // The row may be missing, or deleted by the cleanup between two statements.
-        attempt_limits::ensure(db, key, now).await?;
+        // Read first: the row is there for nearly every attempt, and making it is a write. It
+        // may be missing, or deleted by the cleanup between two statements: then it is made
+        // and read again.
         let Some(current) = attempt_limits::read(db, key).await? else {
+            attempt_limits::ensure(db, key, now).await?;
             continue;
         };
         let next = change(current.counter).map_err(|wait| {
