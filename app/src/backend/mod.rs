@@ -5,7 +5,8 @@
 //! - `crypto/`, `time`, `telemetry`: pure functions and the metrics facade. No SQL, no flow.
 //! - the base: `ids` (identifiers that must not be mixed up), `caller` (who is calling, built
 //!   once per request), `state` (the database, the settings and the way out for texts), `sms/`
-//!   (a mobile number, a texted code's words, and the interface every way out implements).
+//!   (a mobile number, a texted code's words, and the interface every way out implements),
+//!   `run_to_end` (a check finished even when its browser goes away).
 //! - `store/`: one module per table or group of tables, the only place their SQL lives.
 //! - `sessions` (lifetimes, the authentication epoch), `throttle` (guessing limits),
 //!   `password_check` (the password asked again before a change).
@@ -25,6 +26,7 @@ pub mod crypto;
 pub mod ids;
 pub mod mail;
 pub mod password_check;
+pub mod run_to_end;
 pub mod second_factor;
 pub mod sessions;
 pub mod sms;

@@ -4,6 +4,7 @@ use crate::common;
 
 use common::{app_code, wrong_code, TestApp, PASSWORD};
 use http::StatusCode;
+use std::time::Duration;
 
 use app::backend::caller::Caller;
 use app::backend::crypto::devices;
@@ -105,6 +106,54 @@ async fn wrong_passwords_are_limited_per_email_known_or_not() {
         let right = app.call("login", &[("email", email), ("password", PASSWORD)], None).await;
         right.expect_status_for(StatusCode::TOO_MANY_REQUESTS, email);
     }
+}
+
+/// The day's failures counted on the email's password.
+async fn password_failures_today(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT day_failures FROM attempt_limits WHERE scope = $1")
+        .bind(throttle::password_scope(EMAIL).key)
+        .fetch_optional(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+/// A login the browser gave up on (a tab closed, the connection lost, the button pressed twice)
+/// while its password was being checked is checked to the end and counted as what it was. When
+/// the check stopped with the request, each stayed counted as a failure, and ten of them with
+/// the right password locked the owner out for the day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_the_browser_gave_up_on_are_counted_as_what_they_were() {
+    let app = TestApp::new().await;
+    app.sign_up(EMAIL).await;
+    for _ in 0..throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap() {
+        let before = password_failures_today(&app).await;
+        let login =
+            app.send(common::server_fn_request("login", &[("email", EMAIL), ("password", PASSWORD)], None));
+        tokio::pin!(login);
+        let counted = async {
+            while password_failures_today(&app).await == before {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        };
+        // A login answered at once was not given up on (when the owner is locked out, say: the
+        // last assertions tell).
+        tokio::select! {
+            _ = &mut login => continue,
+            _ = counted => {}
+        }
+        // The browser gives up here, while the password is being hashed; the check goes on.
+        drop(login);
+        for _ in 0..300 {
+            if password_failures_today(&app).await == before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    assert_eq!(password_failures_today(&app).await, 0, "logins given up on were counted as failures");
+    let reply = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
+    reply.expect_status(StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

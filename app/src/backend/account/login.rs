@@ -7,6 +7,7 @@ use crate::backend::caller::Caller;
 use crate::backend::crypto::passwords::{self, Share};
 use crate::backend::ids::{LinkToken, SessionToken, UserId};
 use crate::backend::mail::{notices, Notice};
+use crate::backend::run_to_end::run_to_end;
 use crate::backend::second_factor::{self, Entered};
 use crate::backend::sessions::Session;
 use crate::backend::store::{self, security_events};
@@ -95,10 +96,23 @@ pub async fn log_in(
     remembered_token: Option<&LinkToken>,
     caller: &Caller,
 ) -> Result<StartedSession, AppError> {
-    let started =
-        check_password_and_start(state, email, password, previous_token, remembered_token, caller).await;
-    telemetry::login(&started.as_ref().map(|s| s.viewer.level).map_err(Clone::clone));
-    started
+    // Checked to the end even if the browser goes away, so the attempt counts as what it was.
+    let (state, email, password) = (state.clone(), email.to_owned(), password.to_owned());
+    let (previous, remembered, caller) = (previous_token.cloned(), remembered_token.cloned(), caller.clone());
+    run_to_end(async move {
+        let started = check_password_and_start(
+            &state,
+            &email,
+            &password,
+            previous.as_ref(),
+            remembered.as_ref(),
+            &caller,
+        )
+        .await;
+        telemetry::login(&started.as_ref().map(|s| s.viewer.level).map_err(Clone::clone));
+        started
+    })
+    .await
 }
 
 async fn check_password_and_start(
