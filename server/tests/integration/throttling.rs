@@ -108,14 +108,58 @@ async fn wrong_passwords_are_limited_per_email_known_or_not() {
     }
 }
 
-/// The day's failures counted on the email's password.
-async fn password_failures_today(app: &TestApp) -> i64 {
+/// The day's failures counted in `scope`.
+async fn failures_today(app: &TestApp, scope: &throttle::Scope) -> i64 {
     sqlx::query_scalar("SELECT day_failures FROM attempt_limits WHERE scope = $1")
-        .bind(throttle::password_scope(EMAIL).key)
+        .bind(&scope.key)
         .fetch_optional(&app.state.db)
         .await
         .unwrap()
         .unwrap_or(0)
+}
+
+/// The day's failures counted on the email's password.
+async fn password_failures_today(app: &TestApp) -> i64 {
+    failures_today(app, &throttle::password_scope(EMAIL)).await
+}
+
+/// Waits (up to three seconds) until the day's failures in `scope` are `count`.
+async fn until_failures_today(app: &TestApp, scope: &throttle::Scope, count: i64) {
+    for _ in 0..300 {
+        if failures_today(app, scope).await == count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A backup code the browser gave up on while it was being checked (argon2id, as slow as a
+/// password) is checked to the end: used, and counted as right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_factor_the_browser_gave_up_on_is_counted_as_what_it_was() {
+    let app = TestApp::new().await;
+    let enrolled = app.enroll(EMAIL).await;
+    let session = app.session_of(&enrolled.cookie).await;
+    let scope = throttle::second_factor_scope(session.user_id);
+    let caller = Caller::at(unix_now());
+    let code = enrolled.backup_codes[0].as_str();
+    let mut check =
+        Box::pin(second_factor::consume(&app.state, &session, Entered::BackupCode(code), &caller));
+    let counted = async {
+        while failures_today(&app, &scope).await == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        _ = &mut check => panic!("the code was checked before its guess was seen counted"),
+        _ = counted => {}
+    }
+    // The browser gives up here, while the code is being hashed; the check goes on.
+    drop(check);
+    until_failures_today(&app, &scope, 0).await;
+    assert_eq!(failures_today(&app, &scope).await, 0, "a right code given up on was counted as a failure");
+    let again = second_factor::consume(&app.state, &session, Entered::BackupCode(code), &caller).await;
+    assert_eq!(again, Err(AppError::WrongBackupCode), "the code given up on was used");
 }
 
 /// A login the browser gave up on (a tab closed, the connection lost, the button pressed twice)
@@ -128,9 +172,11 @@ async fn logins_the_browser_gave_up_on_are_counted_as_what_they_were() {
     app.sign_up(EMAIL).await;
     for _ in 0..throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap() {
         let before = password_failures_today(&app).await;
-        let login =
-            app.send(common::server_fn_request("login", &[("email", EMAIL), ("password", PASSWORD)], None));
-        tokio::pin!(login);
+        let mut login = Box::pin(app.send(common::server_fn_request(
+            "login",
+            &[("email", EMAIL), ("password", PASSWORD)],
+            None,
+        )));
         let counted = async {
             while password_failures_today(&app).await == before {
                 tokio::time::sleep(Duration::from_millis(1)).await;
@@ -144,12 +190,7 @@ async fn logins_the_browser_gave_up_on_are_counted_as_what_they_were() {
         }
         // The browser gives up here, while the password is being hashed; the check goes on.
         drop(login);
-        for _ in 0..300 {
-            if password_failures_today(&app).await == before {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        until_failures_today(&app, &throttle::password_scope(EMAIL), before).await;
     }
     assert_eq!(password_failures_today(&app).await, 0, "logins given up on were counted as failures");
     let reply = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;

@@ -27,6 +27,7 @@ pub use proof::{AppCode, BackupCode, Entered, Holder, Proof};
 
 use crate::backend::caller::Caller;
 use crate::backend::ids::UserId;
+use crate::backend::run_to_end::run_to_end;
 use crate::backend::sessions::Session;
 use crate::backend::store;
 use crate::backend::{telemetry, AppState};
@@ -226,6 +227,17 @@ pub async fn consume(
         };
         telemetry::second_factor::<()>(method, &Err(error.clone()));
     })?;
+    // Checked to the end even if the browser goes away, so the guess counts as what it was.
+    let (state, caller) = (state.clone(), caller.clone());
+    run_to_end(async move { check(&state, holder, proof, &caller).await }).await
+}
+
+async fn check(
+    state: &AppState,
+    holder: Holder,
+    proof: Proof,
+    caller: &Caller,
+) -> Result<Option<u32>, AppError> {
     match proof {
         // Six digits where no method was named: the app's code, or the texted one for an
         // account that has only SMS.
