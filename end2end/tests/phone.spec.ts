@@ -108,6 +108,10 @@ test("the link pages and the admin pages fit a phone's screen", async ({ page })
   await page.getByRole("button", { name: "Confirm" }).tap();
   await page.getByLabel("Search by email").fill(admin.email);
   await page.getByRole("button", { name: "Search" }).tap();
+  // The search is a plain form: its answer is a new page, measured once it is there (measured at
+  // once, the page could still be the one before it, or go away under the measure).
+  await expect(page).toHaveURL(/[?&]search=/);
+  await expect(page.getByRole("link", { name: admin.email })).toBeVisible();
   await expectFitsTheScreen(page, "admin: the account list");
   await page.getByRole("link", { name: admin.email }).tap();
   await expect(page.getByRole("heading", { name: admin.email })).toBeVisible();

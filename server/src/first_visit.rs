@@ -2,9 +2,9 @@
 //! visitor logged out, a crawler, or a flood of anonymous requests, the cheapest load anyone can
 //! put on the server. Without other cookies nothing on the login, sign-up and forgot-password
 //! pages can differ but the language (there is no session, no form error, no notice, no typed
-//! email to show, and these pages show no time), so each is rendered once per language and
-//! process and answered from memory after that, with a fresh CSP nonce every time, in the policy
-//! and in the page's scripts alike.
+//! email to show, and these pages show no time), so each is answered from memory once two
+//! renders in a row gave the same page (one odd render is never kept for good), with a fresh CSP
+//! nonce every time, in the policy and in the page's scripts alike.
 //! Rendering the login page cost about 247,000 instructions (callgrind); from memory it is a copy
 //! of its bytes. At most `PAGES` × languages answers are kept, whatever the requests say.
 
@@ -28,14 +28,21 @@ const LARGEST_KEPT: usize = 256 * 1024;
 /// A page and the language it is in.
 type Key = (&'static str, &'static str);
 
-/// The first-visit pages of one router, each as it was first rendered.
+/// The first-visit pages of one router.
 #[derive(Default)]
 pub struct FirstVisitPages {
-    kept: RwLock<HashMap<Key, Arc<KeptPage>>>,
+    pages: RwLock<HashMap<Key, Rendered>>,
+}
+
+/// A page's last render, and whether the one before it was the same.
+enum Rendered {
+    Once(Arc<KeptPage>),
+    Kept(Arc<KeptPage>),
 }
 
 /// One rendered page: its headers, and its body and Content-Security-Policy each cut where the
 /// nonce was, to be joined again around a fresh one.
+#[derive(PartialEq)]
 struct KeptPage {
     headers: HeaderMap,
     body: Vec<Bytes>,
@@ -74,7 +81,10 @@ fn only_cookies_of_every_visitor(request: &Request) -> bool {
 impl FirstVisitPages {
     /// The page kept for `key`, or the one `render` makes, kept for next time when it can be.
     pub async fn answer(&self, key: Key, render: impl Future<Output = Response>) -> Response {
-        let kept = self.kept.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+        let kept = match self.pages.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            Some(Rendered::Kept(kept)) => Some(kept.clone()),
+            _ => None,
+        };
         if let Some(kept) = kept {
             return kept.answer();
         }
@@ -83,7 +93,8 @@ impl FirstVisitPages {
             return response;
         }
         let (mut parts, body) = response.into_parts();
-        let body = match to_bytes(body, LARGEST_KEPT).await {
+        // The page is the server's own, bounded by its code; only a small one is kept.
+        let body = match to_bytes(body, usize::MAX).await {
             Ok(body) => body,
             Err(error) => {
                 tracing::error!(%error, page = key.0, "rendering a first-visit page failed");
@@ -91,8 +102,11 @@ impl FirstVisitPages {
             }
         };
         parts.headers.remove(CONTENT_LENGTH);
-        if let Some(kept) = KeptPage::of(&parts.headers, &body) {
-            self.kept.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, Arc::new(kept));
+        if let Some(page) = KeptPage::of(&parts.headers, &body).filter(|_| body.len() <= LARGEST_KEPT) {
+            let mut pages = self.pages.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let page = Arc::new(page);
+            let agrees = matches!(pages.get(&key), Some(Rendered::Once(last)) if **last == *page);
+            pages.insert(key, if agrees { Rendered::Kept(page) } else { Rendered::Once(page) });
         }
         Response::from_parts(parts, Body::from(body))
     }
@@ -160,6 +174,45 @@ fn fresh_nonce() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A rendered page with the nonce `nonce` in its policy and its script, and `text`.
+    fn rendered(nonce: &str, text: &str) -> Response {
+        let mut response =
+            Response::new(Body::from(format!("<p>{text}</p><script nonce=\"{nonce}\">x</script>")));
+        let policy = format!("script-src 'self' 'nonce-{nonce}'");
+        response.headers_mut().insert(CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).unwrap());
+        response
+    }
+
+    async fn text_of(response: Response) -> String {
+        String::from_utf8(to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_page_is_answered_from_memory_once_two_renders_in_a_row_agree() {
+        let pages = FirstVisitPages::default();
+        let key = ("/", "en");
+        let renders = AtomicUsize::new(0);
+        let renders = &renders;
+        let render = |nonce: &'static str, text: &'static str| async move {
+            renders.fetch_add(1, Ordering::SeqCst);
+            rendered(nonce, text)
+        };
+        // An odd render, then two alike (each with its own nonce): kept from then on.
+        for (nonce, text) in [("n1", "odd"), ("n2", "page"), ("n3", "page")] {
+            let answer = text_of(pages.answer(key, render(nonce, text)).await).await;
+            assert!(answer.contains(text) && answer.contains(nonce), "{answer}");
+        }
+        let from_memory = pages.answer(key, render("n4", "never rendered")).await;
+        let policy = from_memory.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        let answer = text_of(from_memory).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 3, "rendered again once kept");
+        assert!(answer.starts_with("<p>page</p>"), "{answer}");
+        let nonce = policy.split("'nonce-").nth(1).unwrap().trim_end_matches('\'');
+        assert!(nonce.len() >= 22 && !["n2", "n3"].contains(&nonce), "{policy}");
+        assert!(answer.contains(&format!("nonce=\"{nonce}\"")), "{answer}");
+    }
 
     #[test]
     fn a_body_cut_at_its_nonce_joins_again_around_another() {
