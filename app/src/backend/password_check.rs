@@ -5,14 +5,26 @@ use sqlx::AnyPool;
 
 use super::caller::Caller;
 use super::crypto::passwords;
+use super::run_to_end::run_to_end;
 use super::sessions::Session;
 use super::store::{self, users::Account};
 use super::throttle;
 use crate::error::AppError;
 
 /// Re-checks the password of the session's account before a change to how it logs in.
-/// It counts against the same limit as password logins.
+/// It counts against the same limit as password logins, and like a login it is checked to its
+/// end even if the browser goes away, so the attempt counts as what it was.
 pub async fn check_password(
+    db: &AnyPool,
+    session: &Session,
+    password: &str,
+    caller: &Caller,
+) -> Result<Account, AppError> {
+    let (db, session, password, caller) = (db.clone(), session.clone(), password.to_owned(), caller.clone());
+    run_to_end(async move { check_now(&db, &session, &password, &caller).await }).await
+}
+
+async fn check_now(
     db: &AnyPool,
     session: &Session,
     password: &str,

@@ -133,6 +133,36 @@ async fn until_failures_today(app: &TestApp, scope: &throttle::Scope, count: i64
     }
 }
 
+/// The password asked again before a change, given up on while it was being hashed, is checked
+/// to the end and counted as right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_recheck_the_browser_gave_up_on_is_counted_as_what_it_was() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up(EMAIL).await;
+    let session = app.session_of(&cookie).await;
+    let scope = throttle::password_scope(EMAIL);
+    let caller = Caller::at(unix_now());
+    let mut check =
+        Box::pin(app::backend::password_check::check_password(&app.state.db, &session, PASSWORD, &caller));
+    let counted = async {
+        while failures_today(&app, &scope).await == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        _ = &mut check => panic!("the password was checked before its attempt was seen counted"),
+        _ = counted => {}
+    }
+    // The browser gives up here, while the password is being hashed; the check goes on.
+    drop(check);
+    until_failures_today(&app, &scope, 0).await;
+    assert_eq!(
+        failures_today(&app, &scope).await,
+        0,
+        "a right password given up on was counted as a failure"
+    );
+}
+
 /// A backup code the browser gave up on while it was being checked (argon2id, as slow as a
 /// password) is checked to the end: used, and counted as right.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
