@@ -133,6 +133,31 @@ async fn until_failures_today(app: &TestApp, scope: &throttle::Scope, count: i64
     }
 }
 
+/// Drives `check` until its attempt shows in `scope` (the day's failures above `before`), then
+/// drops it there, as a browser that gives up mid-check does, and waits (up to three seconds)
+/// for the count to be `before` again. False when `check` ended before it was seen counted.
+async fn give_up_once_counted(
+    app: &TestApp,
+    scope: &throttle::Scope,
+    before: i64,
+    check: impl std::future::Future,
+) -> bool {
+    let mut check = Box::pin(check);
+    let counted = async {
+        while failures_today(app, scope).await == before {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        _ = &mut check => return false,
+        _ = counted => {}
+    }
+    // The browser gives up here, while the check runs (a hash); the check goes on.
+    drop(check);
+    until_failures_today(app, scope, before).await;
+    true
+}
+
 /// The password asked again before a change, given up on while it was being hashed, is checked
 /// to the end and counted as right.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,20 +167,9 @@ async fn a_password_recheck_the_browser_gave_up_on_is_counted_as_what_it_was() {
     let session = app.session_of(&cookie).await;
     let scope = throttle::password_scope(EMAIL);
     let caller = Caller::at(unix_now());
-    let mut check =
-        Box::pin(app::backend::password_check::check_password(&app.state.db, &session, PASSWORD, &caller));
-    let counted = async {
-        while failures_today(&app, &scope).await == 0 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    };
-    tokio::select! {
-        _ = &mut check => panic!("the password was checked before its attempt was seen counted"),
-        _ = counted => {}
-    }
-    // The browser gives up here, while the password is being hashed; the check goes on.
-    drop(check);
-    until_failures_today(&app, &scope, 0).await;
+    let check = app::backend::password_check::check_password(&app.state.db, &session, PASSWORD, &caller);
+    let given_up = give_up_once_counted(&app, &scope, 0, check).await;
+    assert!(given_up, "the password was checked before its attempt was seen counted");
     assert_eq!(
         failures_today(&app, &scope).await,
         0,
@@ -173,20 +187,9 @@ async fn a_second_factor_the_browser_gave_up_on_is_counted_as_what_it_was() {
     let scope = throttle::second_factor_scope(session.user_id);
     let caller = Caller::at(unix_now());
     let code = enrolled.backup_codes[0].as_str();
-    let mut check =
-        Box::pin(second_factor::consume(&app.state, &session, Entered::BackupCode(code), &caller));
-    let counted = async {
-        while failures_today(&app, &scope).await == 0 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    };
-    tokio::select! {
-        _ = &mut check => panic!("the code was checked before its guess was seen counted"),
-        _ = counted => {}
-    }
-    // The browser gives up here, while the code is being hashed; the check goes on.
-    drop(check);
-    until_failures_today(&app, &scope, 0).await;
+    let check = second_factor::consume(&app.state, &session, Entered::BackupCode(code), &caller);
+    let given_up = give_up_once_counted(&app, &scope, 0, check).await;
+    assert!(given_up, "the code was checked before its guess was seen counted");
     assert_eq!(failures_today(&app, &scope).await, 0, "a right code given up on was counted as a failure");
     let again = second_factor::consume(&app.state, &session, Entered::BackupCode(code), &caller).await;
     assert_eq!(again, Err(AppError::WrongBackupCode), "the code given up on was used");
@@ -202,25 +205,11 @@ async fn logins_the_browser_gave_up_on_are_counted_as_what_they_were() {
     app.sign_up(EMAIL).await;
     for _ in 0..throttle::ACCOUNT_POLICY.max_failures_per_day.unwrap() {
         let before = password_failures_today(&app).await;
-        let mut login = Box::pin(app.send(common::server_fn_request(
-            "login",
-            &[("email", EMAIL), ("password", PASSWORD)],
-            None,
-        )));
-        let counted = async {
-            while password_failures_today(&app).await == before {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-        };
+        let login =
+            app.send(common::server_fn_request("login", &[("email", EMAIL), ("password", PASSWORD)], None));
         // A login answered at once was not given up on (when the owner is locked out, say: the
         // last assertions tell).
-        tokio::select! {
-            _ = &mut login => continue,
-            _ = counted => {}
-        }
-        // The browser gives up here, while the password is being hashed; the check goes on.
-        drop(login);
-        until_failures_today(&app, &throttle::password_scope(EMAIL), before).await;
+        give_up_once_counted(&app, &throttle::password_scope(EMAIL), before, login).await;
     }
     assert_eq!(password_failures_today(&app).await, 0, "logins given up on were counted as failures");
     let reply = app.call("login", &[("email", EMAIL), ("password", PASSWORD)], None).await;
