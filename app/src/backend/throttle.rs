@@ -19,12 +19,12 @@
 
 use std::net::IpAddr;
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use super::caller::Caller;
 use super::ids::{AuthEpoch, UserId};
-use super::store::attempt_limits;
 pub use super::store::attempt_limits::Counter;
+use super::store::{self, attempt_limits};
 use crate::error::AppError;
 
 pub const FIRST_DELAY_SECS: i64 = 30;
@@ -272,16 +272,39 @@ pub fn scopes(account_scope: Scope, ip: Option<&str>) -> Vec<Scope> {
 
 /// Counts an attempt in every scope, or refuses it with `TooManyAttempts`.
 pub async fn begin_attempt(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), AppError> {
-    for scope in scopes {
-        update(db, scope, now, |counter| admit(scope.policy, counter, now)).await?;
+    let mut conn = db.acquire().await?;
+    if let [scope] = scopes {
+        return update(&mut conn, scope, now, |counter| admit(scope.policy, counter, now)).await;
     }
+    // Several scopes in one commit: one sync to disk, not one per scope. A scope that refuses
+    // keeps the counts of the scopes before it, as when each was committed alone (an address
+    // goes on being counted against an account that is locked).
+    let mut tx = store::begin_write(&mut conn).await?;
+    for scope in scopes {
+        match update(&mut tx, scope, now, |counter| admit(scope.policy, counter, now)).await {
+            Ok(()) => {}
+            Err(refused @ AppError::TooManyAttempts { .. }) => {
+                tx.commit().await?;
+                return Err(refused);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
 /// The attempt begun in `scopes` was right (see `after_success`).
 pub async fn succeeded(db: &AnyPool, scopes: &[Scope], now: i64) -> Result<(), AppError> {
+    succeeded_in(&mut *db.acquire().await?, scopes, now).await
+}
+
+/// `succeeded`, inside the transaction of what the success starts (a login's session): both are
+/// kept, or neither, at the cost of one commit. On SQLite the transaction must have written
+/// already, so that it holds the write lock before it reads a counter.
+pub async fn succeeded_in(conn: &mut AnyConnection, scopes: &[Scope], now: i64) -> Result<(), AppError> {
     for scope in scopes {
-        update(db, scope, now, |counter| Ok(after_success(scope.policy, counter))).await?;
+        update(conn, scope, now, |counter| Ok(after_success(scope.policy, counter))).await?;
     }
     Ok(())
 }
@@ -296,8 +319,9 @@ pub async fn refund_if_busy<T>(
     checked: Result<T, AppError>,
 ) -> Result<T, AppError> {
     if let Err(AppError::ServerBusy { .. }) = &checked {
+        let mut conn = db.acquire().await?;
         for scope in scopes {
-            update(db, scope, now, |counter| Ok(after_refund(scope.policy, counter))).await?;
+            update(&mut conn, scope, now, |counter| Ok(after_refund(scope.policy, counter))).await?;
         }
     }
     checked
@@ -306,7 +330,7 @@ pub async fn refund_if_busy<T>(
 /// Applies `change` to the scope's counter as a compare-and-swap: a parallel attempt that
 /// updated the row first makes us read it again, so every attempt is counted.
 async fn update(
-    db: &AnyPool,
+    conn: &mut AnyConnection,
     scope: &Scope,
     now: i64,
     change: impl Fn(Counter) -> Result<Counter, i64>,
@@ -316,8 +340,8 @@ async fn update(
         // Read first: the row is there for nearly every attempt, and making it is a write. It
         // may be missing, or deleted by the cleanup between two statements: then it is made
         // and read again.
-        let Some(current) = attempt_limits::read(db, key).await? else {
-            attempt_limits::ensure(db, key, now).await?;
+        let Some(current) = attempt_limits::read(&mut *conn, key).await? else {
+            attempt_limits::ensure(&mut *conn, key, now).await?;
             continue;
         };
         let next = change(current.counter).map_err(|wait| {
@@ -328,7 +352,7 @@ async fn update(
             );
             AppError::TooManyAttempts { retry_after_secs: wait }
         })?;
-        if attempt_limits::swap(db, key, next, current.version).await? {
+        if attempt_limits::swap(&mut *conn, key, next, current.version).await? {
             return Ok(());
         }
     }

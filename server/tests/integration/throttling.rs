@@ -317,3 +317,21 @@ async fn an_attacker_gets_too_few_guesses_in_30_days_to_matter() {
     assert!(chance <= 0.001, "{chance}");
     assert!(busiest_hour <= 100, "{busiest_hour}");
 }
+
+/// The address's and the account's counts are begun in one commit; an account that refuses the
+/// attempt still leaves it counted on the address, as it was when each scope committed alone: a
+/// machine spraying guesses at locked accounts is slowed like one spraying at open ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_an_account_refuses_is_still_counted_on_the_address() {
+    let app = TestApp::new().await;
+    let now = unix_now();
+    let scopes = throttle::scopes(throttle::password_scope(EMAIL), Some("203.0.113.9"));
+    let address = &scopes[0];
+    for _ in 0..throttle::ACCOUNT_POLICY.free_failures {
+        throttle::begin_attempt(&app.state.db, &scopes, now).await.unwrap();
+    }
+    let refused = throttle::begin_attempt(&app.state.db, &scopes, now).await;
+    assert!(matches!(refused, Err(AppError::TooManyAttempts { .. })), "{refused:?}");
+    assert_eq!(password_failures_today(&app).await, throttle::ACCOUNT_POLICY.free_failures);
+    assert_eq!(failures_today(&app, address).await, throttle::ACCOUNT_POLICY.free_failures + 1);
+}

@@ -152,10 +152,6 @@ async fn check_password_and_start(
         tracing::info!(user_id = %account.id, "login refused: wrong password");
         return Err(AppError::InvalidCredentials);
     }
-    throttle::succeeded(db, &scopes, now).await?;
-    if let Some(previous) = previous_token {
-        sessions::end(db, previous).await?;
-    }
     let remembered = match remembered_token {
         Some(token) if account.two_factor_on() => {
             remembered::recognises(db, token, account.id, account.auth_epoch, now).await?
@@ -167,8 +163,14 @@ async fn check_password_and_start(
     } else {
         AuthLevel::FullyAuthenticated
     };
+    // The new session, the end of the previous one and the counters given back, in one commit.
+    // The insert comes first: on SQLite it takes the write lock that `succeeded_in` needs.
     let mut tx = db.begin().await?;
     let token = sessions::start(&mut *tx, account.id, level, account.auth_epoch, caller).await?;
+    if let Some(previous) = previous_token {
+        sessions::end(&mut *tx, previous).await?;
+    }
+    throttle::succeeded_in(&mut tx, &scopes, now).await?;
     if level == AuthLevel::FullyAuthenticated {
         keep_time_zone(&mut tx, account.id, caller).await?;
         security_events::record(&mut *tx, account.id, SecurityEventKind::Login, caller.ip(), now).await?;

@@ -5,6 +5,8 @@
 //! through `From<sqlx::Error>` (logged, never shown); the few that a user can act on, such as
 //! a taken email, are mapped here.
 
+use crate::error::AppError;
+
 pub mod access_codes;
 pub mod admin_accounts;
 pub mod admin_actions;
@@ -26,3 +28,15 @@ pub mod users;
 /// Any executor of the `Any` driver: `&AnyPool`, `&mut AnyConnection`, `&mut *tx`.
 pub trait Db<'e>: sqlx::Executor<'e, Database = sqlx::Any> {}
 impl<'e, E: sqlx::Executor<'e, Database = sqlx::Any>> Db<'e> for E {}
+
+/// A transaction that is to write: on SQLite it takes the write lock as it begins (`BEGIN
+/// IMMEDIATE`), because a deferred one that read first and then writes after another connection
+/// wrote fails at once (`SQLITE_BUSY_SNAPSHOT`) instead of waiting. PostgreSQL locks the rows it
+/// updates and needs nothing more.
+pub async fn begin_write(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<sqlx::Transaction<'_, sqlx::Any>, AppError> {
+    use sqlx::Connection;
+    let immediate = conn.backend_name() == "SQLite";
+    Ok(if immediate { conn.begin_with("BEGIN IMMEDIATE").await? } else { conn.begin().await? })
+}
