@@ -99,25 +99,24 @@ pub async fn find(db: &sqlx::AnyPool, token: &SessionToken, now: i64) -> Result<
     let Some(level) = level_from_code(row.level) else {
         return Ok(None);
     };
-    if is_expired(level, row.created_at, row.last_seen_at, now) || row.auth_epoch != row.account_epoch {
+    if is_expired(level, row.created_at, row.last_seen_at, now) || row.epoch_passed {
         store::sessions::delete(db, &id).await?;
         return Ok(None);
     }
     if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
         store::sessions::touch(db, &id, now).await?;
     }
-    let email_confirmed = row.email_confirmed_at.is_some();
     Ok(Some(Session {
         id,
         user_id: row.user_id,
         email: row.email,
         level,
         epoch: row.auth_epoch,
-        email_confirmed,
+        email_confirmed: row.email_confirmed,
         account_created_at: row.account_created_at,
-        setup_only: row.setup_only > 0,
+        setup_only: row.setup_only,
         factor_checked_at: row.factor_checked_at,
-        administrator: row.administrators > 0,
+        administrator: row.administrator,
     }))
 }
 
