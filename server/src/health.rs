@@ -4,11 +4,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::{Extension, Json};
 use serde_json::json;
 use sqlx::AnyPool;
 
@@ -28,28 +27,18 @@ impl Draining {
     }
 }
 
-/// `router` with `/readyz` answering 503 once `draining` began; every other path is served as
-/// before.
-pub fn not_ready_while_draining(router: Router, draining: Draining) -> Router {
-    router.layer(middleware::from_fn(move |request: Request, next: Next| {
-        let draining = draining.is_on() && request.uri().path() == "/readyz";
-        async move {
-            match draining {
-                true => not_ready("draining: this instance is shutting down".to_owned()),
-                false => next.run(request).await,
-            }
-        }
-    }))
-}
-
 /// The process runs and answers.
 pub async fn live() -> Response {
     Json(json!({ "status": "ok" })).into_response()
 }
 
-/// The database answers and every migration this build knows is applied; 503 with the reason
-/// otherwise, so a load balancer sends no traffic to an instance that could not serve it.
-pub async fn ready(State(db): State<AnyPool>) -> Response {
+/// The database answers and every migration this build knows is applied, and the instance is
+/// not draining; 503 with the reason otherwise, so a load balancer sends no traffic to an
+/// instance that could not serve it, or is about to stop.
+pub async fn ready(State(db): State<AnyPool>, Extension(draining): Extension<Draining>) -> Response {
+    if draining.is_on() {
+        return not_ready("draining: this instance is shutting down".to_owned());
+    }
     match crate::storage::missing_migrations(&db).await {
         Ok(missing) if missing.is_empty() => Json(json!({ "status": "ready" })).into_response(),
         Ok(missing) => not_ready(format!("migrations not applied: {missing:?}")),

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use app::backend::crypto::tokens::hex;
 use axum::extract::{ConnectInfo, Request};
 use http::HeaderValue;
 
@@ -19,9 +20,7 @@ pub fn of(request: &Request, trusted_proxies: &[IpAddr]) -> HeaderValue {
         .filter(|value| well_formed(value.as_bytes()));
     match from_proxy {
         Some(value) => value.clone(),
-        None => {
-            HeaderValue::from_str(&format!("{:032x}", rand::random::<u128>())).expect("hex is a valid header")
-        }
+        None => HeaderValue::try_from(hex(&rand::random::<[u8; 16]>())).expect("hex is a valid header"),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -19,6 +19,7 @@ use app::backend::AppState;
 use app::{shell, App};
 
 use crate::first_visit::{self, FirstVisitPages};
+use crate::health::Draining;
 use crate::{api_errors, caching, cross_site, health, metrics, openapi, request_id, security_headers};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
@@ -45,6 +46,7 @@ struct RequestPolicy {
     immutable: Arc<caching::ImmutablePaths>,
     trusted_proxies: Arc<[std::net::IpAddr]>,
     server_functions: Arc<HashSet<&'static str>>,
+    request_times: Arc<metrics::RequestTimes>,
     first_visits: Arc<FirstVisitPages>,
 }
 
@@ -80,18 +82,8 @@ async fn around_every_request(policy: RequestPolicy, mut request: Request, next:
     caching::apply(cache, &mut response);
     security_headers::add_missing(response.headers_mut(), policy.secure);
     response.headers_mut().insert(request_id::HEADER, id);
-    metrics::record_request(route, started.elapsed());
+    policy.request_times.record(route, started.elapsed());
     response
-}
-
-/// The WebApp with `/metrics` beside it.
-pub fn router(state: AppState, options: LeptosOptions) -> Router {
-    build(state, options, true)
-}
-
-/// The WebApp without `/metrics`, served on an address of its own (`--metrics-addr`).
-pub fn router_without_metrics(state: AppState, options: LeptosOptions) -> Router {
-    build(state, options, false)
 }
 
 /// `/metrics` alone.
@@ -100,18 +92,26 @@ pub fn metrics_router(db: sqlx::AnyPool) -> Router {
     Router::new().route("/metrics", get(metrics::scrape)).with_state(db)
 }
 
-fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router {
+/// The WebApp with `/metrics` beside it, as the tests drive it.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    serving(state, options, true, Draining::default())
+}
+
+/// The WebApp as an instance serves it: `/metrics` beside it or not (`--metrics-addr`), and
+/// `/readyz` answering 503 once `draining` is on.
+pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, draining: Draining) -> Router {
     metrics::recorder();
     let secure = state.settings.secure_cookies;
+    let server_functions: Arc<HashSet<&'static str>> =
+        Arc::new(leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect());
     let policy = RequestPolicy {
         schemes: if secure { cross_site::HTTPS } else { cross_site::HTTP_OR_HTTPS },
         secure,
         pkg_prefix: format!("/{}/", options.site_pkg_dir).into(),
         immutable: Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options))),
         trusted_proxies: state.settings.trusted_proxies.clone().into(),
-        server_functions: Arc::new(
-            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect(),
-        ),
+        server_functions: server_functions.clone(),
+        request_times: Arc::new(metrics::RequestTimes::new(&server_functions)),
         first_visits: Arc::default(),
     };
     let routes = route_list();
@@ -131,7 +131,9 @@ fn build(state: AppState, options: LeptosOptions, with_metrics: bool) -> Router 
     // again, which made 29 copies of the Leptos options per request (callgrind).
     let mut operations = Router::new()
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
+        // Told of the drain by an extension of its own route: a layer around the whole router
+        // cost every request 2% of its instructions (callgrind).
+        .route("/readyz", get(health::ready).layer(Extension(draining)))
         .route("/api/openapi.json", get(openapi::serve));
     if with_metrics {
         operations = operations.route("/metrics", get(metrics::scrape));

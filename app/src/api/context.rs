@@ -56,14 +56,21 @@ fn cookies(name: &str) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// The first value of a cookie named `name` that `parse` takes, read in place: on every request
+/// behind the session, so it copies nothing it does not keep.
+fn first_cookie<T>(name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    with_context::<http::request::Parts, _>(|parts| cookie_values(&parts.headers, name).find_map(parse))
+        .flatten()
+}
+
 /// The session token the browser sent, if any (of the shape of ours).
 pub fn session_token(settings: &Settings) -> Option<SessionToken> {
-    cookies(cookie_name(settings)).iter().find_map(|value| SessionToken::parse(value))
+    first_cookie(cookie_name(settings), SessionToken::parse)
 }
 
 /// The token of the browser's "remember this browser" cookie, if it sent one of our shape.
 pub fn remembered_token(settings: &Settings) -> Option<LinkToken> {
-    cookies(remember_cookie_name(settings)).iter().find_map(|value| LinkToken::parse(value))
+    first_cookie(remember_cookie_name(settings), LinkToken::parse)
 }
 
 /// Who is calling: address, clock, and the browser's device cookies whose signature holds.
