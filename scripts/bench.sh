@@ -4,7 +4,7 @@
 # bare axum server's on the same machine in the same run (server/examples/bare_axum.rs) and of a
 # bare Leptos server's (server/examples/bare_leptos.rs: a one-paragraph page, a server function
 # reading one row); the server's memory (RSS) idle, after the page scenarios, after 200 parallel
-# logins and a minute later; the raw argon2id hash rate beside the login rates (from a new
+# logins and a minute later; the raw argon2id hash rate in turns with the login rates (from a new
 # browser, and from one that logged in before); and the bytes of the browser bundle.
 # Figures, not pass/fail: they depend on the machine, and wrk shares its cores with the server.
 #
@@ -84,6 +84,27 @@ EOF
   echo "$WORK/post.lua"
 }
 
+# The CPU time the process $1 has used, all its threads, in clock ticks.
+cpu_ticks() { awk '{ticks += $14 + $15} END {print ticks}' /proc/"$1"/task/*/stat; }
+# One wrk run: prints its figures after the label $1 and sets ONCE to its requests per second;
+# with CPU_OF set to a process id, also that process's CPU time per request (ONCE_CPU, in µs):
+# a figure that moves less than the rate when the machine is busy elsewhere.
+once() {
+  local label=$1; shift
+  local before=0
+  [ -z "${CPU_OF:-}" ] || before=$(cpu_ticks "$CPU_OF")
+  wrk --latency -t 1 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" "$@" >"$WORK/wrk.out"
+  local cpu=""
+  ONCE_CPU=""
+  if [ -n "${CPU_OF:-}" ]; then
+    ONCE_CPU=$(awk -v ticks=$(( $(cpu_ticks "$CPU_OF") - before )) -v hz="$(getconf CLK_TCK)" \
+      '/requests in/ {printf "%.1f", ticks * 1e6 / hz / $1}' "$WORK/wrk.out")
+    cpu=", server CPU $ONCE_CPU us/request"
+  fi
+  echo "$label: $(awk '/Requests\/sec/ {print $2 " requests/s"}' "$WORK/wrk.out"), latency$(awk '/^ +(50|90|99)%/ {printf " p%s %s", substr($1, 1, 2), $2}' "$WORK/wrk.out")$cpu$(grep -E 'Non-2xx|Socket errors' "$WORK/wrk.out" | tr -s ' ' | sed 's/^/; /' | tr '\n' ' ')"
+  ONCE=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")
+}
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 # $1: title; the rest: wrk arguments after the common ones. Runs wrk three times (RUNS), prints
 # each run's figures and sets RATE to the median requests per second (one slow run, the machine
 # busy elsewhere for a moment, does not move it).
@@ -93,11 +114,10 @@ run() {
   echo "== $title"
   local rates=()
   for attempt in $(seq 1 "${RUNS:-3}"); do
-    wrk --latency -t 1 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" "$@" >"$WORK/wrk.out"
-    echo "run $attempt: $(awk '/Requests\/sec/ {print $2 " requests/s"}' "$WORK/wrk.out"), latency$(awk '/^ +(50|90|99)%/ {printf " p%s %s", substr($1, 1, 2), $2}' "$WORK/wrk.out")$(grep -E 'Non-2xx|Socket errors' "$WORK/wrk.out" | tr -s ' ' | sed 's/^/; /' | tr '\n' ' ')"
-    rates+=("$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out")")
+    once "run $attempt" "$@"
+    rates+=("$ONCE")
   done
-  RATE=$(printf '%s\n' "${rates[@]}" | sort -g | sed -n "$(( (${#rates[@]} + 1) / 2 ))p")
+  RATE=$(median "${rates[@]}")
   echo "median: $RATE requests/s"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
@@ -107,18 +127,12 @@ run "bare axum, GET: the baseline" "http://127.0.0.1:$BARE_PORT/"
 BARE_GET=$RATE
 run "bare axum, POST with a url-encoded body: the baseline" -s "$(post_script "")" "http://127.0.0.1:$BARE_PORT/"
 BARE_POST=$RATE
-run "bare axum reading one SQLite row per request (POST): the best a session check can do" \
-  -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"
-QUERY_POST=$RATE
 run "bare axum reading a SQLite row $PAGE_QUERIES times per request (GET): the floor of a page that reads as often" \
   "http://127.0.0.1:$QUERIES_PORT/"
 QUERIES_POST=$RATE
 run "bare Leptos, GET: a page of one paragraph rendered by leptos_axum, the floor of any page" \
   "http://127.0.0.1:$LEPTOS_PORT/"
 LEPTOS_PAGE=$RATE
-run "bare Leptos, POST: a server function reading one SQLite row, the floor of a session check" \
-  -s "$(post_script "")" "http://127.0.0.1:$LEPTOS_PORT/api/floor"
-LEPTOS_CALL=$RATE
 run "GET / logged out, no cookie: the login page, kept for first visits (server/src/first_visit.rs)" "$BASE/"
 LOGIN_PAGE=$RATE
 run "GET / logged out with a cookie it is not kept for: the login page, rendered on the server" \
@@ -127,27 +141,71 @@ LOGIN_PAGE_RENDERED=$RATE
 run "GET /settings/security logged in: session lookup, 2FA status, activity, render" \
   -H "Cookie: $COOKIE" "$BASE/settings/security"
 SETTINGS=$RATE
-run "POST /api/session logged in: a server function behind the session" \
-  -H "Cookie: $COOKIE" -s "$(post_script "")" "$BASE/api/session"
-SESSION=$RATE
+# The session check and its two floors in turns (floor, floor, check; three times), not each
+# three times in a row: the machine's speed drifts over minutes here, and the shares between the
+# three are then measured over the same minutes. (Run apart, the Leptos floor measured 72% to 94%
+# of the one-query floor from one run of this script to the next.)
+echo
+echo "== In turns: bare axum reading one SQLite row per request (POST), the best a session check can do;"
+echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a session check;"
+echo "   POST /api/session logged in: a server function behind the session"
+query_rates=() leptos_rates=() session_rates=() query_cpu=() leptos_cpu=() session_cpu=()
+for attempt in $(seq 1 "${RUNS:-3}"); do
+  CPU_OF=$QUERY_PID once "run $attempt, one-query floor" -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"
+  query_rates+=("$ONCE") query_cpu+=("$ONCE_CPU")
+  CPU_OF=$LEPTOS_PID once "run $attempt, Leptos floor" -s "$(post_script "")" "http://127.0.0.1:$LEPTOS_PORT/api/floor"
+  leptos_rates+=("$ONCE") leptos_cpu+=("$ONCE_CPU")
+  CPU_OF=$SERVER_PID once "run $attempt, session check" -H "Cookie: $COOKIE" -s "$(post_script "")" "$BASE/api/session"
+  session_rates+=("$ONCE") session_cpu+=("$ONCE_CPU")
+done
+QUERY_POST=$(median "${query_rates[@]}")
+LEPTOS_CALL=$(median "${leptos_rates[@]}")
+SESSION=$(median "${session_rates[@]}")
+CALL_CPU="$(median "${query_cpu[@]}") / $(median "${leptos_cpu[@]}") / $(median "${session_cpu[@]}") us"
+echo "medians: one-query floor $QUERY_POST, Leptos floor $LEPTOS_CALL, session check $SESSION requests/s; server CPU per request $CALL_CPU"
 RSS_PAGES=$(rss_mb "$SERVER_PID")
 # Each login hashes a password with argon2id (19 MiB, 2 passes): slow on purpose. (Until 5f2f032
 # the logins wrk left unanswered at the end of each run stayed counted as failures, and the third
 # run was answered mostly 429; a login is now checked to its end, so the runs are three again.)
-run "POST /api/login: argon2id password check and a new session (4 connections)" \
-  -c 4 -s "$(post_script "email=bench%40example.org&password=correct+horse+battery+staple")" \
-  "$BASE/api/login"
-LOGINS=$RATE
-# The same logins from a browser that logged in before, as most are: it sends its device cookie,
-# so no "new browser" mail is written and its attempts are counted on its own counter.
+# The logins from a browser that logged in before, as most are, send its device cookie: no "new
+# browser" mail is written and their attempts are counted on the browser's own counter.
 curl -fsS -c "$WORK/device-jar" -o /dev/null "$BASE/api/login" \
   --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
 DEVICE=$(sed 's/^#HttpOnly_//' "$WORK/device-jar" | awk '!/^#/ && NF >= 7 && $6 == "device" {print $6 "=" $7}')
 [ -n "$DEVICE" ] || { echo "no device cookie after a login" >&2; exit 1; }
-run "POST /api/login from a browser that logged in before (its device cookie; 4 connections)" \
-  -c 4 -H "Cookie: $DEVICE" -s "$(post_script "email=bench%40example.org&password=correct+horse+battery+staple")" \
-  "$BASE/api/login"
-KNOWN_LOGINS=$RATE
+# In turns with the raw argon2id rate, the floor of a login (the server's parameters, one thread
+# per core, server/examples/argon2_rate.rs), for the same reason as the session check above: run
+# minutes apart, the hash rate alone measured 136 and 150 hashes/s within one hour.
+echo
+echo "== In turns: the raw argon2id hash rate; POST /api/login, argon2id password check and a new"
+echo "   session (4 connections); the same from a browser that logged in before (its device cookie)"
+hash_rates=() login_rates=() known_rates=()
+LOGIN_BODY="email=bench%40example.org&password=correct+horse+battery+staple"
+# The server is left to finish what the last run left it (the new-browser mails) before the
+# hashes are counted: it would take cores from them.
+settle() {
+  for _ in $(seq 1 30); do
+    local before
+    before=$(cpu_ticks "$SERVER_PID")
+    sleep 1
+    [ $(( $(cpu_ticks "$SERVER_PID") - before )) -gt 2 ] || return 0
+  done
+}
+for attempt in $(seq 1 "${RUNS:-3}"); do
+  settle
+  HASHES=$(target/release/examples/argon2_rate "$SECONDS_PER_RUN")
+  echo "run $attempt, raw argon2id: $HASHES"
+  hash_rates+=("${HASHES%% *}")
+  once "run $attempt, logins from a new browser" -c 4 -s "$(post_script "$LOGIN_BODY")" "$BASE/api/login"
+  login_rates+=("$ONCE")
+  once "run $attempt, logins from a known browser" -c 4 -H "Cookie: $DEVICE" -s "$(post_script "$LOGIN_BODY")" \
+    "$BASE/api/login"
+  known_rates+=("$ONCE")
+done
+HASH_RATE=$(median "${hash_rates[@]}")
+LOGINS=$(median "${login_rates[@]}")
+KNOWN_LOGINS=$(median "${known_rates[@]}")
+echo "medians: raw argon2id $HASH_RATE hashes/s, logins from a new browser $LOGINS/s, from a known browser $KNOWN_LOGINS/s"
 
 echo
 echo "== 200 logins at once, to 200 accounts from 200 addresses (status codes), then memory"
@@ -163,11 +221,6 @@ RSS_BURST=$(rss_mb "$SERVER_PID")
 sleep 60
 RSS_LATER=$(rss_mb "$SERVER_PID")
 
-echo
-echo "== Raw argon2id hash rate, the server's parameters, one thread per core"
-HASHES=$(target/release/examples/argon2_rate "$SECONDS_PER_RUN")
-echo "$HASHES"
-HASH_RATE=${HASHES%% *}
 
 echo
 echo "== Summary: each measure as a share of its floor on this stack, in this run (medians of three; targets from issue 29)"
@@ -177,6 +230,7 @@ echo "| the one-query floor: bare axum reading one SQLite row, share of bare axu
 echo "| the Leptos server-function floor: a server function reading one SQLite row, share of the one-query floor | $(ratio "$LEPTOS_CALL" "$QUERY_POST") | - |"
 echo "| POST /api/session (the session check), share of the one-query floor | $(ratio "$SESSION" "$QUERY_POST") | 75% |"
 echo "| POST /api/session, share of the Leptos server-function floor | $(ratio "$SESSION" "$LEPTOS_CALL") | - |"
+echo "| server CPU per request: one-query floor / Leptos floor / session check | $CALL_CPU | - |"
 echo "| GET /settings/security, share of the one-query floor | $(ratio "$SETTINGS" "$QUERY_POST") | 25% |"
 echo "| GET /settings/security, share of the floor of its $PAGE_QUERIES queries (bare axum, $PAGE_QUERIES SQLite reads) | $(ratio "$SETTINGS" "$QUERIES_POST") | - |"
 echo "| the Leptos page floor: a page of one paragraph, share of bare axum GET | $(ratio "$LEPTOS_PAGE" "$BARE_GET") | - |"
