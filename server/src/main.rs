@@ -113,12 +113,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     // On SIGTERM or SIGINT: first the drain (everything served, `/readyz` 503), then no new
     // connections while requests in flight finish, up to the grace.
     let draining = server::health::Draining::default();
-    let serving = |state, with_metrics| {
+    let router = |state, with_metrics| {
         server::routing::serving(state, server::leptos_options(&config), with_metrics, draining.clone())
     };
     let app = match config.metrics_addr {
-        MetricsAt::Main => serving(state, true),
-        MetricsAt::Off => serving(state, false),
+        MetricsAt::Main => router(state, true),
+        MetricsAt::Off => router(state, false),
         MetricsAt::Address(address) => {
             // The default address may be taken (a second instance on one machine): the WebApp
             // serves on, without metrics, and says so.
@@ -136,7 +136,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     tracing::error!(%address, %error, "metrics not served: their address cannot be listened on")
                 }
             }
-            serving(state, false)
+            router(state, false)
         }
     };
     // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
