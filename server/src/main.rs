@@ -44,9 +44,12 @@ fn no_transparent_huge_pages() {
 /// its request id (see `request_id`).
 fn start_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    // Colours only for a person at a terminal: a file or a journal would keep the escape codes,
-    // and styling every span's fields cost the session check 2% of its instructions (callgrind).
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(std::io::stdout().is_terminal());
+    // Colours only for a person at a terminal who did not ask for none (NO_COLOR, which an
+    // explicit `with_ansi` would override): a file or a journal would keep the escape codes, and
+    // styling every span's fields cost the session check 2% of its instructions (callgrind).
+    let colours =
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(colours);
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().with_current_span(false).with_span_list(true).init(),
