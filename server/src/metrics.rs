@@ -79,50 +79,46 @@ fn describe() {
     describe_gauge!("webapp_live_sessions", "Sessions used within the idle timeout, all instances");
 }
 
-/// The route label of a request: a server function's path, or its kind. Never the raw path of
-/// an unknown URL, which would let anyone grow the label set.
-/// A `&'static str`, so that recording allocates nothing.
-pub fn route_label(path: &str, server_functions: &std::collections::HashSet<&'static str>) -> &'static str {
-    if let Some(known) = server_functions.get(path) {
-        known
-    } else if path.starts_with("/api/") {
-        "/api/other"
-    } else if path.starts_with("/pkg/") {
-        "static"
-    } else {
-        match path {
-            "/healthz" => "/healthz",
-            "/readyz" => "/readyz",
-            "/metrics" => "/metrics",
-            _ => "page",
-        }
-    }
+/// The time to answer, per route: a server function's path, an operations path, or the kind of
+/// the rest. Never the raw path of an unknown URL, which would let anyone grow the label set.
+/// Each route's histogram is made once: `histogram!` finds its key in the recorder's registry
+/// at each call, 1% of a session check's instructions (callgrind).
+pub struct RequestTimes {
+    /// By path: the server functions' and `OPERATIONS`.
+    by_path: HashMap<&'static str, Histogram>,
+    other_api: Histogram,
+    static_files: Histogram,
+    pages: Histogram,
 }
 
-/// The labels `route_label` gives besides the server functions' paths.
-const ROUTE_KINDS: [&str; 6] = ["/api/other", "static", "/healthz", "/readyz", "/metrics", "page"];
-
-/// The request-time histogram of every route label, looked up once: `histogram!` finds its key
-/// in the recorder's registry at each call, 1% of a session check's instructions (callgrind).
-pub struct RequestTimes(HashMap<&'static str, Histogram>);
+/// The paths besides the server functions' that are labelled as themselves.
+const OPERATIONS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 impl RequestTimes {
-    pub fn new(server_functions: &std::collections::HashSet<&'static str>) -> Self {
+    pub fn new(server_functions: impl Iterator<Item = &'static str>) -> Self {
         recorder();
-        let routes = server_functions.iter().copied().chain(ROUTE_KINDS);
-        RequestTimes(routes.map(|route| (route, request_histogram(route))).collect())
+        let by_path = server_functions.chain(OPERATIONS).map(|path| (path, route_histogram(path))).collect();
+        RequestTimes {
+            by_path,
+            other_api: route_histogram("/api/other"),
+            static_files: route_histogram("static"),
+            pages: route_histogram("page"),
+        }
     }
 
-    pub fn record(&self, route: &'static str, took: Duration) {
-        match self.0.get(route) {
-            Some(histogram) => histogram.record(took.as_secs_f64()),
-            None => request_histogram(route).record(took.as_secs_f64()),
+    /// The histogram of the route `path` belongs to.
+    pub fn of(&self, path: &str) -> &Histogram {
+        match self.by_path.get(path) {
+            Some(known) => known,
+            None if path.starts_with("/api/") => &self.other_api,
+            None if path.starts_with("/pkg/") => &self.static_files,
+            None => &self.pages,
         }
     }
 }
 
-fn request_histogram(route: &'static str) -> Histogram {
-    metrics::histogram!("webapp_request_duration_seconds", "route" => route)
+fn route_histogram(label: &'static str) -> Histogram {
+    metrics::histogram!("webapp_request_duration_seconds", "route" => label)
 }
 
 pub fn cross_site_refused() {

@@ -1,6 +1,5 @@
 //! The axum router: pages, server functions, static files, and the layers around them.
 
-use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
@@ -45,7 +44,6 @@ struct RequestPolicy {
     pkg_prefix: Arc<str>,
     immutable: Arc<caching::ImmutablePaths>,
     trusted_proxies: Arc<[std::net::IpAddr]>,
-    server_functions: Arc<HashSet<&'static str>>,
     request_times: Arc<metrics::RequestTimes>,
     first_visits: Arc<FirstVisitPages>,
 }
@@ -57,7 +55,7 @@ async fn around_every_request(policy: RequestPolicy, mut request: Request, next:
     let started = Instant::now();
     request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
-    let route = metrics::route_label(request.uri().path(), &policy.server_functions);
+    let request_time = policy.request_times.of(request.uri().path());
     let cache = caching::policy_for(&policy.pkg_prefix, &policy.immutable, request.uri().path());
     let span = tracing::error_span!("request", id = %id.to_str().unwrap_or_default());
     let mut response = async {
@@ -82,7 +80,7 @@ async fn around_every_request(policy: RequestPolicy, mut request: Request, next:
     caching::apply(cache, &mut response);
     security_headers::add_missing(response.headers_mut(), policy.secure);
     response.headers_mut().insert(request_id::HEADER, id);
-    policy.request_times.record(route, started.elapsed());
+    request_time.record(started.elapsed().as_secs_f64());
     response
 }
 
@@ -102,16 +100,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, draining: Draining) -> Router {
     metrics::recorder();
     let secure = state.settings.secure_cookies;
-    let server_functions: Arc<HashSet<&'static str>> =
-        Arc::new(leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect());
     let policy = RequestPolicy {
         schemes: if secure { cross_site::HTTPS } else { cross_site::HTTP_OR_HTTPS },
         secure,
         pkg_prefix: format!("/{}/", options.site_pkg_dir).into(),
         immutable: Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options))),
         trusted_proxies: state.settings.trusted_proxies.clone().into(),
-        server_functions: server_functions.clone(),
-        request_times: Arc::new(metrics::RequestTimes::new(&server_functions)),
+        request_times: Arc::new(metrics::RequestTimes::new(
+            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path),
+        )),
         first_visits: Arc::default(),
     };
     let routes = route_list();
