@@ -195,6 +195,60 @@ async fn a_second_factor_the_browser_gave_up_on_is_counted_as_what_it_was() {
     assert_eq!(again, Err(AppError::WrongBackupCode), "the code given up on was used");
 }
 
+/// Polls `check` one step at a time, each step given time to get its answer from the database,
+/// and drops it at the first sight of its attempt counted in `scope` (the day's failures above
+/// `before`), as a browser that gives up right then does.
+async fn give_up_at_first_sight_of_its_count(
+    app: &TestApp,
+    scope: &throttle::Scope,
+    before: i64,
+    check: impl std::future::Future,
+) {
+    let mut check = Box::pin(check);
+    for _ in 0..200 {
+        tokio::select! {
+            biased;
+            _ = &mut check => return,
+            _ = std::future::ready(()) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if failures_today(app, scope).await != before {
+            break;
+        }
+    }
+    drop(check);
+}
+
+/// The code that finishes a 2FA setup, given up on right after its guess was counted, is checked
+/// to the end and counted as what it was. When it stopped with the request, a right code stayed
+/// counted as a failure, and ten such in a day locked the owner's second factor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_setup_code_the_browser_gave_up_on_is_counted_as_what_it_was() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_up_confirmed(EMAIL).await;
+    let setup = app.call("two-factor/begin", &[("password", PASSWORD)], Some(&cookie)).await.json();
+    let key = setup["key"].as_str().unwrap().replace(' ', "");
+    let session = app.session_of(&cookie).await;
+    let scope = throttle::second_factor_scope(session.user_id);
+    let now = unix_now();
+    let code = app_code(&key, now);
+    let caller = Caller::at(now);
+    let confirm = second_factor::finish_enrolment(
+        &app.state,
+        &session,
+        second_factor::Method::Authenticator,
+        &code,
+        &caller,
+    );
+    give_up_at_first_sight_of_its_count(&app, &scope, 0, confirm).await;
+    until_failures_today(&app, &scope, 0).await;
+    assert_eq!(
+        failures_today(&app, &scope).await,
+        0,
+        "a right setup code given up on was counted as a failure"
+    );
+}
+
 /// A login the browser gave up on (a tab closed, the connection lost, the button pressed twice)
 /// while its password was being checked is checked to the end and counted as what it was. When
 /// the check stopped with the request, each stayed counted as a failure, and ten of them with

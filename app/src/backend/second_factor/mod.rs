@@ -198,14 +198,19 @@ pub async fn finish_enrolment(
     caller: &Caller,
 ) -> Result<BackupCodes, AppError> {
     require_confirmed_address(session)?;
-    match method {
-        Method::Authenticator => {
-            authenticator::confirm_setup(state, session, &AppCode::parse(code)?, caller).await
+    // Checked to the end even if the browser goes away, so the guess counts as what it was.
+    let (state, session, code, caller) = (state.clone(), session.clone(), code.to_owned(), caller.clone());
+    run_to_end(async move {
+        match method {
+            Method::Authenticator => {
+                authenticator::confirm_setup(&state, &session, &AppCode::parse(&code)?, &caller).await
+            }
+            Method::Sms => sms::confirm_setup(&state, &session, &AppCode::parse(&code)?, &caller).await,
+            // The browser's answer, not a code, finishes it: `passkeys::finish_adding`.
+            Method::Passkey => Err(AppError::bad_request("a passkey is added with passkeys/add/finish")),
         }
-        Method::Sms => sms::confirm_setup(state, session, &AppCode::parse(code)?, caller).await,
-        // The browser's answer, not a code, finishes it: `passkeys::finish_adding`.
-        Method::Passkey => Err(AppError::bad_request("a passkey is added with passkeys/add/finish")),
-    }
+    })
+    .await
 }
 
 /// Checks what the person entered for the holder's account and uses it up: a code's time step
