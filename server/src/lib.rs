@@ -8,6 +8,7 @@ pub mod config;
 pub mod cross_site;
 pub mod first_visit;
 pub mod health;
+pub mod leptos_tasks;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

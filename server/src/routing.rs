@@ -98,6 +98,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 /// The WebApp as an instance serves it: `/metrics` beside it or not (`--metrics-addr`), and
 /// `/readyz` answering 503 once `draining` is on.
 pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, draining: Draining) -> Router {
+    crate::leptos_tasks::install();
     metrics::recorder();
     let secure = state.settings.secure_cookies;
     let policy = RequestPolicy {

@@ -116,7 +116,8 @@ type Memo = Arc<dyn std::any::Any + Send + Sync>;
 /// on a task of its own, and every caller gets a copy of its result. On its own task because a
 /// page's render drops a boundary's future and polls a new one (leptos's Suspense on the
 /// server): work begun in a dropped future was lost and done again (three times over on the
-/// Security page). The task keeps the caller's reactive owner, so the context reaches it.
+/// Security page). The task keeps the caller's reactive owner and those above it, so the context
+/// reaches it (`owners_up_from_here`).
 pub async fn once_per_request<T, F>(key: &'static str, work: F) -> T
 where
     T: Clone + Send + Sync + 'static,
@@ -142,10 +143,33 @@ where
         return done.clone();
     }
     let work = leptos::reactive::computed::ScopedFuture::new_untracked(work);
-    match tokio::spawn(async move { cell.get_or_init(|| work).await.clone() }).await {
+    let owners = owners_up_from_here();
+    let task = async move {
+        let done = cell.get_or_init(|| work).await.clone();
+        drop(owners);
+        done
+    };
+    match tokio::spawn(task).await {
         Ok(done) => done,
         Err(failed) => std::panic::resume_unwind(failed.into_panic()),
     }
+}
+
+/// The caller's reactive owner and every owner above it, for a task that may outlive the
+/// caller: a browser that leaves drops its page, and with it the owners above the task's own.
+/// The task then lost the request's context, and worse, a context lookup in the task could drop
+/// the last of an owner above, whose cleanup waits for the lock the lookup holds: the worker
+/// thread hung for good, and with it the server's shutdown (seen with leptos 0.8's
+/// reactive_graph 0.2.16; `operations::browsers_that_leave_the_security_page_early_…`).
+/// Held by the task, they are dropped when its work is done, outside every lookup.
+fn owners_up_from_here() -> Vec<leptos::reactive::owner::Owner> {
+    let mut owners = Vec::new();
+    let mut next = leptos::reactive::owner::Owner::current();
+    while let Some(owner) = next {
+        next = owner.parent();
+        owners.push(owner);
+    }
+    owners
 }
 
 /// What every request's server functions and pages read from the context.

@@ -303,3 +303,54 @@ async fn the_openapi_document_describes_every_server_function_and_nothing_else()
         assert!(schemas.contains_key(name), "{name} is not a component");
     }
 }
+
+/// Opens the Security page and goes away before it is all there, as a browser whose tab is closed
+/// does: the connection reset a moment after the request, at a spread of moments.
+async fn leave_the_security_page(base: &str, cookie: &str, times: u32) {
+    use tokio::io::AsyncWriteExt;
+    let address = base.trim_start_matches("http://").trim_end_matches("/api");
+    for i in 0..times {
+        let mut tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+        let request =
+            format!("GET /settings/security HTTP/1.1\r\nHost: {address}\r\nCookie: {cookie}\r\n\r\n");
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        tokio::time::sleep(Duration::from_micros(u64::from(i % 16) * 250)).await;
+        tcp.set_zero_linger().unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_that_leave_the_security_page_early_neither_hang_the_server_nor_log_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = common::fresh_database_url(dir.path()).await;
+    let client = reqwest::Client::new();
+    let mut server = start_with(&database_url, dir.path(), "warn", &[("WEBAPP_DRAIN_SECS", "0")]);
+    wait_until_up(&client, &mut server).await;
+    let form = [("email", "leaver@example.com"), ("password", PASSWORD)];
+    let cookie = common::process::call(&client, &server, "signup", &form, None).await.cookie.unwrap();
+
+    leave_the_security_page(&server.base, &cookie, 400).await;
+
+    // Still served, and the page's work for the browsers that left is over or ends soon. (On the
+    // code before, a worker thread could hang for good in the page's teardown: the server stopped
+    // answering once both had, and never stopped on SIGTERM; the request context lost under a
+    // page's running work was logged as an internal error.)
+    let session = client.post(format!("{}/session", server.base)).header("cookie", &cookie).send();
+    let session = tokio::time::timeout(Duration::from_secs(10), session).await.expect("an answer").unwrap();
+    assert_eq!(session.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+    assert!(killed.unwrap().success());
+    let pid = server.child.id();
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, std::fs::read_to_string(&server.log_path).unwrap())
+    });
+    let Ok(exited) = tokio::time::timeout(Duration::from_secs(30), exit).await else {
+        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        panic!("the server did not stop within 30 s of SIGTERM");
+    };
+    let (status, log) = exited.unwrap();
+    assert!(status.success(), "{status}\n{log}");
+    assert!(!log.contains("ERROR") && !log.contains("panicked"), "{log}");
+}
