@@ -6,8 +6,8 @@
 //! page holds. A browser that leaves drops the page on another thread, and a context lookup in
 //! the task could then upgrade a link to the last of an owner above. The lookup drops it while it
 //! still holds its own owner's read lock, and the owner's cleanup waits for that same lock's
-//! write side: the worker thread hung for good, and with both workers hung the WebApp stopped
-//! answering, and never shut down (reactive_graph 0.2.16 of leptos 0.8.23;
+//! write side: the worker thread hung for good (one of the two here), and the server never shut
+//! down (reactive_graph 0.2.16 of leptos 0.8.23;
 //! `operations::browsers_that_leave_the_security_page_early_…`). Held by the task while it is
 //! polled, an owner above is dropped after the poll, outside every lookup. Held only while
 //! polled, not for the task's life: an effect's task ends when its owner is cleaned up, which a
