@@ -161,13 +161,18 @@ SETTINGS=$RATE
 echo
 echo "== In turns: bare axum reading one SQLite row per request (POST), the best a session check can do;"
 echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a session check;"
+echo "   bare Leptos, POST: a server function reading a session with the WebApp's own query on its"
+echo "   database, the floor of a session check under the WebApp's session rules;"
 echo "   POST /api/session logged in: a server function behind the session"
-query_rates=() leptos_rates=() session_rates=() query_cpu=() leptos_cpu=() session_cpu=()
+query_rates=() leptos_rates=() rules_rates=() session_rates=() query_cpu=() leptos_cpu=() rules_cpu=() session_cpu=()
 for attempt in $(seq 1 $((TURNS + 1))); do
   CPU_OF=$QUERY_PID once "run $attempt, one-query floor" -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"
   query_rates+=("$ONCE") query_cpu+=("$ONCE_CPU")
   CPU_OF=$LEPTOS_PID once "run $attempt, Leptos floor" -s "$(post_script "")" "http://127.0.0.1:$LEPTOS_PORT/api/floor"
   leptos_rates+=("$ONCE") leptos_cpu+=("$ONCE_CPU")
+  CPU_OF=$LEPTOS_PID once "run $attempt, session-rules floor" -s "$(post_script "")" \
+    "http://127.0.0.1:$LEPTOS_PORT/api/session_floor"
+  rules_rates+=("$ONCE") rules_cpu+=("$ONCE_CPU")
   [ "$attempt" -le "$TURNS" ] || break
   CPU_OF=$SERVER_PID once "run $attempt, session check" -H "Cookie: $COOKIE" -s "$(post_script "")" "$BASE/api/session"
   session_rates+=("$ONCE") session_cpu+=("$ONCE_CPU")
@@ -175,12 +180,14 @@ done
 LEPTOS_SHARE=$(bracketed_share "${leptos_rates[*]:0:TURNS}" "${query_rates[*]}")
 SESSION_SHARE=$(bracketed_share "${session_rates[*]}" "${query_rates[*]}")
 SESSION_LEPTOS_SHARE=$(bracketed_share "${session_rates[*]}" "${leptos_rates[*]}")
+RULES_SHARE=$(bracketed_share "${rules_rates[*]:0:TURNS}" "${query_rates[*]}")
+SESSION_RULES_SHARE=$(bracketed_share "${session_rates[*]}" "${rules_rates[*]}")
 QUERY_POST=$(median "${query_rates[@]}")
 LEPTOS_CALL=$(median "${leptos_rates[@]}")
 SESSION=$(median "${session_rates[@]}")
-CALL_CPU="$(median "${query_cpu[@]}") / $(median "${leptos_cpu[@]}") / $(median "${session_cpu[@]}") us"
+CALL_CPU="$(median "${query_cpu[@]}") / $(median "${leptos_cpu[@]}") / $(median "${rules_cpu[@]}") / $(median "${session_cpu[@]}") us"
 echo "medians: one-query floor $QUERY_POST, Leptos floor $LEPTOS_CALL, session check $SESSION requests/s; server CPU per request $CALL_CPU"
-echo "median shares of the turns: Leptos floor $LEPTOS_SHARE% and session check $SESSION_SHARE% of the one-query floor; session check $SESSION_LEPTOS_SHARE% of the Leptos floor"
+echo "median shares of the turns: Leptos floor $LEPTOS_SHARE%, session-rules floor $RULES_SHARE% and session check $SESSION_SHARE% of the one-query floor; session check $SESSION_LEPTOS_SHARE% of the Leptos floor, $SESSION_RULES_SHARE% of the session-rules floor"
 RSS_PAGES=$(rss_mb "$SERVER_PID")
 # Each login hashes a password with argon2id (19 MiB, 2 passes): slow on purpose. (Until 5f2f032
 # the logins wrk left unanswered at the end of each run stayed counted as failures, and the third
@@ -253,7 +260,9 @@ echo "| the one-query floor: bare axum reading one SQLite row, share of bare axu
 echo "| the Leptos server-function floor: a server function reading one SQLite row, share of the one-query floor | $LEPTOS_SHARE% | - |"
 echo "| POST /api/session (the session check), share of the one-query floor | $SESSION_SHARE% | 75% |"
 echo "| POST /api/session, share of the Leptos server-function floor | $SESSION_LEPTOS_SHARE% | - |"
-echo "| server CPU per request: one-query floor / Leptos floor / session check | $CALL_CPU | - |"
+echo "| the session-rules floor: a server function reading a session with the WebApp's query, share of the one-query floor | $RULES_SHARE% | - |"
+echo "| POST /api/session, share of the session-rules floor | $SESSION_RULES_SHARE% | - |"
+echo "| server CPU per request: one-query floor / Leptos floor / session-rules floor / session check | $CALL_CPU | - |"
 echo "| GET /settings/security, share of the one-query floor | $(ratio "$SETTINGS" "$QUERY_POST") | 25% |"
 echo "| GET /settings/security, share of the floor of its $PAGE_QUERIES queries (bare axum, $PAGE_QUERIES SQLite reads) | $(ratio "$SETTINGS" "$QUERIES_POST") | - |"
 echo "| the Leptos page floor: a page of one paragraph, share of bare axum GET | $(ratio "$LEPTOS_PAGE" "$BARE_GET") | - |"

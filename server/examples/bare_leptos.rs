@@ -4,7 +4,12 @@
 //! stream): what any page rendered by Leptos on the server costs at least on this stack.
 //! `POST /api/floor` calls a server function that reads one SQLite row through a pool set up
 //! as the WebApp's: what a server function that looks at the database (the session check)
-//! costs at least.
+//! costs at least. `POST /api/session_floor` calls one that reads a session as the WebApp's
+//! rules ask, with the WebApp's own query (`store::sessions::find`: the session joined with its
+//! account, and whether the account moved to a new epoch, is held to the 2FA setup, is an
+//! administrator) on a database the WebApp's migrations made: what any session check under
+//! these rules costs at least on this stack, before the cookie, the token's hash, the headers
+//! and everything else around a request.
 //!
 //!   cargo run --release -p server --example bare_leptos -- 127.0.0.1:3998
 
@@ -21,6 +26,36 @@ mod one_row;
 async fn floor() -> Result<bool, ServerFnError> {
     let pool = use_context::<AnyPool>().ok_or_else(|| ServerFnError::new("no pool in the context"))?;
     one_row::read_the_row(&pool).await.map_err(ServerFnError::new)
+}
+
+/// The database of `session_floor`: the WebApp's, holding one account and its session.
+#[derive(Clone)]
+struct SessionRules {
+    pool: AnyPool,
+    id: app::backend::ids::SessionId,
+}
+
+#[server(prefix = "/api", endpoint = "session_floor")]
+async fn session_floor() -> Result<bool, ServerFnError> {
+    let rules =
+        use_context::<SessionRules>().ok_or_else(|| ServerFnError::new("no session in the context"))?;
+    let found =
+        app::backend::store::sessions::find(&rules.pool, &rules.id).await.map_err(ServerFnError::new)?;
+    Ok(found.is_some())
+}
+
+/// The WebApp's database (its migrations, its pool) in `folder`, with one account and one
+/// fully authenticated session.
+async fn session_rules(folder: &std::path::Path) -> Result<SessionRules, Box<dyn std::error::Error>> {
+    use app::backend::{sessions, store};
+    let url = format!("sqlite://{}/webapp.db?mode=rwc", folder.display());
+    let pool = server::storage::connect(&url, 10).await?;
+    let epoch = sessions::first_epoch();
+    let locale = (app::i18n::Locale::en, None);
+    let user = store::users::insert(&pool, "floor@example.org", "not a hash", epoch, locale, 0).await?;
+    let id = app::backend::ids::SessionToken::generate().id();
+    store::sessions::insert(&pool, &id, user, 2, epoch, (None, None), 0).await?;
+    Ok(SessionRules { pool, id })
 }
 
 #[component]
@@ -49,9 +84,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:3998".to_owned());
     let folder = tempfile::tempdir()?;
     let pool = one_row::pool_with_one_row(folder.path()).await?;
+    let rules = session_rules(folder.path()).await?;
     let options = LeptosOptions::builder().output_name("floor").build();
     let routes = generate_route_list(Floor);
-    let context = move || provide_context(pool.clone());
+    let context = move || {
+        provide_context(pool.clone());
+        provide_context(rules.clone());
+    };
     let app = axum::Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
