@@ -19,6 +19,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use sqlx::AnyPool;
 
+/// The WebApp's allocator (server/src/main.rs): on glibc's malloc the session-rules floor took
+/// 83,300 instructions a call, on mimalloc 73,300 (callgrind), a cost the WebApp does not pay.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "floors/one_row.rs"]
 mod one_row;
 
