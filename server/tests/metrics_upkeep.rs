@@ -54,5 +54,15 @@ fn samples_recorded_while_nobody_scrapes_are_folded_and_freed() {
     std::thread::sleep(Duration::from_millis(500));
     let grown = live_mb() - before;
     assert!(grown < 4.0, "two million samples left {grown:.1} MB held");
-    assert!(recorder.handle().render().contains("webapp_request_duration_seconds_count 2000000"));
+    // Folded, not dropped: all of them but a few. A sample recorded while the upkeep swaps the
+    // bucket out can be lost when the recording thread is preempted in between (metrics-util
+    // 0.20.4's AtomicBucket): with two busy loops beside this test, 8 runs of 8 counted 1,999,996
+    // to 1,999,999; alone, 2,000,000 each time. Latencies short by one in a million are fine.
+    let rendered = recorder.handle().render();
+    let counted: u64 = rendered
+        .lines()
+        .find_map(|line| line.strip_prefix("webapp_request_duration_seconds_count "))
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {rendered}"));
+    assert!((1_999_900..=2_000_000).contains(&counted), "{counted} of 2,000,000 samples counted");
 }
