@@ -53,12 +53,7 @@ impl Future for OwnersHeldWhilePolled {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut held = Vec::new();
-        let mut next = self.above.as_ref().and_then(WeakOwner::upgrade);
-        while let Some(owner) = next {
-            next = owner.parent();
-            held.push(owner);
-        }
+        let held = app::api::context::owners_up_from(self.above.as_ref().and_then(WeakOwner::upgrade));
         let polled = self.task.as_mut().poll(cx);
         drop(held);
         polled

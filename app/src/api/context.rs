@@ -117,7 +117,7 @@ type Memo = Arc<dyn std::any::Any + Send + Sync>;
 /// page's render drops a boundary's future and polls a new one (leptos's Suspense on the
 /// server): work begun in a dropped future was lost and done again (three times over on the
 /// Security page). The task keeps the caller's reactive owner and those above it, so the context
-/// reaches it (`owners_up_from_here`).
+/// reaches it (`owners_up_from`).
 pub async fn once_per_request<T, F>(key: &'static str, work: F) -> T
 where
     T: Clone + Send + Sync + 'static,
@@ -143,7 +143,7 @@ where
         return done.clone();
     }
     let work = leptos::reactive::computed::ScopedFuture::new_untracked(work);
-    let owners = owners_up_from_here();
+    let owners = owners_up_from(leptos::reactive::owner::Owner::current());
     let task = async move {
         let done = cell.get_or_init(|| work).await.clone();
         drop(owners);
@@ -155,16 +155,16 @@ where
     }
 }
 
-/// The caller's reactive owner and every owner above it, for a task that may outlive the
-/// caller: a browser that leaves drops its page, and with it the owners above the task's own.
-/// The task then lost the request's context, and worse, a context lookup in the task could drop
-/// the last of an owner above, whose cleanup waits for the lock the lookup holds: the worker
-/// thread hung for good, and with it the server's shutdown (seen with leptos 0.8's
-/// reactive_graph 0.2.16; `operations::browsers_that_leave_the_security_page_early_…`).
-/// Held by the task, they are dropped when its work is done, outside every lookup.
-fn owners_up_from_here() -> Vec<leptos::reactive::owner::Owner> {
+/// `first` and every owner above it, held for a task that may outlive its caller: a browser
+/// that leaves drops its page, and with it the owners above the task's own. The task then lost
+/// the request's context, and worse, a context lookup in the task could drop the last of an
+/// owner above, whose cleanup waits for the lock the lookup holds: the worker thread hung for
+/// good, and with it the server's shutdown (seen with leptos 0.8's reactive_graph 0.2.16;
+/// `operations::browsers_that_leave_the_security_page_early_…`). Held by the task, they are
+/// dropped outside every lookup. Also `server::leptos_tasks`, for the tasks Leptos spawns.
+pub fn owners_up_from(first: Option<leptos::reactive::owner::Owner>) -> Vec<leptos::reactive::owner::Owner> {
     let mut owners = Vec::new();
-    let mut next = leptos::reactive::owner::Owner::current();
+    let mut next = first;
     while let Some(owner) = next {
         next = owner.parent();
         owners.push(owner);

@@ -13,6 +13,25 @@ async fn get(app: &TestApp, path: &str) -> common::Reply {
     app.get_page(path, None).await
 }
 
+fn sigterm(server: &common::process::Instance) {
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+    assert!(killed.unwrap().success());
+}
+
+/// How the server process ended, and its log; a failure if it is still running 30 s on.
+async fn exit_of(mut server: common::process::Instance) -> (std::process::ExitStatus, String) {
+    let pid = server.child.id();
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, std::fs::read_to_string(&server.log_path).unwrap())
+    });
+    let Ok(exited) = tokio::time::timeout(Duration::from_secs(30), exit).await else {
+        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        panic!("the server did not stop within 30 s of SIGTERM");
+    };
+    exited.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_the_process_runs_and_readyz_only_when_the_database_is_ready() {
     let app = TestApp::new().await;
@@ -78,8 +97,7 @@ async fn sigterm_first_drains_with_readyz_refusing_while_everything_else_is_serv
     let ready = client.get(format!("{site}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
 
-    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
-    assert!(killed.unwrap().success());
+    sigterm(&server);
     let signalled = Instant::now();
     let mut draining = None;
     while signalled.elapsed() < Duration::from_secs(2) {
@@ -101,11 +119,7 @@ async fn sigterm_first_drains_with_readyz_refusing_while_everything_else_is_serv
     assert!(signalled.elapsed() < Duration::from_secs(3), "the checks ran within the drain");
 
     // After the drain it stops, cleanly.
-    let exit = tokio::task::spawn_blocking(move || {
-        let status = server.child.wait().unwrap();
-        (status, std::fs::read_to_string(&server.log_path).unwrap())
-    });
-    let (status, log) = tokio::time::timeout(Duration::from_secs(30), exit).await.unwrap().unwrap();
+    let (status, log) = exit_of(server).await;
     assert!(signalled.elapsed() >= Duration::from_secs(3), "it served for the whole drain");
     assert!(status.success(), "{status}\n{log}");
     assert!(log.contains("draining") && log.contains("stopped"), "{log}");
@@ -246,8 +260,7 @@ async fn sigterm_lets_logins_being_hashed_finish_then_exits_cleanly() {
         .collect();
     first.recv().await.unwrap();
     let sent_at = Instant::now();
-    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
-    assert!(killed.unwrap().success());
+    sigterm(&server);
     let mut finished_after = 0;
     for login in logins {
         let (status, at) = login.await.unwrap();
@@ -255,11 +268,7 @@ async fn sigterm_lets_logins_being_hashed_finish_then_exits_cleanly() {
         finished_after += usize::from(at > sent_at);
     }
     assert!(finished_after > 0, "no login was still in flight at the signal: the test proves nothing");
-    let exit = tokio::task::spawn_blocking(move || {
-        let status = server.child.wait().unwrap();
-        (status, std::fs::read_to_string(&server.log_path).unwrap())
-    });
-    let (status, log) = tokio::time::timeout(Duration::from_secs(30), exit).await.unwrap().unwrap();
+    let (status, log) = exit_of(server).await;
     assert!(status.success(), "{status}\n{log}");
     assert!(log.contains("shutting down") && log.contains("stopped"), "{log}");
 }
@@ -339,18 +348,8 @@ async fn browsers_that_leave_the_security_page_early_neither_hang_the_server_nor
     let session = tokio::time::timeout(Duration::from_secs(10), session).await.expect("an answer").unwrap();
     assert_eq!(session.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let killed = std::process::Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
-    assert!(killed.unwrap().success());
-    let pid = server.child.id();
-    let exit = tokio::task::spawn_blocking(move || {
-        let status = server.child.wait().unwrap();
-        (status, std::fs::read_to_string(&server.log_path).unwrap())
-    });
-    let Ok(exited) = tokio::time::timeout(Duration::from_secs(30), exit).await else {
-        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-        panic!("the server did not stop within 30 s of SIGTERM");
-    };
-    let (status, log) = exited.unwrap();
+    sigterm(&server);
+    let (status, log) = exit_of(server).await;
     assert!(status.success(), "{status}\n{log}");
     assert!(!log.contains("ERROR") && !log.contains("panicked"), "{log}");
 }
