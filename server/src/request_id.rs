@@ -5,9 +5,10 @@ use std::net::{IpAddr, SocketAddr};
 
 use app::backend::crypto::tokens::hex;
 use axum::extract::{ConnectInfo, Request};
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
-pub const HEADER: &str = "x-request-id";
+/// A name made once, not parsed from a string at every answer.
+pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 /// The longest id taken from a proxy; longer or odd ones are replaced.
 const MAX_LEN: usize = 128;
 

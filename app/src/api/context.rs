@@ -142,7 +142,9 @@ where
     if let Some(done) = cell.get() {
         return done.clone();
     }
-    let work = leptos::reactive::computed::ScopedFuture::new_untracked(work);
+    // Boxed: the session read's future is kilobytes, and the task, its scope and tokio's cell
+    // would each copy it whole (memcpy was 9% of a session check's instructions, callgrind).
+    let work = leptos::reactive::computed::ScopedFuture::new_untracked(Box::pin(work));
     let owners = owners_up_from(leptos::reactive::owner::Owner::current());
     let task = async move {
         let done = cell.get_or_init(|| work).await.clone();
