@@ -278,6 +278,35 @@ echo "| RSS after 200 parallel logins | $RSS_BURST | 100 MB |"
 echo "| RSS a minute later | $RSS_LATER | 60 MB |"
 
 echo
+echo "== Targets: each reached, or the floor measured in this run that stops it (a floor below a target"
+echo "   means no server on this stack doing that work can reach the target)"
+# $1: measure; $2: its share (a number); $3: the target; $4: its floor's name; $5: the floor's
+# share on the same scale, or "" when no floor is measured for it.
+verdict() {
+  awk -v name="$1" -v value="$2" -v target="$3" -v floor="$4" -v fvalue="$5" 'BEGIN {
+    if (value + 0 >= target + 0) { printf "%s: %.1f%%, target %s%%: reached\n", name, value, target }
+    else if (fvalue != "" && fvalue + 0 < target + 0) {
+      printf "%s: %.1f%%, target %s%%: not reached; stopped by %s at %.1f%%\n", name, value, target, floor, fvalue }
+    else if (fvalue != "") {
+      printf "%s: %.1f%%, target %s%%: NOT REACHED, though %s reaches %.1f%%\n", name, value, target, floor, fvalue }
+    else { printf "%s: %.1f%%, target %s%%: NOT REACHED\n", name, value, target } }'
+}
+share_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
+verdict "session check, share of the one-query floor" "$SESSION_SHARE" 75 \
+  "the session-rules floor (a bare Leptos server function making the WebApp's session read)" "$RULES_SHARE"
+verdict "Security page, share of the one-query floor" "$(share_of "$SETTINGS" "$QUERY_POST")" 25 \
+  "the floor of its $PAGE_QUERIES reads (bare axum)" "$(share_of "$QUERIES_POST" "$QUERY_POST")"
+verdict "login page, share of bare axum GET" "$(share_of "$LOGIN_PAGE" "$BARE_GET")" 25 "" ""
+verdict "logins from a new browser, share of the raw argon2id rate" "$LOGIN_SHARE" 85 "" ""
+verdict "logins from a known browser, share of the raw argon2id rate" "$KNOWN_SHARE" 85 "" ""
+# Memory: at most the target, so the share of the target must be at most 100.
+rss_verdict() {
+  awk -v name="$1" -v value="${2% MB}" -v target="$3" 'BEGIN {
+    printf "%s: %.1f MB, target at most %s MB: %s\n", name, value, target, (value + 0 <= target + 0 ? "reached" : "NOT REACHED") }'
+}
+rss_verdict "RSS after 200 parallel logins" "$RSS_BURST" 100
+rss_verdict "RSS a minute later" "$RSS_LATER" 60
+echo
 echo "== Browser bundle as served (bytes; the server picks .br or .gz by Accept-Encoding)"
 printf '%-28s %10s %10s %10s\n' file raw gzip brotli
 for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
