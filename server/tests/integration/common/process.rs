@@ -48,6 +48,10 @@ pub fn start_with(
         .env("WEBAPP_SMS_OUTBOX_DIR", dir.join("sms-outbox"))
         .env("RUST_LOG", log_filter)
         .env("NO_COLOR", "1")
+        // No metrics listener unless a test asks for one: on the default 127.0.0.1:9464 the
+        // servers of tests running in parallel collided, and the loser logged an error
+        // (CI, in `operations::browsers_that_leave_…`, which fails on any logged error).
+        .env("WEBAPP_METRICS_ADDR", "off")
         .envs(env.iter().copied())
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log))
