@@ -36,22 +36,23 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// What every request goes through, in one layer: server-function calls from other sites are
 /// refused, a server function's error gets its HTTP status, and every answer gets its cache
-/// policy and security headers.
-#[derive(Clone)]
+/// policy and security headers. Shared behind one `Arc`: the layer clones it for every request,
+/// and a clone of each of its parts, counted up and down again by both cores, cost a session
+/// check more than its own SHA-256 (perf).
 struct RequestPolicy {
     schemes: &'static [&'static str],
     secure: bool,
-    pkg_prefix: Arc<str>,
-    immutable: Arc<caching::ImmutablePaths>,
-    trusted_proxies: Arc<[std::net::IpAddr]>,
-    request_times: Arc<metrics::RequestTimes>,
-    first_visits: Arc<FirstVisitPages>,
+    pkg_prefix: String,
+    immutable: caching::ImmutablePaths,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    request_times: metrics::RequestTimes,
+    first_visits: FirstVisitPages,
 }
 
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
 /// whatever level is logged), the answer carries it in `X-Request-Id`, and the time to the
 /// answer's head is measured per route.
-async fn around_every_request(policy: RequestPolicy, mut request: Request, next: Next) -> Response {
+async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
@@ -101,17 +102,17 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
     crate::leptos_tasks::install();
     metrics::recorder();
     let secure = state.settings.secure_cookies;
-    let policy = RequestPolicy {
+    let policy = Arc::new(RequestPolicy {
         schemes: if secure { cross_site::HTTPS } else { cross_site::HTTP_OR_HTTPS },
         secure,
-        pkg_prefix: format!("/{}/", options.site_pkg_dir).into(),
-        immutable: Arc::new(caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options))),
-        trusted_proxies: state.settings.trusted_proxies.clone().into(),
-        request_times: Arc::new(metrics::RequestTimes::new(
+        pkg_prefix: format!("/{}/", options.site_pkg_dir),
+        immutable: caching::ImmutablePaths::of_bundle(app::ui::bundle::files(&options)),
+        trusted_proxies: state.settings.trusted_proxies.clone(),
+        request_times: metrics::RequestTimes::new(
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path),
-        )),
-        first_visits: Arc::default(),
-    };
+        ),
+        first_visits: FirstVisitPages::default(),
+    });
     let routes = route_list();
     let context = {
         let state = state.clone();
@@ -136,9 +137,10 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
     if with_metrics {
         operations = operations.route("/metrics", get(metrics::scrape));
     }
-    let operations = operations.with_state(state.db.clone());
-    operations
-        .fallback_service(pages_and_calls)
+    // Merged, not nested as a fallback service: a router behind another's fallback is cloned
+    // and routed again for every request.
+    pages_and_calls
+        .merge(operations.with_state(state.db.clone()))
         .layer(middleware::from_fn(move |request, next| around_every_request(policy.clone(), request, next)))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
