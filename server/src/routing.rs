@@ -12,6 +12,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use app::backend::AppState;
@@ -125,9 +126,9 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options.clone());
-    // The layers go around the whole router, not around each of its routes, and are few: axum
-    // clones a route's layered service for every request, and each layer clones what it wraps
-    // again, which made 29 copies of the Leptos options per request (callgrind).
+    // Few layers, and none on a route: axum clones a route's layered service for every request,
+    // and each layer clones what it wraps again, which made 29 copies of the Leptos options per
+    // request (callgrind).
     let mut operations = Router::new()
         .route("/healthz", get(health::live))
         // Told of the drain by an extension of its own route: a layer around the whole router
@@ -137,11 +138,15 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
     if with_metrics {
         operations = operations.route("/metrics", get(metrics::scrape));
     }
-    // Merged, not nested as a fallback service: a router behind another's fallback is cloned
-    // and routed again for every request.
-    pages_and_calls
-        .merge(operations.with_state(state.db.clone()))
-        .layer(middleware::from_fn(move |request, next| around_every_request(policy.clone(), request, next)))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
+    let routes = pages_and_calls.merge(operations.with_state(state.db.clone()));
+    // Around the whole router, once: `Router::layer` wraps each route in every layer instead,
+    // and axum clones a route for every request, so each request cloned every layer, each
+    // behind a box of its own, and the Leptos options the routes hold (perf).
+    let layered = ServiceBuilder::new()
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .map_request(|request: http::Request<_>| request.map(axum::body::Body::new))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
+        .layer(middleware::from_fn(move |request, next| around_every_request(policy.clone(), request, next)))
+        .service(routes);
+    Router::new().fallback_service(layered)
 }
