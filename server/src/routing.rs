@@ -6,13 +6,12 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use app::backend::AppState;
@@ -53,7 +52,7 @@ struct RequestPolicy {
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
 /// whatever level is logged), the answer carries it in `X-Request-Id`, and the time to the
 /// answer's head is measured per route.
-async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, next: Next) -> Response {
+async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, routes: Router) -> Response {
     let started = Instant::now();
     request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
@@ -69,8 +68,8 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
             None => {
                 let locale = app::i18n::of_request(request.headers());
                 let answer = match first_visit::key_of(&request) {
-                    Some(page) => policy.first_visits.answer(page, next.run(request)).await,
-                    None => next.run(request).await,
+                    Some(page) => policy.first_visits.answer(page, answer(routes, request)).await,
+                    None => answer(routes, request).await,
                 };
                 let answer = api_errors::status_from_error_body(answer, locale).await;
                 api_errors::bind_plain_form_error(answer, policy.secure)
@@ -84,6 +83,38 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
     response.headers_mut().insert(request_id::HEADER, id);
     request_time.record(started.elapsed().as_secs_f64());
     response
+}
+
+async fn answer(routes: Router, request: Request) -> Response {
+    match routes.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The WebApp's routes behind `around_every_request`: a service of its own rather than axum's
+/// `from_fn`, which boxes the rest of the stack anew for every request (and its every answer's
+/// future), where this calls the router directly.
+#[derive(Clone)]
+struct EveryRequest {
+    policy: Arc<RequestPolicy>,
+    routes: Router,
+}
+
+impl tower::Service<Request> for EveryRequest {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        // A router is always ready.
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let (policy, routes) = (self.policy.clone(), self.routes.clone());
+        Box::pin(async move { Ok(around_every_request(policy, request, routes).await) })
+    }
 }
 
 /// `/metrics` alone.
@@ -146,7 +177,6 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .map_request(|request: http::Request<_>| request.map(axum::body::Body::new))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
-        .layer(middleware::from_fn(move |request, next| around_every_request(policy.clone(), request, next)))
-        .service(routes);
+        .service(EveryRequest { policy, routes });
     Router::new().fallback_service(layered)
 }
