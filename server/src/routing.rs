@@ -34,11 +34,11 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.clone()
 }
 
-/// What every request goes through, in one layer: server-function calls from other sites are
-/// refused, a server function's error gets its HTTP status, and every answer gets its cache
-/// policy and security headers. Shared behind one `Arc`: the layer clones it for every request,
-/// and a clone of each of its parts, counted up and down again by both cores, cost a session
-/// check more than its own SHA-256 (perf).
+/// What every request goes through, once, around the router (`EveryRequest`): server-function
+/// calls from other sites are refused, a server function's error gets its HTTP status, and every
+/// answer gets its cache policy and security headers. Shared behind one `Arc`: it is cloned for
+/// every request, and a clone of each of its parts, counted up and down again by both cores,
+/// cost a session check more than its own SHA-256 (perf).
 struct RequestPolicy {
     schemes: &'static [&'static str],
     secure: bool,
@@ -85,6 +85,7 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
     response
 }
 
+/// The router's answer (it never fails: its error type is `Infallible`).
 async fn answer(routes: Router, request: Request) -> Response {
     match routes.oneshot(request).await {
         Ok(response) => response,
@@ -157,9 +158,6 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options.clone());
-    // Few layers, and none on a route: axum clones a route's layered service for every request,
-    // and each layer clones what it wraps again, which made 29 copies of the Leptos options per
-    // request (callgrind).
     let mut operations = Router::new()
         .route("/healthz", get(health::live))
         // Told of the drain by an extension of its own route: a layer around the whole router
@@ -170,9 +168,10 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
         operations = operations.route("/metrics", get(metrics::scrape));
     }
     let routes = pages_and_calls.merge(operations.with_state(state.db.clone()));
-    // Around the whole router, once: `Router::layer` wraps each route in every layer instead,
-    // and axum clones a route for every request, so each request cloned every layer, each
-    // behind a box of its own, and the Leptos options the routes hold (perf).
+    // Around the whole router, once, and no layer on a route: `Router::layer` wraps each route
+    // in every layer instead, and axum clones a route for every request, so each request cloned
+    // every layer, each behind a box of its own, and the Leptos options the routes hold (29
+    // copies of them once, callgrind; perf).
     let layered = ServiceBuilder::new()
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .map_request(|request: http::Request<_>| request.map(axum::body::Body::new))
