@@ -163,7 +163,7 @@ echo "== In turns: bare axum reading one SQLite row per request (POST), the best
 echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a session check;"
 echo "   bare Leptos, POST: a server function reading a session with the WebApp's own query on its"
 echo "   database, the floor of a session check under the WebApp's session rules;"
-echo "   POST /api/session logged in: a server function behind the session"
+echo "   POST /api/session logged in: the session check (answered beside Leptos: server/src/session_check.rs)"
 query_rates=() leptos_rates=() rules_rates=() session_rates=() query_cpu=() leptos_cpu=() rules_cpu=() session_cpu=()
 for attempt in $(seq 1 $((TURNS + 1))); do
   CPU_OF=$QUERY_PID once "run $attempt, one-query floor" -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"

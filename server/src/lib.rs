@@ -16,6 +16,7 @@ pub mod request_id;
 pub mod rotation;
 pub mod routing;
 pub mod security_headers;
+pub mod session_check;
 pub mod sms;
 pub mod storage;
 

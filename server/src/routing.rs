@@ -19,7 +19,9 @@ use app::{shell, App};
 
 use crate::first_visit::{self, FirstVisitPages};
 use crate::health::Draining;
-use crate::{api_errors, caching, cross_site, health, metrics, openapi, request_id, security_headers};
+use crate::{
+    api_errors, caching, cross_site, health, metrics, openapi, request_id, security_headers, session_check,
+};
 
 /// Largest request body accepted: the biggest legitimate one (a 1024-character password) is far
 /// smaller.
@@ -47,6 +49,8 @@ struct RequestPolicy {
     trusted_proxies: Vec<std::net::IpAddr>,
     request_times: metrics::RequestTimes,
     first_visits: FirstVisitPages,
+    /// For the session checks answered here (`session_check`).
+    state: AppState,
 }
 
 /// Also: every log line of the request carries its id (a span at error level, so that it is on
@@ -54,7 +58,6 @@ struct RequestPolicy {
 /// answer's head is measured per route.
 async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, routes: Router) -> Response {
     let started = Instant::now();
-    request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
     let id = request_id::of(&request, &policy.trusted_proxies);
     let request_time = policy.request_times.of(request.uri().path());
     let cache = caching::policy_for(&policy.pkg_prefix, &policy.immutable, request.uri().path());
@@ -67,9 +70,14 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
             }
             None => {
                 let locale = app::i18n::of_request(request.headers());
-                let answer = match first_visit::key_of(&request) {
-                    Some(page) => policy.first_visits.answer(page, answer(routes, request)).await,
-                    None => answer(routes, request).await,
+                let answer = if session_check::takes(&request) {
+                    session_check::answer(&policy.state, request.headers(), locale).await
+                } else {
+                    request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
+                    match first_visit::key_of(&request) {
+                        Some(page) => policy.first_visits.answer(page, answer(routes, request)).await,
+                        None => answer(routes, request).await,
+                    }
                 };
                 let answer = api_errors::status_from_error_body(answer, locale).await;
                 api_errors::bind_plain_form_error(answer, policy.secure)
@@ -145,6 +153,7 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path),
         ),
         first_visits: FirstVisitPages::default(),
+        state: state.clone(),
     });
     let routes = route_list();
     let context = {

@@ -68,6 +68,12 @@ pub fn session_token(settings: &Settings) -> Option<SessionToken> {
     first_cookie(cookie_name(settings), SessionToken::parse)
 }
 
+/// The session token among `headers`' cookies, if any: `session_token` for a request answered
+/// outside Leptos's context (`server::session_check`).
+pub fn session_token_in(headers: &http::HeaderMap, settings: &Settings) -> Option<SessionToken> {
+    cookie_values(headers, cookie_name(settings)).find_map(SessionToken::parse)
+}
+
 /// The token of the browser's "remember this browser" cookie, if it sent one of our shape.
 pub fn remembered_token(settings: &Settings) -> Option<LinkToken> {
     first_cookie(remember_cookie_name(settings), LinkToken::parse)

@@ -18,15 +18,12 @@ use crate::two_factor::{
     AuthenticatorKey, BackupCodeLogin, BackupCodes, SecondFactorChoice, SmsCodeSent, TwoFactorStatus,
 };
 
-/// Who is logged in on this session, if anyone. Open to every caller.
+/// Who is logged in on this session, if anyone. Open to every caller. Its calls over HTTP are
+/// mostly answered by `server::session_check`, without this function's Leptos context.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let state = context::app_state()?;
-    Ok(context::current_session(&state).await?.map(|s| Viewer {
-        email: s.email,
-        level: s.level,
-        email_confirmed: s.email_confirmed,
-    }))
+    Ok(context::current_session(&state).await?.map(Viewer::from))
 }
 
 /// Creates an account and logs it in. Limited per client address.

@@ -39,6 +39,13 @@ pub struct Session {
     pub administrator: bool,
 }
 
+/// Who the session is, as the session check answers it.
+impl From<Session> for crate::account::Viewer {
+    fn from(session: Session) -> Self {
+        Self { email: session.email, level: session.level, email_confirmed: session.email_confirmed }
+    }
+}
+
 fn level_code(level: AuthLevel) -> i64 {
     match level {
         AuthLevel::Anonymous => 0,

@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{TestApp, PASSWORD};
-use http::StatusCode;
+use http::{header, StatusCode};
 
 use app::account::AuthLevel;
 use app::backend::caller::Caller;
@@ -111,6 +111,55 @@ async fn the_session_knows_who_is_logged_in_and_anonymous_callers_are_told_nothi
     assert_eq!(nobody.json(), serde_json::Value::Null);
     let forged = app.call("session", &[], Some("session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).await;
     assert_eq!(forged.json(), serde_json::Value::Null);
+}
+
+/// `POST /api/session` with an empty body is answered beside Leptos (`server::session_check`),
+/// with a body by the server function itself: for every kind of caller, and with the database
+/// gone, both answer alike, the half-logged-in session included (it is told its level, nothing
+/// more).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_check_answers_alike_beside_leptos_and_through_the_server_function() {
+    let app = TestApp::new().await;
+    let full = app.sign_up("ada@example.org").await;
+    let enrolled = app.enroll("grace@example.org").await;
+    let half = app
+        .call("login", &[("email", "grace@example.org"), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .unwrap();
+    let ended = app.sign_up("alan@example.org").await;
+    app.call("logout", &[], Some(&ended)).await.expect_status(StatusCode::OK);
+    let callers = [
+        ("fully logged in", Some(full.as_str())),
+        ("enrolled", Some(enrolled.cookie.as_str())),
+        ("half logged in", Some(half.as_str())),
+        ("logged out", Some(ended.as_str())),
+        ("forged", Some("session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")),
+        ("no cookie", None),
+    ];
+    let app = &app;
+    let both = |cookie| async move {
+        let beside = app.call("session", &[], cookie).await;
+        let through = app.call("session", &[("unused", "1")], cookie).await;
+        (beside, through)
+    };
+    for (caller, cookie) in callers {
+        let (beside, through) = both(cookie).await;
+        beside.expect_status_for(StatusCode::OK, caller);
+        assert_eq!(
+            (beside.status, &beside.headers[header::CONTENT_TYPE], &beside.body),
+            (through.status, &through.headers[header::CONTENT_TYPE], &through.body),
+            "{caller}"
+        );
+    }
+    let (beside, _) = both(Some(half.as_str())).await;
+    assert_eq!(beside.json()["level"], "password_verified");
+
+    app.state.db.close().await;
+    let (beside, through) = both(Some(full.as_str())).await;
+    beside.expect_status(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!((beside.status, &beside.body), (through.status, &through.body));
+    assert_eq!(beside.json()["error"], "database_unavailable");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

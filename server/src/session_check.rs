@@ -1,0 +1,61 @@
+//! `POST /api/session`, who is logged in here (`app::api::current_viewer`), answered without
+//! Leptos's server-function machinery. It is the request the WebApp serves most (every client
+//! asks it before anything else, and services behind the WebApp ask it for every request they
+//! forward), and the machinery was a sixth of its server CPU: a reactive owner, four contexts,
+//! leptos_axum's route, the server function's boxed service, the per-request memo's task and the
+//! Leptos options cloned for every call (perf; docs/performance.md, issue 29, tenth session).
+//!
+//! Only calls the server function answers the same way are taken here: an empty body (what the
+//! WASM, curl and API clients send; the function has no arguments) from a client that is not a
+//! plain HTML form (leptos_axum sends those back to their page). Every other call goes on to the
+//! server function, as before. Both read the session the same way (`sessions::find`) and answer
+//! the same `Viewer` (`From<Session>`); the policy around every request (cross-site refusal,
+//! headers, request id, metrics) is the router's, as for any request.
+
+use axum::body::{Body, HttpBody};
+use axum::extract::Request;
+use axum::response::Response;
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue, Method};
+use leptos::server_fn::ServerFn;
+
+use app::account::Viewer;
+use app::backend::{sessions, unix_now, AppState};
+use app::i18n::Locale;
+
+use crate::api_errors;
+
+/// Whether `request` is a session check this module answers.
+pub fn takes(request: &Request) -> bool {
+    request.method() == Method::POST
+        && request.uri().path() == app::api::CurrentViewer::PATH
+        && request.body().size_hint().exact() == Some(0)
+        && !from_plain_form(request)
+}
+
+/// leptos_axum's own test for a plain form: it asks for a page back.
+fn from_plain_form(request: &Request) -> bool {
+    request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// The `Viewer` of the session whose cookie is among `headers`, as JSON (`null` without a live session), or the error as every server
+/// function's error is answered.
+pub async fn answer(state: &AppState, headers: &HeaderMap, locale: Locale) -> Response {
+    let found = match app::api::context::session_token_in(headers, &state.settings) {
+        Some(token) => sessions::find(&state.db, &token, unix_now()).await,
+        None => Ok(None),
+    };
+    match found {
+        Ok(session) => match serde_json::to_vec(&session.map(Viewer::from)) {
+            Ok(json) => {
+                let mut response = Response::new(Body::from(json));
+                response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                response
+            }
+            Err(error) => {
+                api_errors::error_response(&app::error::AppError::internal("viewer", error), locale)
+            }
+        },
+        Err(error) => api_errors::error_response(&error, locale),
+    }
+}
