@@ -49,6 +49,11 @@ BARE_PID=$!
 QUERY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$QUERY_PORT" --sqlite-queries 1 &
 QUERY_PID=$!
+# The same server reading a session with the WebApp's own query on its database: the floor of the
+# session check, which is answered beside Leptos (server/src/session_check.rs).
+AXUM_RULES_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/examples/bare_axum "127.0.0.1:$AXUM_RULES_PORT" --session-rules &
+AXUM_RULES_PID=$!
 # The database reads of one Security page, counted with RUST_LOG=sqlx::query=debug: the session,
 # the 2FA status (app, number, passkeys, the masked number), activity, sessions, remembered
 # browsers, passkeys.
@@ -61,8 +66,8 @@ QUERIES_PID=$!
 LEPTOS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_leptos "127.0.0.1:$LEPTOS_PORT" &
 LEPTOS_PID=$!
-trap 'kill "$SERVER_PID" "$BARE_PID" "$QUERY_PID" "$QUERIES_PID" "$LEPTOS_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for port in "$BARE_PORT" "$QUERY_PORT" "$QUERIES_PORT" "$LEPTOS_PORT"; do
+trap 'kill "$SERVER_PID" "$BARE_PID" "$QUERY_PID" "$AXUM_RULES_PID" "$QUERIES_PID" "$LEPTOS_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for port in "$BARE_PORT" "$QUERY_PORT" "$AXUM_RULES_PORT" "$QUERIES_PORT" "$LEPTOS_PORT"; do
   for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
@@ -160,14 +165,19 @@ SETTINGS=$RATE
 # floor from one run of this script to the next.)
 echo
 echo "== In turns: bare axum reading one SQLite row per request (POST), the best a session check can do;"
-echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a session check;"
-echo "   bare Leptos, POST: a server function reading a session with the WebApp's own query on its"
-echo "   database, the floor of a session check under the WebApp's session rules;"
+echo "   bare axum reading a session with the WebApp's own query on its database (POST), the floor of a"
+echo "   session check under the WebApp's session rules;"
+echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a server function;"
+echo "   bare Leptos, POST: a server function reading a session as above, the same floor with Leptos;"
 echo "   POST /api/session logged in: the session check (answered beside Leptos: server/src/session_check.rs)"
-query_rates=() leptos_rates=() rules_rates=() session_rates=() query_cpu=() leptos_cpu=() rules_cpu=() session_cpu=()
+query_rates=() axum_rules_rates=() leptos_rates=() rules_rates=() session_rates=()
+query_cpu=() axum_rules_cpu=() leptos_cpu=() rules_cpu=() session_cpu=()
 for attempt in $(seq 1 $((TURNS + 1))); do
   CPU_OF=$QUERY_PID once "run $attempt, one-query floor" -s "$(post_script "")" "http://127.0.0.1:$QUERY_PORT/"
   query_rates+=("$ONCE") query_cpu+=("$ONCE_CPU")
+  CPU_OF=$AXUM_RULES_PID once "run $attempt, session-rules floor on bare axum" -s "$(post_script "")" \
+    "http://127.0.0.1:$AXUM_RULES_PORT/"
+  axum_rules_rates+=("$ONCE") axum_rules_cpu+=("$ONCE_CPU")
   CPU_OF=$LEPTOS_PID once "run $attempt, Leptos floor" -s "$(post_script "")" "http://127.0.0.1:$LEPTOS_PORT/api/floor"
   leptos_rates+=("$ONCE") leptos_cpu+=("$ONCE_CPU")
   CPU_OF=$LEPTOS_PID once "run $attempt, session-rules floor" -s "$(post_script "")" \
@@ -182,12 +192,14 @@ SESSION_SHARE=$(bracketed_share "${session_rates[*]}" "${query_rates[*]}")
 SESSION_LEPTOS_SHARE=$(bracketed_share "${session_rates[*]}" "${leptos_rates[*]}")
 RULES_SHARE=$(bracketed_share "${rules_rates[*]:0:TURNS}" "${query_rates[*]}")
 SESSION_RULES_SHARE=$(bracketed_share "${session_rates[*]}" "${rules_rates[*]}")
+AXUM_RULES_SHARE=$(bracketed_share "${axum_rules_rates[*]:0:TURNS}" "${query_rates[*]}")
+SESSION_AXUM_RULES_SHARE=$(bracketed_share "${session_rates[*]}" "${axum_rules_rates[*]}")
 QUERY_POST=$(median "${query_rates[@]}")
 LEPTOS_CALL=$(median "${leptos_rates[@]}")
 SESSION=$(median "${session_rates[@]}")
-CALL_CPU="$(median "${query_cpu[@]}") / $(median "${leptos_cpu[@]}") / $(median "${rules_cpu[@]}") / $(median "${session_cpu[@]}") us"
+CALL_CPU="$(median "${query_cpu[@]}") / $(median "${axum_rules_cpu[@]}") / $(median "${leptos_cpu[@]}") / $(median "${rules_cpu[@]}") / $(median "${session_cpu[@]}") us"
 echo "medians: one-query floor $QUERY_POST, Leptos floor $LEPTOS_CALL, session check $SESSION requests/s; server CPU per request $CALL_CPU"
-echo "median shares of the turns: Leptos floor $LEPTOS_SHARE%, session-rules floor $RULES_SHARE% and session check $SESSION_SHARE% of the one-query floor; session check $SESSION_LEPTOS_SHARE% of the Leptos floor, $SESSION_RULES_SHARE% of the session-rules floor"
+echo "median shares of the turns: session-rules floor on bare axum $AXUM_RULES_SHARE%, Leptos floor $LEPTOS_SHARE%, session-rules floor $RULES_SHARE% and session check $SESSION_SHARE% of the one-query floor; session check $SESSION_AXUM_RULES_SHARE% of the session-rules floor on bare axum, $SESSION_LEPTOS_SHARE% of the Leptos floor, $SESSION_RULES_SHARE% of the session-rules floor"
 RSS_PAGES=$(rss_mb "$SERVER_PID")
 # Each login hashes a password with argon2id (19 MiB, 2 passes): slow on purpose. (Until 5f2f032
 # the logins wrk left unanswered at the end of each run stayed counted as failures, and the third
@@ -258,11 +270,13 @@ echo "| measure | value | target |"
 echo "|---|---:|---:|"
 echo "| the one-query floor: bare axum reading one SQLite row, share of bare axum POST | $(ratio "$QUERY_POST" "$BARE_POST") | - |"
 echo "| the Leptos server-function floor: a server function reading one SQLite row, share of the one-query floor | $LEPTOS_SHARE% | - |"
+echo "| the session-rules floor on bare axum: reading a session with the WebApp's query, share of the one-query floor | $AXUM_RULES_SHARE% | - |"
 echo "| POST /api/session (the session check), share of the one-query floor | $SESSION_SHARE% | 75% |"
+echo "| POST /api/session, share of the session-rules floor on bare axum | $SESSION_AXUM_RULES_SHARE% | - |"
 echo "| POST /api/session, share of the Leptos server-function floor | $SESSION_LEPTOS_SHARE% | - |"
 echo "| the session-rules floor: a server function reading a session with the WebApp's query, share of the one-query floor | $RULES_SHARE% | - |"
 echo "| POST /api/session, share of the session-rules floor | $SESSION_RULES_SHARE% | - |"
-echo "| server CPU per request: one-query floor / Leptos floor / session-rules floor / session check | $CALL_CPU | - |"
+echo "| server CPU per request: one-query floor / session-rules floor on bare axum / Leptos floor / session-rules floor / session check | $CALL_CPU | - |"
 echo "| GET /settings/security, share of the one-query floor | $(ratio "$SETTINGS" "$QUERY_POST") | 25% |"
 echo "| GET /settings/security, share of the floor of its $PAGE_QUERIES queries (bare axum, $PAGE_QUERIES SQLite reads) | $(ratio "$SETTINGS" "$QUERIES_POST") | - |"
 echo "| the Leptos page floor: a page of one paragraph, share of bare axum GET | $(ratio "$LEPTOS_PAGE" "$BARE_GET") | - |"
@@ -293,7 +307,7 @@ verdict() {
 }
 share_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
 verdict "session check, share of the one-query floor" "$SESSION_SHARE" 75 \
-  "the session-rules floor (a bare Leptos server function making the WebApp's session read)" "$RULES_SHARE"
+  "the session-rules floor on bare axum (the WebApp's session read, nothing around it)" "$AXUM_RULES_SHARE"
 verdict "Security page, share of the one-query floor" "$(share_of "$SETTINGS" "$QUERY_POST")" 25 \
   "the floor of its $PAGE_QUERIES reads (bare axum)" "$(share_of "$QUERIES_POST" "$QUERY_POST")"
 verdict "login page, share of bare axum GET" "$(share_of "$LOGIN_PAGE" "$BARE_GET")" 25 "" ""

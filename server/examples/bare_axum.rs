@@ -3,9 +3,13 @@
 //! `--sqlite-queries N`, the same server reading one row of a SQLite file N times, one after the
 //! other, through the same sqlx pool before it answers: with 1, what a request that must look at
 //! the database (a session check) can reach at best on this stack; with as many as a page makes,
-//! that page's floor. The WebApp's requests per second are printed as shares of these.
+//! that page's floor. With `--session-rules`, it reads a session instead, as the WebApp's rules
+//! ask, with the WebApp's own query on a database its migrations made (`floors/session_rules.rs`):
+//! what any session check under these rules can reach at best on this stack, before the cookie,
+//! the token's hash, the headers and everything else around a request. The WebApp's requests per
+//! second are printed as shares of these.
 //!
-//!   cargo run --release -p server --example bare_axum -- 127.0.0.1:3999 [--sqlite-queries N]
+//!   cargo run --release -p server --example bare_axum -- 127.0.0.1:3999 [--sqlite-queries N | --session-rules]
 
 use axum::extract::State;
 use sqlx::AnyPool;
@@ -17,6 +21,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "floors/one_row.rs"]
 mod one_row;
+#[path = "floors/session_rules.rs"]
+mod session_rules;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,7 +33,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => 0,
     };
     let folder = tempfile::tempdir()?;
-    let app = if queries > 0 {
+    let app = if args.iter().any(|a| a == "--session-rules") {
+        let rules = session_rules::session_rules(folder.path()).await?;
+        axum::Router::new()
+            .fallback(move |State(rules): State<session_rules::SessionRules>| async move {
+                match session_rules::read_the_session(&rules).await {
+                    Ok(true) => "hello",
+                    _ => "nobody",
+                }
+            })
+            .with_state(rules)
+    } else if queries > 0 {
         let pool = one_row::pool_with_one_row(folder.path()).await?;
         axum::Router::new()
             .fallback(move |State(pool): State<AnyPool>| async move {

@@ -33,34 +33,15 @@ async fn floor() -> Result<bool, ServerFnError> {
     one_row::read_the_row(&pool).await.map_err(ServerFnError::new)
 }
 
-/// The database of `session_floor`: the WebApp's, holding one account and its session.
-#[derive(Clone)]
-struct SessionRules {
-    pool: AnyPool,
-    id: app::backend::ids::SessionId,
-}
+#[path = "floors/session_rules.rs"]
+mod session_rules;
+use session_rules::{session_rules, SessionRules};
 
 #[server(prefix = "/api", endpoint = "session_floor")]
 async fn session_floor() -> Result<bool, ServerFnError> {
     let rules =
         use_context::<SessionRules>().ok_or_else(|| ServerFnError::new("no session in the context"))?;
-    let found =
-        app::backend::store::sessions::find(&rules.pool, &rules.id).await.map_err(ServerFnError::new)?;
-    Ok(found.is_some())
-}
-
-/// The WebApp's database (its migrations, its pool) in `folder`, with one account and one
-/// fully authenticated session.
-async fn session_rules(folder: &std::path::Path) -> Result<SessionRules, Box<dyn std::error::Error>> {
-    use app::backend::{sessions, store};
-    let url = format!("sqlite://{}/webapp.db?mode=rwc", folder.display());
-    let pool = server::storage::connect(&url, 10).await?;
-    let epoch = sessions::first_epoch();
-    let locale = (app::i18n::Locale::en, None);
-    let user = store::users::insert(&pool, "floor@example.org", "not a hash", epoch, locale, 0).await?;
-    let id = app::backend::ids::SessionToken::generate().id();
-    store::sessions::insert(&pool, &id, user, 2, epoch, (None, None), 0).await?;
-    Ok(SessionRules { pool, id })
+    session_rules::read_the_session(&rules).await.map_err(ServerFnError::new)
 }
 
 #[component]
