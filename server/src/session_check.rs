@@ -16,7 +16,7 @@
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::response::Response;
-use http::header::{ACCEPT, CONTENT_TYPE};
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method};
 use leptos::server_fn::ServerFn;
 
@@ -31,12 +31,7 @@ pub fn takes(request: &Request) -> bool {
     request.method() == Method::POST
         && request.uri().path() == app::api::CurrentViewer::PATH
         && request.body().size_hint().exact() == Some(0)
-        && !from_plain_form(request)
-}
-
-/// leptos_axum's own test for a plain form: it asks for a page back.
-fn from_plain_form(request: &Request) -> bool {
-    request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+        && !app::api::context::asks_for_a_page(request.headers())
 }
 
 /// The `Viewer` of the session whose cookie is among `headers`, as JSON (`null` without a live session), or the error as every server

@@ -65,7 +65,7 @@ fn first_cookie<T>(name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
 
 /// The session token the browser sent, if any (of the shape of ours).
 pub fn session_token(settings: &Settings) -> Option<SessionToken> {
-    first_cookie(cookie_name(settings), SessionToken::parse)
+    with_context::<http::request::Parts, _>(|parts| session_token_in(&parts.headers, settings)).flatten()
 }
 
 /// The session token among `headers`' cookies, if any: `session_token` for a request answered
@@ -398,14 +398,13 @@ pub fn attach_as(file_name: &str) {
 /// Whether the call is a plain HTML form posted by a browser without JavaScript (it asks for a
 /// page back), not a call from the WASM or from an API client.
 fn is_plain_form() -> bool {
-    with_context::<http::request::Parts, _>(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    })
-    .unwrap_or(false)
+    with_context::<http::request::Parts, _>(|parts| asks_for_a_page(&parts.headers)).unwrap_or(false)
+}
+
+/// Whether a request with `headers` asks for a page back, as a plain HTML form does (leptos_axum's
+/// own test, by which it sends such a form back to its page).
+pub fn asks_for_a_page(headers: &http::HeaderMap) -> bool {
+    headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
 /// Sends a browser that posted a plain form to `path` once the call succeeds; calls from the
