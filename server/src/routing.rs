@@ -1,5 +1,6 @@
 //! The axum router: pages, server functions, static files, and the layers around them.
 
+use std::convert::Infallible;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::{ServiceBuilder, ServiceExt};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 
 use app::backend::AppState;
 use app::{shell, App};
@@ -126,6 +128,31 @@ impl tower::Service<Request> for EveryRequest {
     }
 }
 
+/// The site's files (the bundle, the scripts, the icon) as they are on disk, precompressed where
+/// a copy is; every other path is the not-found page. Not leptos_axum's
+/// `file_and_error_handler`: it looked a file's response options up below whatever reactive
+/// owner its worker thread had last made current, which could be a page still rendering there,
+/// and answered the file with that page's headers, taking them from the page (its policy, its
+/// cookies): `browser_security::a_file_served_beside_rendering_pages_takes_none_of_their_headers`.
+fn site_files(
+    options: &LeptosOptions,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> ServeDir<impl tower::Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone> {
+    let not_found = leptos_axum::render_app_to_stream_with_context(context, {
+        let options = options.clone();
+        move || shell(options.clone())
+    });
+    ServeDir::new(&*options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(tower::service_fn(move |request: Request| {
+            let answer = not_found(request);
+            async move { Ok::<_, Infallible>(answer.await) }
+        }))
+}
+
 /// `/metrics` alone.
 pub fn metrics_router(db: sqlx::AnyPool) -> Router {
     metrics::recorder();
@@ -165,7 +192,7 @@ pub fn serving(state: AppState, options: LeptosOptions, with_metrics: bool, drai
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback_service(site_files(&options, context))
         .with_state(options.clone());
     let mut operations = Router::new()
         .route("/healthz", get(health::live))

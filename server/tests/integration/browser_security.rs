@@ -94,3 +94,47 @@ async fn no_cache_keeps_an_accounts_pages_and_the_bundle_is_revalidated() {
     assert_eq!(bundle.headers[header::CACHE_CONTROL], "no-cache");
     assert!(bundle.headers.contains_key(header::LAST_MODIFIED), "so that a revalidation can answer 304");
 }
+
+/// A file served while pages render takes none of their headers, and each page keeps its own.
+/// Leptos's file handler looked its response options up from whatever reactive owner the worker
+/// thread last had current: a page still rendering there lost its Content-Security-Policy (and
+/// anything else it had set, a cookie among them) to the file's answer, and the browser then ran
+/// none of the page's scripts under the default policy (the passkey button stayed hidden).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_served_beside_rendering_pages_takes_none_of_their_headers() {
+    let app = TestApp::new().await;
+    std::fs::create_dir_all(&app.config.site_root).unwrap();
+    std::fs::write(std::path::Path::new(&app.config.site_root).join("favicon.svg"), "<svg/>").unwrap();
+    let mut answers = tokio::task::JoinSet::new();
+    for _ in 0..1500 {
+        for path in ["/", "/favicon.svg", "/favicon.svg"] {
+            // A cookie the first-visit pages are not kept for: each page is rendered.
+            let request =
+                Request::get(path).header(header::COOKIE, "tz=UTC; device=v1.x").body(Body::empty());
+            let router = app.router.clone();
+            answers.spawn(async move {
+                let reply =
+                    Reply::read(tower::ServiceExt::oneshot(router, request.unwrap()).await.unwrap()).await;
+                (path, reply)
+            });
+        }
+    }
+    let (mut pages_without_their_policy, mut files_with_a_pages_headers) = (0, 0);
+    while let Some(answer) = answers.join_next().await {
+        let (path, reply) = answer.unwrap();
+        reply.expect_status_for(StatusCode::OK, path);
+        let policy = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        match path {
+            "/" => pages_without_their_policy += usize::from(!policy.contains("'nonce-")),
+            _ => {
+                files_with_a_pages_headers +=
+                    usize::from(policy.contains("'nonce-") || reply.headers.contains_key(header::SET_COOKIE))
+            }
+        }
+    }
+    assert_eq!(
+        (pages_without_their_policy, files_with_a_pages_headers),
+        (0, 0),
+        "pages that lost their policy, files that carried a page's headers, of 1500 each"
+    );
+}
