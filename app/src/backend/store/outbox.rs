@@ -60,14 +60,22 @@ pub async fn claim_due<'e>(
     .await?)
 }
 
-/// Removes a mail the server accepted; `false` when the claim was lost meanwhile.
-pub async fn delivered<'e>(db: impl Db<'e>, id: i64, claim: &str) -> Result<bool, AppError> {
-    let done = sqlx::query("DELETE FROM mail_outbox WHERE id = $1 AND claim = $2")
-        .bind(id)
+/// Removes the mails of a batch (ids `ids`, first to last) still held under `claim`: those the
+/// mail server accepted (the others were given back, see `retry_later`). Nothing when the lease
+/// ran out meanwhile and another worker claimed them. By the ids' range, so that the key finds
+/// the rows however long the queue is; only this batch's rows carry its random claim.
+pub async fn delivered_under<'e>(
+    db: impl Db<'e>,
+    claim: &str,
+    ids: std::ops::RangeInclusive<i64>,
+) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM mail_outbox WHERE id >= $1 AND id <= $2 AND claim = $3")
+        .bind(ids.start())
+        .bind(ids.end())
         .bind(claim)
         .execute(db)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.rows_affected())
 }
 
 /// Gives a mail that could not be sent back to the queue, due again at `next_attempt_at`.
