@@ -6,9 +6,10 @@
 //! one it refused, or could not reach, is due again later, after a delay that doubles up to a
 //! quarter of an hour. A crash between the server's acceptance and the delete sends the batch's
 //! accepted mails again after the lease (at least once, never lost); a mail's `Message-ID` is the
-//! same each time, so the receiving side can tell. (A delete and a user lookup per mail were two
-//! of the three database round trips a login from a new browser added to one from a known
-//! browser, each waking the database's thread on cores busy hashing passwords.)
+//! same each time, so the receiving side can tell. (A delete and a recipient lookup for every
+//! mail were database round trips, each waking the database's thread on cores busy hashing
+//! passwords: with them, a login from a new browser and its mail made 19, one from a known
+//! browser 9.)
 
 use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
