@@ -49,8 +49,8 @@ BARE_PID=$!
 QUERY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$QUERY_PORT" --sqlite-queries 1 &
 QUERY_PID=$!
-# The same server reading a session with the WebApp's own query on its database: the floor of the
-# session check, which is answered beside Leptos (server/src/session_check.rs).
+# The same server reading a session with the session check's own query on the WebApp's database:
+# the floor of the session check, which is answered beside Leptos (server/src/session_check.rs).
 AXUM_RULES_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/examples/bare_axum "127.0.0.1:$AXUM_RULES_PORT" --session-rules &
 AXUM_RULES_PID=$!
@@ -165,8 +165,8 @@ SETTINGS=$RATE
 # floor from one run of this script to the next.)
 echo
 echo "== In turns: bare axum reading one SQLite row per request (POST), the best a session check can do;"
-echo "   bare axum reading a session with the WebApp's own query on its database (POST), the floor of a"
-echo "   session check under the WebApp's session rules;"
+echo "   bare axum reading a session with the session check's query on the WebApp's database (POST),"
+echo "   the floor of a session check under the WebApp's session rules;"
 echo "   bare Leptos, POST: a server function reading one SQLite row, the floor of a server function;"
 echo "   bare Leptos, POST: a server function reading a session as above, the same floor with Leptos;"
 echo "   POST /api/session logged in: the session check (answered beside Leptos: server/src/session_check.rs)"
@@ -270,11 +270,11 @@ echo "| measure | value | target |"
 echo "|---|---:|---:|"
 echo "| the one-query floor: bare axum reading one SQLite row, share of bare axum POST | $(ratio "$QUERY_POST" "$BARE_POST") | - |"
 echo "| the Leptos server-function floor: a server function reading one SQLite row, share of the one-query floor | $LEPTOS_SHARE% | - |"
-echo "| the session-rules floor on bare axum: reading a session with the WebApp's query, share of the one-query floor | $AXUM_RULES_SHARE% | - |"
+echo "| the session-rules floor on bare axum: reading a session with the session check's query, share of the one-query floor | $AXUM_RULES_SHARE% | - |"
 echo "| POST /api/session (the session check), share of the one-query floor | $SESSION_SHARE% | 75% |"
 echo "| POST /api/session, share of the session-rules floor on bare axum | $SESSION_AXUM_RULES_SHARE% | - |"
 echo "| POST /api/session, share of the Leptos server-function floor | $SESSION_LEPTOS_SHARE% | - |"
-echo "| the session-rules floor: a server function reading a session with the WebApp's query, share of the one-query floor | $RULES_SHARE% | - |"
+echo "| the session-rules floor: a server function reading a session with the session check's query, share of the one-query floor | $RULES_SHARE% | - |"
 echo "| POST /api/session, share of the session-rules floor | $SESSION_RULES_SHARE% | - |"
 echo "| server CPU per request: one-query floor / session-rules floor on bare axum / Leptos floor / session-rules floor / session check | $CALL_CPU | - |"
 echo "| GET /settings/security, share of the one-query floor | $(ratio "$SETTINGS" "$QUERY_POST") | 25% |"

@@ -4,7 +4,7 @@
 //! other, through the same sqlx pool before it answers: with 1, what a request that must look at
 //! the database (a session check) can reach at best on this stack; with as many as a page makes,
 //! that page's floor. With `--session-rules`, it reads a session instead, as the WebApp's rules
-//! ask, with the WebApp's own query on a database its migrations made (`floors/session_rules.rs`):
+//! ask, with the session check's own query on a database its migrations made (`floors/session_rules.rs`):
 //! what any session check under these rules can reach at best on this stack, before the cookie,
 //! the token's hash, the headers and everything else around a request. The WebApp's requests per
 //! second are printed as shares of these.

@@ -5,9 +5,9 @@
 //! `POST /api/floor` calls a server function that reads one SQLite row through a pool set up
 //! as the WebApp's: what a server function that looks at the database (the session check)
 //! costs at least. `POST /api/session_floor` calls one that reads a session as the WebApp's
-//! rules ask, with the WebApp's own query (`store::sessions::find`: the session joined with its
-//! account, and whether the account moved to a new epoch, is held to the 2FA setup, is an
-//! administrator) on a database the WebApp's migrations made: what any session check under
+//! rules ask, with the session check's own query (`store::sessions::find_viewer`: the session
+//! joined with its account, and whether the account moved to a new epoch or confirmed its
+//! address) on a database the WebApp's migrations made: what any session check under
 //! these rules costs at least on this stack, before the cookie, the token's hash, the headers
 //! and everything else around a request.
 //!

@@ -7,16 +7,19 @@
 use axum::extract::Request;
 use axum::response::Response;
 use http::header::{HOST, ORIGIN};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use app::AppError;
 
 use crate::api_errors::error_response;
 
+/// Named once: looked up by a string, the name was parsed again at every request.
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
 /// `schemes` are how browsers may reach this server: only "https" with `--secure-cookies`;
 /// without it, either (a TLS proxy in front is not known to the server).
 pub fn is_cross_site(headers: &HeaderMap, schemes: &[&str]) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
+    if let Some(site) = headers.get(SEC_FETCH_SITE) {
         if !matches!(site.to_str(), Ok("same-origin" | "none")) {
             return true;
         }

@@ -70,16 +70,16 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
                 metrics::cross_site_refused();
                 refusal
             }
+            // A session check's answer has its status already and never redirects.
+            None if session_check::takes(&request) => {
+                session_check::answer(&policy.state, request.headers()).await
+            }
             None => {
                 let locale = app::i18n::of_request(request.headers());
-                let answer = if session_check::takes(&request) {
-                    session_check::answer(&policy.state, request.headers(), locale).await
-                } else {
-                    request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
-                    match first_visit::key_of(&request) {
-                        Some(page) => policy.first_visits.answer(page, answer(routes, request)).await,
-                        None => answer(routes, request).await,
-                    }
+                request.extensions_mut().insert(app::api::context::MemosOfRequest::default());
+                let answer = match first_visit::key_of(&request) {
+                    Some(page) => policy.first_visits.answer(page, answer(routes, request)).await,
+                    None => answer(routes, request).await,
                 };
                 let answer = api_errors::status_from_error_body(answer, locale).await;
                 api_errors::bind_plain_form_error(answer, policy.secure)
@@ -88,6 +88,8 @@ async fn around_every_request(policy: Arc<RequestPolicy>, mut request: Request, 
     }
     .instrument(span)
     .await;
+    // Room for the headers added below at once, rather than the map growing twice on the way.
+    response.headers_mut().reserve(security_headers::COUNT + 2);
     caching::apply(cache, &mut response);
     security_headers::add_missing(response.headers_mut(), policy.secure);
     response.headers_mut().insert(request_id::HEADER, id);

@@ -13,9 +13,12 @@ pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// else may load nothing and be framed by no one.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// How many headers `add_missing` may add.
+pub const COUNT: usize = 5;
+
 /// Adds the headers missing from `headers`; HSTS only when served over HTTPS (`secure`).
 pub fn add_missing(headers: &mut HeaderMap, secure: bool) {
-    let defaults: [(header::HeaderName, &'static str); 4] = [
+    let defaults: [(header::HeaderName, &'static str); COUNT - 1] = [
         (X_CONTENT_TYPE_OPTIONS, "nosniff"),
         // Other sites learn nothing of our URLs; our own pages send theirs, so that a form posted
         // without JavaScript carries its Origin and Referer (to pass the cross-site check, and

@@ -9,8 +9,8 @@
 //! Only calls the server function answers the same way are taken here: an empty body (what the
 //! WASM, curl and API clients send; the function has no arguments) from a client that is not a
 //! plain HTML form (leptos_axum sends those back to their page). Every other call goes on to the
-//! server function, as before. Both read the session the same way (`sessions::find`) and answer
-//! the same `Viewer` (`From<Session>`); the policy around every request (cross-site refusal,
+//! server function, as before. Both read the session the same way (`sessions::find_viewer`) and
+//! answer the same `Viewer`; the policy around every request (cross-site refusal,
 //! headers, request id, metrics) is the router's, as for any request.
 
 use axum::body::{Body, HttpBody};
@@ -20,9 +20,7 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method};
 use leptos::server_fn::ServerFn;
 
-use app::account::Viewer;
 use app::backend::{sessions, unix_now, AppState};
-use app::i18n::Locale;
 
 use crate::api_errors;
 
@@ -34,24 +32,26 @@ pub fn takes(request: &Request) -> bool {
         && !app::api::context::asks_for_a_page(request.headers())
 }
 
-/// The `Viewer` of the session whose cookie is among `headers`, as JSON (`null` without a live session), or the error as every server
-/// function's error is answered.
-pub async fn answer(state: &AppState, headers: &HeaderMap, locale: Locale) -> Response {
+/// The `Viewer` of the session whose cookie is among `headers`, as JSON (`null` without a live
+/// session), or the error as every server function's error is answered, in the language of
+/// `headers` (read only then: a check that succeeds needs none).
+pub async fn answer(state: &AppState, headers: &HeaderMap) -> Response {
+    let locale = || app::i18n::of_request(headers);
     let found = match app::api::context::session_token_in(headers, &state.settings) {
-        Some(token) => sessions::find(&state.db, &token, unix_now()).await,
+        Some(token) => sessions::find_viewer(&state.db, &token, unix_now()).await,
         None => Ok(None),
     };
     match found {
-        Ok(session) => match serde_json::to_vec(&session.map(Viewer::from)) {
+        Ok(viewer) => match serde_json::to_vec(&viewer) {
             Ok(json) => {
                 let mut response = Response::new(Body::from(json));
                 response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 response
             }
             Err(error) => {
-                api_errors::error_response(&app::error::AppError::internal("viewer", error), locale)
+                api_errors::error_response(&app::error::AppError::internal("viewer", error), locale())
             }
         },
-        Err(error) => api_errors::error_response(&error, locale),
+        Err(error) => api_errors::error_response(&error, locale()),
     }
 }

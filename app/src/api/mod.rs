@@ -22,8 +22,12 @@ use crate::two_factor::{
 /// mostly answered by `server::session_check`, without this function's Leptos context.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::backend::{sessions, unix_now};
     let state = context::app_state()?;
-    Ok(context::current_session(&state).await?.map(Viewer::from))
+    match context::session_token(&state.settings) {
+        Some(token) => sessions::find_viewer(&state.db, &token, unix_now()).await,
+        None => Ok(None),
+    }
 }
 
 /// Creates an account and logs it in. Limited per client address.

@@ -1,7 +1,7 @@
 //! The database of the session-rules floors (bare_axum.rs, bare_leptos.rs): the WebApp's own,
 //! made by its migrations and holding one account and one fully authenticated session, read with
-//! the WebApp's own query (`store::sessions::find`: the session joined with its account, and
-//! whether the account moved to a new epoch, is held to the 2FA setup, is an administrator).
+//! the session check's own query (`store::sessions::find_viewer`: the session joined with its
+//! account, and whether the account moved to a new epoch or confirmed its address).
 
 use app::backend::ids::SessionId;
 use sqlx::AnyPool;
@@ -28,5 +28,5 @@ pub async fn session_rules(folder: &std::path::Path) -> Result<SessionRules, Box
 
 /// Reads the session once: whether it was found.
 pub async fn read_the_session(rules: &SessionRules) -> Result<bool, app::error::AppError> {
-    Ok(app::backend::store::sessions::find(&rules.pool, &rules.id).await?.is_some())
+    Ok(app::backend::store::sessions::find_viewer(&rules.pool, &rules.id).await?.is_some())
 }

@@ -5,10 +5,10 @@ use crate::common;
 use common::{TestApp, PASSWORD};
 use http::{header, StatusCode};
 
-use app::account::AuthLevel;
+use app::account::{AuthLevel, Viewer};
 use app::backend::caller::Caller;
 use app::backend::ids::{AuthEpoch, UserId};
-use app::backend::sessions;
+use app::backend::{sessions, store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_logs_in_with_a_strict_http_only_cookie() {
@@ -192,6 +192,52 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let found = sessions::find(db, &half, t0 + 60).await.unwrap().unwrap();
     assert_eq!(found.level, AuthLevel::PasswordVerified);
     assert!(sessions::find(db, &half, t0 + sessions::PENDING_SECOND_FACTOR_SECS).await.unwrap().is_none());
+}
+
+/// The session check reads a session in a query of its own (`find_viewer`): it must find the
+/// same sessions as every other request (`find`), under the same rules, and answer the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_check_finds_exactly_the_sessions_every_request_finds() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let (user_id, epoch): (UserId, AuthEpoch) = {
+        app.sign_up("ada@example.org").await;
+        sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap()
+    };
+    let t0 = 1_800_000_000;
+    let (full, half) = (AuthLevel::FullyAuthenticated, AuthLevel::PasswordVerified);
+    // Two sessions alike for each case, one for each query: a session over is deleted on sight.
+    let compare = |case: &'static str, level, seen_at: Option<i64>, at: i64, live: bool| async move {
+        let mut pair = Vec::new();
+        for _ in 0..2 {
+            let token = sessions::start(db, user_id, level, epoch, &Caller::at(t0)).await.unwrap();
+            if let Some(seen_at) = seen_at {
+                store::sessions::touch(db, &token.id(), seen_at).await.unwrap();
+            }
+            pair.push(token);
+        }
+        let found = sessions::find(db, &pair[0], at).await.unwrap().map(Viewer::from);
+        let viewer = sessions::find_viewer(db, &pair[1], at).await.unwrap();
+        assert_eq!(viewer, found, "{case}");
+        assert_eq!(viewer.is_some(), live, "{case}");
+        viewer
+    };
+    let fresh = compare("fresh", full, None, t0 + 60, true).await.unwrap();
+    assert_eq!((fresh.level, fresh.email_confirmed), (full, false));
+    compare("idle too long", full, None, t0 + sessions::IDLE_TIMEOUT_SECS, false).await;
+    let near_the_end = Some(t0 + sessions::ABSOLUTE_TIMEOUT_SECS - 60);
+    compare("used until its last minute", full, near_the_end, t0 + sessions::ABSOLUTE_TIMEOUT_SECS - 1, true)
+        .await;
+    compare("past its lifetime", full, near_the_end, t0 + sessions::ABSOLUTE_TIMEOUT_SECS, false).await;
+    let pending = compare("half logged in", half, None, t0 + 60, true).await.unwrap();
+    assert_eq!(pending.level, half);
+    compare("half logged in too long", half, None, t0 + sessions::PENDING_SECOND_FACTOR_SECS, false).await;
+
+    sqlx::query("UPDATE users SET email_confirmed_at = $1").bind(t0).execute(db).await.unwrap();
+    assert!(compare("address confirmed", full, None, t0 + 60, true).await.unwrap().email_confirmed);
+    // The account moves to another epoch (2FA turned on elsewhere): its sessions are over.
+    sqlx::query("UPDATE users SET auth_epoch = auth_epoch + 1").execute(db).await.unwrap();
+    compare("of a past epoch", full, None, t0 + 60, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
