@@ -162,14 +162,17 @@ async fn the_session_check_answers_alike_beside_leptos_and_through_the_server_fu
     assert_eq!(beside.json()["error"], "database_unavailable");
 }
 
+/// Signs an account up on a new `app` and answers its id and epoch.
+async fn the_only_account(app: &TestApp) -> (UserId, AuthEpoch) {
+    app.sign_up("ada@example.org").await;
+    sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(&app.state.db).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let (user_id, epoch): (UserId, AuthEpoch) = {
-        app.sign_up("ada@example.org").await;
-        sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap()
-    };
+    let (user_id, epoch) = the_only_account(&app).await;
     let t0 = 1_800_000_000;
     let level = AuthLevel::FullyAuthenticated;
 
@@ -200,10 +203,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_lifetime() {
 async fn the_session_check_finds_exactly_the_sessions_every_request_finds() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let (user_id, epoch): (UserId, AuthEpoch) = {
-        app.sign_up("ada@example.org").await;
-        sqlx::query_as("SELECT id, auth_epoch FROM users").fetch_one(db).await.unwrap()
-    };
+    let (user_id, epoch) = the_only_account(&app).await;
     let t0 = 1_800_000_000;
     let (full, half) = (AuthLevel::FullyAuthenticated, AuthLevel::PasswordVerified);
     // Two sessions alike for each case, one for each query: a session over is deleted on sight.
