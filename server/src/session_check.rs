@@ -9,7 +9,7 @@
 //! Only calls the server function answers the same way are taken here: an empty body (what the
 //! WASM, curl and API clients send; the function has no arguments) from a client that is not a
 //! plain HTML form (leptos_axum sends those back to their page). Every other call goes on to the
-//! server function, as before. Both read the session the same way (`sessions::find_viewer`) and
+//! server function, as before. Both read the session the same way (`api::context::viewer_of`) and
 //! answer the same `Viewer`; the policy around every request (cross-site refusal,
 //! headers, request id, metrics) is the router's, as for any request.
 
@@ -20,7 +20,7 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method};
 use leptos::server_fn::ServerFn;
 
-use app::backend::{sessions, unix_now, AppState};
+use app::backend::AppState;
 
 use crate::api_errors;
 
@@ -37,11 +37,8 @@ pub fn takes(request: &Request) -> bool {
 /// `headers` (read only then: a check that succeeds needs none).
 pub async fn answer(state: &AppState, headers: &HeaderMap) -> Response {
     let locale = || app::i18n::of_request(headers);
-    let found = match app::api::context::session_token_in(headers, &state.settings) {
-        Some(token) => sessions::find_viewer(&state.db, &token, unix_now()).await,
-        None => Ok(None),
-    };
-    match found {
+    let token = app::api::context::session_token_in(headers, &state.settings);
+    match app::api::context::viewer_of(state, token).await {
         Ok(viewer) => match serde_json::to_vec(&viewer) {
             Ok(json) => {
                 let mut response = Response::new(Body::from(json));

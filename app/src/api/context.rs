@@ -11,7 +11,7 @@ use http::HeaderValue;
 use leptos::prelude::{provide_context, use_context, with_context};
 use leptos_axum::ResponseOptions;
 
-use crate::account::AuthLevel;
+use crate::account::{AuthLevel, Viewer};
 use crate::backend::caller::Caller;
 use crate::backend::crypto::devices::{self, DEVICE_COOKIE_SECS};
 use crate::backend::ids::{LinkToken, SessionToken};
@@ -202,6 +202,15 @@ async fn look_up_session(
 ) -> Result<Option<Session>, AppError> {
     match token {
         Some(token) => sessions::find(&db, &token, unix_now()).await,
+        None => Ok(None),
+    }
+}
+
+/// Who is logged in with `token`, as the session check answers it (the server function and its
+/// answer beside Leptos, `server::session_check`), if anyone.
+pub async fn viewer_of(state: &AppState, token: Option<SessionToken>) -> Result<Option<Viewer>, AppError> {
+    match token {
+        Some(token) => sessions::find_viewer(&state.db, &token, unix_now()).await,
         None => Ok(None),
     }
 }

@@ -22,12 +22,8 @@ use crate::two_factor::{
 /// mostly answered by `server::session_check`, without this function's Leptos context.
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::backend::{sessions, unix_now};
     let state = context::app_state()?;
-    match context::session_token(&state.settings) {
-        Some(token) => sessions::find_viewer(&state.db, &token, unix_now()).await,
-        None => Ok(None),
-    }
+    context::viewer_of(&state, context::session_token(&state.settings)).await
 }
 
 /// Creates an account and logs it in. Limited per client address.
